@@ -1,0 +1,95 @@
+"""Schema migrations: constraints and indexes, versioned and idempotent.
+
+Each migration is a numbered list of schema commands written with `IF NOT EXISTS`, so applying one
+twice is harmless. Applied versions are recorded as `(:SchemaMigration {version})` nodes; `migrate`
+applies the missing ones in order. Append new migrations; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import LiteralString
+
+from graph.store import Store
+
+log = logging.getLogger(__name__)
+
+LABELS_WITH_ID: tuple[LiteralString, ...] = (
+    "Territory",
+    "Actor",
+    "ConflictType",
+    "Conflict",
+    "Project",
+    "Resource",
+    "Theme",
+    "Sponsorship",
+    "TaskForce",
+    "CommonsCall",
+    "Source",
+    "ApiKey",
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[LiteralString, ...]
+
+
+def _id_constraints() -> tuple[LiteralString, ...]:
+    statements: list[LiteralString] = []
+    for label in LABELS_WITH_ID:
+        statements.append(
+            "CREATE CONSTRAINT " + label.lower() + "_id IF NOT EXISTS FOR (n:" + label + ") REQUIRE n.id IS UNIQUE"
+        )
+    return tuple(statements)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "unique ids", _id_constraints()),
+    Migration(
+        2,
+        "reference data keys and lookups",
+        (
+            "CREATE CONSTRAINT territory_level_code IF NOT EXISTS "
+            "FOR (t:Territory) REQUIRE (t.level, t.code) IS UNIQUE",
+            "CREATE CONSTRAINT conflicttype_code IF NOT EXISTS FOR (c:ConflictType) REQUIRE c.code IS UNIQUE",
+            "CREATE CONSTRAINT theme_code IF NOT EXISTS FOR (t:Theme) REQUIRE t.code IS UNIQUE",
+            "CREATE CONSTRAINT source_name IF NOT EXISTS FOR (s:Source) REQUIRE s.name IS UNIQUE",
+            "CREATE CONSTRAINT apikey_hash IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.hash IS UNIQUE",
+            "CREATE POINT INDEX territory_location IF NOT EXISTS FOR (t:Territory) ON (t.location)",
+            "CREATE INDEX territory_code IF NOT EXISTS FOR (t:Territory) ON (t.code)",
+            "CREATE TEXT INDEX territory_name_key IF NOT EXISTS FOR (t:Territory) ON (t.nameKey)",
+            "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name)",
+            "CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind)",
+        ),
+    ),
+)
+
+
+async def applied_versions(store: Store) -> set[int]:
+    rows = await store.read("migrations.applied", "MATCH (m:SchemaMigration) RETURN m.version AS version")
+    return {int(row["version"]) for row in rows}
+
+
+async def migrate(store: Store, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[int]:
+    """Apply the migrations not yet recorded; return the versions applied now."""
+    done = await applied_versions(store)
+    applied: list[int] = []
+    for migration in sorted(migrations, key=lambda m: m.version):
+        if migration.version in done:
+            continue
+        for statement in migration.statements:
+            await store.run_schema(statement)
+        await store.write(
+            "migrations.record",
+            "MERGE (m:SchemaMigration {version: $version}) ON CREATE SET m.name = $name, m.appliedAt = datetime()",
+            {"version": migration.version, "name": migration.name},
+        )
+        log.info("applied migration %d (%s)", migration.version, migration.name)
+        applied.append(migration.version)
+    if applied:
+        await store.run_schema("CALL db.awaitIndexes(300)")
+    return applied

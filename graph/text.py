@@ -1,0 +1,22 @@
+"""Text folding for search keys: case, accents, hyphens and apostrophes do not matter."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, turn punctuation into single spaces, expand St/Ste.
+
+    >>> fold("Saint-Étienne"), fold("st etienne"), fold("L'Haÿ-les-Roses")
+    ('saint etienne', 'saint etienne', 'l hay les roses')
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    words = _NON_WORD.sub(" ", ascii_only).split()
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)

@@ -1,0 +1,165 @@
+"""Errors as part of the API: typed mutation results, and stable codes on GraphQL errors.
+
+Expected failures of a mutation are union members (`ValidationFailed`, `NotFound`, `Forbidden`).
+Everything else becomes a GraphQL error whose `extensions.code` is stable; unexpected exceptions
+are logged with the request id and masked.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from pydantic import ValidationError
+from strawberry.extensions import SchemaExtension
+
+from graph.errors import GraphError, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+
+@strawberry.type(description="One input field and what is wrong with it.")
+class FieldError:
+    field: str = strawberry.field(description="Path of the input field, e.g. `name` or `contact.email`.")
+    message: str
+
+
+@strawberry.type(description="The input was refused; nothing was written.")
+class ValidationFailed:
+    message: str
+    errors: list[FieldError]
+
+    @classmethod
+    def from_pydantic(cls, error: ValidationError) -> ValidationFailed:
+        fields = []
+        for item in error.errors():
+            path = ".".join(str(part) for part in item["loc"]) or "input"
+            message = str(item["msg"]).removeprefix("Value error, ")
+            fields.append(FieldError(field=path, message=message))
+        return cls(message=f"{len(fields)} input field(s) are invalid; nothing was written.", errors=fields)
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationFailed:
+        return cls(
+            message="An input field is invalid; nothing was written.",
+            errors=[FieldError(field=field, message=message)],
+        )
+
+
+@strawberry.type(description="A record named in the input does not exist; nothing was written.")
+class NotFound:
+    message: str
+    id: str | None = None
+
+
+@strawberry.type(description="The caller's role does not allow this; nothing was written.")
+class Forbidden:
+    message: str
+
+
+class ApiError(GraphQLError):
+    """A GraphQL error with a stable `extensions.code` (and the HTTP status it implies)."""
+
+    def __init__(self, message: str, code: str, status: int = 200, **extra: Any) -> None:
+        super().__init__(message, extensions={"code": code, **extra})
+        self.status = status
+
+
+def forbidden_field(what: str) -> ApiError:
+    return ApiError(
+        f"{what} is visible only to callers with the reader, editor or admin role; send an API key "
+        "in the Authorization header (Bearer …).",
+        "FORBIDDEN",
+    )
+
+
+def bad_input(message: str) -> ApiError:
+    return ApiError(message, "BAD_USER_INPUT")
+
+
+_STATUS_BY_CODE = {
+    "SERVICE_UNAVAILABLE": 503,
+    "GRAPHQL_PARSE_FAILED": 400,
+    "GRAPHQL_VALIDATION_FAILED": 400,
+    "QUERY_TOO_COMPLEX": 400,
+    "QUERY_TOO_DEEP": 400,
+    "TOO_MANY_ALIASES": 400,
+    "QUERY_TIMEOUT": 504,
+}
+
+
+class ErrorCodes(SchemaExtension):
+    """Give every error a stable code, mask unexpected ones, and pick the HTTP status."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if not result or not errors:
+            return
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", "-")
+        parse_failed = self.execution_context.graphql_document is None
+        mapped = [self._map(error, request_id, parse_failed) for error in errors]
+        result.errors = mapped
+        statuses = [_STATUS_BY_CODE.get(str((error.extensions or {}).get("code")), 200) for error in mapped]
+        response = getattr(context, "response", None)
+        if response is None:
+            return
+        if 503 in statuses:
+            response.status_code = 503
+        elif result.data is None and max(statuses) > 200:
+            response.status_code = max(statuses)
+
+    @staticmethod
+    def _map(error: GraphQLError, request_id: str, parse_failed: bool) -> GraphQLError:
+        original = error.original_error
+        if isinstance(error, ApiError) or (error.extensions or {}).get("code"):
+            return error
+        if isinstance(original, ApiError):
+            return _with(error, original.message, dict(original.extensions or {}))
+        if isinstance(original, GraphError):
+            return _with(error, str(original), {"code": original.code})
+        if isinstance(original, ValidationError):
+            return _with(error, f"Invalid input: {original.errors()[0]['msg']}", {"code": "BAD_USER_INPUT"})
+        if original is None:
+            code = "GRAPHQL_PARSE_FAILED" if parse_failed else "GRAPHQL_VALIDATION_FAILED"
+            lowered = error.message.lower()
+            if "maximum operation depth" in lowered:
+                code = "QUERY_TOO_DEEP"
+            elif "aliases found" in lowered:
+                code = "TOO_MANY_ALIASES"
+            elif "token limit" in lowered or "tokens" in lowered:
+                code = "QUERY_TOO_COMPLEX"
+            return _with(error, error.message, {"code": code})
+        log.error(
+            "unexpected error in request %s at %s: %s",
+            request_id,
+            ".".join(str(p) for p in error.path or []),
+            type(original).__name__,
+            exc_info=original,
+        )
+        return _with(
+            error,
+            f"Internal error; it has been logged with request id {request_id}. Retry, or report that id.",
+            {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        )
+
+
+def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )
+
+
+def is_unavailable(error: BaseException) -> bool:
+    return isinstance(error, StoreUnavailable)

@@ -1,0 +1,3 @@
+from tec.cli import main
+
+main()

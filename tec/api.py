@@ -1,0 +1,54 @@
+"""The GraphQL schema: root Query and Mutation, bound to the resolvers, with limits and error codes."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import strawberry
+from strawberry import relay
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, QueryDepthLimiter
+
+from resolvers import actors as actor_resolvers
+from resolvers import nodes as node_resolvers
+from resolvers import territories as territory_resolvers
+from schema.actor import Actor, CreateActorResult
+from schema.errors import ErrorCodes
+from schema.limits import cost_limit_rule
+from schema.pagination import Connection
+from schema.territory import Territory
+from tec.settings import Settings
+
+
+@strawberry.type
+class Query:
+    node: relay.Node | None = strawberry.field(resolver=node_resolvers.node, description="Any object by its global id.")
+    actors: Connection[Actor] = strawberry.field(
+        resolver=actor_resolvers.actors, description="The actor directory, page by page."
+    )
+    territory: Territory | None = strawberry.field(
+        resolver=territory_resolvers.territory, description="One territory by INSEE code (SIREN for an EPCI)."
+    )
+
+
+@strawberry.type
+class Mutation:
+    create_actor: CreateActorResult = strawberry.mutation(
+        resolver=actor_resolvers.create_actor, description="Add an actor to the directory (editor role)."
+    )
+
+
+TYPES: list[type] = [Actor, Territory]
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=TYPES,
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=settings.max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+            partial(AddValidationRules, [cost_limit_rule(settings.max_cost)]),
+            ErrorCodes,
+        ],
+    )

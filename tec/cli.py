@@ -1,0 +1,204 @@
+"""The `tec` command line: local Neo4j, migrations, imports, seeds, API keys, and the service itself."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+
+from graph import apikeys
+from graph.errors import GraphError
+from graph.migrations import migrate
+from graph.store import Store
+from tec import neo4j_local
+from tec.settings import Settings, SettingsError, get_settings
+
+T = TypeVar("T")
+
+app = typer.Typer(help="territoires-graph: the knowledge graph of « Territoires en commun ».", no_args_is_help=True)
+neo4j_app = typer.Typer(help="A local Neo4j 5.26 Community (no Docker needed).", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys and their roles.", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(db_app, name="db")
+app.add_typer(apikey_app, name="apikey")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return get_settings()
+    except SettingsError as error:
+        raise fail(str(error)) from None
+
+
+def connect(settings: Settings) -> Store:
+    return Store.connect(
+        settings.effective_neo4j_uri,
+        settings.neo4j_user,
+        settings.neo4j_password,
+        database=settings.neo4j_database,
+        tx_timeout=None,
+        connect_timeout=settings.neo4j_connect_timeout,
+        retry_seconds=30.0,
+    )
+
+
+def with_store(work: Callable[[Store], Awaitable[T]], settings: Settings | None = None) -> T:
+    """Run `work` with a connected store (waiting for Neo4j briefly), mapping failures to one sentence."""
+    settings = settings or settings_or_exit()
+
+    async def main() -> T:
+        store = connect(settings)
+        try:
+            await store.wait_until_ready(min(settings.neo4j_startup_wait, 30.0))
+            return await work(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(main())
+    except GraphError as error:
+        hint = "" if settings.neo4j_uri else " Start the local one with `tec neo4j start`."
+        raise fail(f"{error}{hint}") from None
+
+
+DataOption = Annotated[Path | None, typer.Option("--data", help="Data folder (default: TEC_NEO4J_DATA).")]
+PortOption = Annotated[int | None, typer.Option("--bolt-port", help="Bolt port (default: TEC_NEO4J_BOLT_PORT).")]
+
+
+@neo4j_app.command("start")
+def neo4j_start(data: DataOption = None, bolt_port: PortOption = None) -> None:
+    """Start the local Neo4j and return once Bolt answers (a second start reports the running one)."""
+    settings = settings_or_exit()
+    folder = data or settings.neo4j_local_data
+    try:
+        running, already = neo4j_local.start(
+            folder,
+            bolt_port or settings.neo4j_local_bolt_port,
+            heap=settings.neo4j_local_heap,
+            pagecache=settings.neo4j_local_pagecache,
+        )
+    except neo4j_local.LauncherError as error:
+        raise fail(str(error)) from None
+    verb = "already running" if already else "started"
+    typer.echo(f"Neo4j {verb}: {running.uri} (pid {running.pid}, data {running.data})")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(data: DataOption = None) -> None:
+    """Stop the local Neo4j (clean shutdown)."""
+    settings = settings_or_exit()
+    stopped = neo4j_local.stop(data or settings.neo4j_local_data)
+    typer.echo(
+        f"Neo4j stopped (pid {stopped.pid}, port {stopped.bolt_port} freed)" if stopped else "Neo4j was not running."
+    )
+
+
+@neo4j_app.command("status")
+def neo4j_status(data: DataOption = None) -> None:
+    """Say whether the local Neo4j runs, and where; exit code 3 when it does not."""
+    settings = settings_or_exit()
+    running = neo4j_local.status(data or settings.neo4j_local_data)
+    if running is None:
+        typer.echo("Neo4j is not running.")
+        raise typer.Exit(3)
+    typer.echo(f"Neo4j running: {running.uri} (pid {running.pid}, data {running.data}, log {running.log})")
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Create the constraints and indexes that are missing (idempotent)."""
+    applied = with_store(migrate)
+    typer.echo(f"Applied migrations: {', '.join(map(str, applied))}." if applied else "Schema is up to date.")
+
+
+@apikey_app.command("create")
+def apikey_create(
+    role: Annotated[str, typer.Option(help="reader, editor or admin.")],
+    source: Annotated[str | None, typer.Option(help="Limit an editor to the records of this source.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Limit an editor to this actor (id).")] = None,
+    label: Annotated[str, typer.Option(help="Who or what the key is for.")] = "",
+) -> None:
+    """Create an API key; the token is shown once and never stored."""
+    if role not in apikeys.ROLES:
+        raise fail(f"--role must be one of {', '.join(apikeys.ROLES)}.")
+
+    async def work(store: Store) -> tuple[str, apikeys.ApiKey]:
+        await migrate(store)
+        return await apikeys.create_api_key(store, role=role, label=label, source=source, actor_id=actor)
+
+    token, key = with_store(work)
+    typer.echo(f"API key {key.id} ({key.role}) created. Token (shown once, keep it safe):")
+    typer.echo(token)
+
+
+@apikey_app.command("list")
+def apikey_list() -> None:
+    """List API keys (never their tokens)."""
+    keys = with_store(apikeys.list_api_keys)
+    if not keys:
+        typer.echo("No API keys.")
+    for key in keys:
+        scope = f" source={key.source}" if key.source else (f" actor={key.actor_id}" if key.actor_id else "")
+        state = " REVOKED" if key.revoked else ""
+        typer.echo(f"{key.id}  {key.role:<6}{scope}  {key.label}  created {key.created_at}{state}")
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(key_id: str) -> None:
+    """Revoke an API key by id (it stops working at once)."""
+
+    async def work(store: Store) -> bool:
+        return await apikeys.revoke_api_key(store, key_id)
+
+    if not with_store(work):
+        raise fail(f"No API key has the id {key_id}; `tec apikey list` shows them.")
+    typer.echo(f"API key {key_id} revoked.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address (default TEC_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default TEC_PORT).")] = None,
+) -> None:
+    """Serve the GraphQL API (Neo4j must be reachable; see `tec up` to start everything)."""
+    from tec.app import create_app
+
+    settings = settings_or_exit()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level,
+        access_log=False,
+    )
+
+
+@app.command()
+def up(
+    host: Annotated[str | None, typer.Option(help="Address (default TEC_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default TEC_PORT).")] = None,
+) -> None:
+    """Start everything: the local Neo4j (unless NEO4J_URI is set), schema, first-run data, the service."""
+    settings = settings_or_exit()
+    if settings.uses_local_neo4j:
+        neo4j_start(None, None)
+    from tec.bootstrap import first_run
+
+    with_store(first_run, settings)
+    serve(host, port)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,116 @@
+"""Every behaviour test runs against a real Neo4j 5.26, started once per session by the project's launcher.
+
+Set TEC_TEST_NEO4J_URI to use an existing (throwaway!) server instead. Each test starts from a
+graph holding only the schema and the reference data (territories, taxonomy): everything else is
+deleted before it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from graph.apikeys import create_api_key
+from graph.migrations import migrate
+from graph.store import Store
+from tec import neo4j_local
+from tec.app import create_app
+from tec.settings import Settings
+
+REFERENCE_LABELS = ("Territory", "ConflictType", "Theme", "SchemaMigration")
+GraphQL = Callable[..., Awaitable[httpx.Response]]
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    existing = os.environ.get("TEC_TEST_NEO4J_URI")
+    if existing:
+        yield existing
+        return
+    folder = Path(tempfile.mkdtemp(prefix="tec-test-neo4j-"))
+    running, _ = neo4j_local.start(folder, neo4j_local.free_port(), heap="1g", pagecache="256m")
+    try:
+        yield running.uri
+    finally:
+        neo4j_local.stop(folder)
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_uri: str) -> Settings:
+    return Settings(environment="test", neo4j_uri=neo4j_uri, neo4j_startup_wait=30.0, neo4j_tx_timeout=20.0)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def session_store(settings: Settings) -> AsyncIterator[Store]:
+    store = Store.connect(
+        settings.effective_neo4j_uri,
+        settings.neo4j_user,
+        settings.neo4j_password,
+        tx_timeout=settings.neo4j_tx_timeout,
+        retry_seconds=5.0,
+    )
+    await store.wait_until_ready(60)
+    await migrate(store)
+    yield store
+    await store.close()
+
+
+@pytest_asyncio.fixture
+async def store(session_store: Store) -> Store:
+    """The session's store, over a graph emptied of everything but schema and reference data."""
+    await session_store.write(
+        "tests.clean",
+        "MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $keep) DETACH DELETE n",
+        {"keep": list(REFERENCE_LABELS)},
+    )
+    return session_store
+
+
+@pytest_asyncio.fixture
+async def client(store: Store, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, store)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQL:
+    """POST a GraphQL query; returns the raw response (status, headers, json)."""
+
+    async def run(query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+
+    return run
+
+
+@pytest.fixture
+def api_key(store: Store) -> Callable[..., Awaitable[str]]:
+    """Factory: create an API key with a role (and optional scope) and return its token."""
+
+    async def make(role: str, source: str | None = None, actor_id: str | None = None) -> str:
+        token, _ = await create_api_key(store, role=role, label="test", source=source, actor_id=actor_id)
+        return token
+
+    return make
+
+
+async def add_territory(
+    store: Store, level: str, code: str, name: str, lat: float, lon: float, population: int = 1000
+) -> None:
+    """A territory for hand-built graphs (MERGE: it coexists with the full reference data)."""
+    await store.write(
+        "tests.territory",
+        "MERGE (t:Territory {level: $level, code: $code}) "
+        "SET t.id = $level + '-' + $code, t.name = $name, t.population = $population, t.zone = 'metro', "
+        "t.location = point({latitude: $lat, longitude: $lon})",
+        {"level": level, "code": code, "name": name, "lat": lat, "lon": lon, "population": population},
+    )

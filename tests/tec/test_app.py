@@ -1,0 +1,101 @@
+"""The HTTP surface: probes, GraphiQL, limits and error codes."""
+
+from __future__ import annotations
+
+import httpx
+
+from graph.store import Store
+from tec.app import create_app
+from tec.settings import Settings
+from tests.conftest import GraphQL
+
+
+async def test_healthz_and_readyz_answer_when_neo4j_is_up(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "alive"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["neo4j"] == "up"
+
+
+async def test_graphiql_is_served_to_browsers(client: httpx.AsyncClient) -> None:
+    page = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
+
+
+async def test_typename_and_a_request_id(gql: GraphQL) -> None:
+    response = await gql("{ __typename }")
+    assert response.status_code == 200
+    assert response.json() == {"data": {"__typename": "Query"}}
+    assert len(response.headers["x-request-id"]) >= 8
+
+
+async def test_a_malformed_query_gets_a_parse_error_code(gql: GraphQL) -> None:
+    response = await gql("{ actors { ")
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    assert "Syntax Error" in error["message"]
+
+
+async def test_an_unknown_field_gets_a_validation_error_code(gql: GraphQL) -> None:
+    response = await gql("{ actors { edges { node { nickname } } } }")
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "nickname" in error["message"]
+
+
+async def test_an_oversized_body_is_refused_with_413(client: httpx.AsyncClient) -> None:
+    query = "{ __typename }" + " " * 200_000
+    response = await client.post("/graphql", json={"query": query})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+
+
+async def test_a_too_deep_query_is_refused(store: Store, settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"max_depth": 4}), store)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        within = await http.post("/graphql", json={"query": "{ actors { edges { node { name } } } }"})
+        refused = await http.post(
+            "/graphql", json={"query": "{ actors { edges { node { basedIn { location { lat } } } } } }"}
+        )
+    assert within.status_code == 200
+    assert refused.status_code == 400
+    error = refused.json()["errors"][0]
+    assert error["extensions"]["code"] == "QUERY_TOO_DEEP"
+    assert "maximum operation depth of 4" in error["message"]
+
+
+async def test_an_expensive_query_is_refused_with_its_cost(store: Store, settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"max_cost": 500}), store)
+    cheap = "{ actors(first: 10) { edges { node { name kind } } } }"
+    costly = "{ actors(first: 100) { edges { node { name kind website basedIn { name } } } } }"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        allowed = await http.post("/graphql", json={"query": cheap})
+        refused = await http.post("/graphql", json={"query": costly})
+    assert allowed.status_code == 200
+    assert refused.status_code == 400
+    error = refused.json()["errors"][0]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert error["extensions"]["cost"] > error["extensions"]["maxCost"] == 500
+
+
+async def test_too_many_aliases_are_refused(gql: GraphQL) -> None:
+    aliases = " ".join(f"t{i}: __typename" for i in range(40))
+    response = await gql("{ " + aliases + " }")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "TOO_MANY_ALIASES"
+
+
+async def test_an_unknown_api_key_is_refused_with_401(gql: GraphQL) -> None:
+    response = await gql("{ __typename }", token="tec_not-a-real-key")
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_page_larger_than_the_cap_is_refused(gql: GraphQL) -> None:
+    response = await gql("{ actors(first: 500) { edges { node { name } } } }")
+    body = response.json()
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "between 0 and 100" in body["errors"][0]["message"]

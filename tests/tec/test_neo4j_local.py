@@ -1,0 +1,80 @@
+"""The local Neo4j launcher, driven through the `tec` command line as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tec import neo4j_local
+
+
+def tec(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tec", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_start_twice_runs_one_neo4j_and_stop_frees_the_port(tmp_path: Path) -> None:
+    port = str(neo4j_local.free_port())
+    data = str(tmp_path / "neo4j")
+    first = tec("neo4j", "start", "--data", data, "--bolt-port", port)
+    assert first.returncode == 0, first.stderr
+    assert "started" in first.stdout
+    try:
+        second = tec("neo4j", "start", "--data", data, "--bolt-port", port)
+        assert second.returncode == 0, second.stderr
+        assert "already running" in second.stdout
+        running = neo4j_local.status(Path(data))
+        assert running is not None
+        assert f"pid {running.pid}" in first.stdout
+        assert f"pid {running.pid}" in second.stdout
+        status = tec("neo4j", "status", "--data", data)
+        assert status.returncode == 0
+        assert f"bolt://127.0.0.1:{port}" in status.stdout
+    finally:
+        stopped = tec("neo4j", "stop", "--data", data)
+    assert stopped.returncode == 0, stopped.stderr
+    assert "stopped" in stopped.stdout
+    assert not neo4j_local.port_open(int(port))
+    after = tec("neo4j", "status", "--data", data)
+    assert after.returncode == 3
+    assert "not running" in after.stdout
+
+
+def test_start_refuses_a_port_taken_by_another_program(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = tec("neo4j", "start", "--data", str(tmp_path), "--bolt-port", str(port))
+    assert result.returncode == 1
+    assert f"Port {port} is already in use" in result.stderr
+
+
+def test_missing_java_is_explained_in_one_sentence(tmp_path: Path) -> None:
+    result = tec(
+        "neo4j",
+        "start",
+        "--data",
+        str(tmp_path),
+        "--bolt-port",
+        str(neo4j_local.free_port()),
+        env={"PATH": str(tmp_path)},  # neither java nor mvn on it
+    )
+    assert result.returncode == 1
+    message = result.stderr.strip()
+    assert "Java 17+ and Maven" in message
+    assert "NEO4J_URI" in message
+    assert "docker compose up" in message
