@@ -24,7 +24,11 @@ app = typer.Typer(help="territoires-graph: the knowledge graph of « Territoires
 neo4j_app = typer.Typer(help="A local Neo4j 5.26 Community (no Docker needed).", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys and their roles.", no_args_is_help=True)
+import_app = typer.Typer(help="Bring data in: reference data and partner files.", no_args_is_help=True)
+seed_app = typer.Typer(help="Generated networks: demo and scale.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(import_app, name="import")
+app.add_typer(seed_app, name="seed")
 app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 
