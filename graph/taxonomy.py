@@ -1,0 +1,85 @@
+"""Cypher for the taxonomies: conflict types (a three-level tree) and themes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, LiteralString
+
+from graph.store import Store
+
+CONFLICT_FAMILIES: tuple[str, ...] = ("AMENAGEMENT", "USAGE")
+
+_CONFLICT_TYPES: LiteralString = """
+MATCH (c:ConflictType)
+WHERE ($family IS NULL OR c.family = $family)
+  AND ($level IS NULL OR c.level = $level)
+  AND ($parent IS NULL OR EXISTS { (c)-[:SUBTYPE_OF]->(:ConflictType {code: $parent}) })
+RETURN c {.*} AS type
+ORDER BY c.level, c.family, c.code
+"""
+
+_CONFLICT_TYPES_BY_CODES: LiteralString = """
+MATCH (c:ConflictType) WHERE c.code IN $codes
+RETURN c {.*} AS type
+"""
+
+_PARENTS: LiteralString = """
+MATCH (c:ConflictType)-[:SUBTYPE_OF]->(p:ConflictType) WHERE c.code IN $codes
+RETURN c.code AS code, p {.*} AS parent
+"""
+
+_CHILDREN: LiteralString = """
+MATCH (c:ConflictType)<-[:SUBTYPE_OF]-(k:ConflictType) WHERE c.code IN $codes
+WITH c, k ORDER BY k.code
+RETURN c.code AS code, collect(k {.*}) AS children
+"""
+
+_THEMES: LiteralString = "MATCH (t:Theme) RETURN t {.*} AS theme ORDER BY t.code"
+
+_THEMES_BY_CODES: LiteralString = "MATCH (t:Theme) WHERE t.code IN $codes RETURN t {.*} AS theme"
+
+
+async def conflict_types(
+    store: Store, *, family: str | None = None, level: int | None = None, parent: str | None = None
+) -> list[dict[str, Any]]:
+    """The conflict types matching every given filter, by level, family and code."""
+    rows = await store.read(
+        "taxonomy.conflictTypes", _CONFLICT_TYPES, {"family": family, "level": level, "parent": parent}
+    )
+    return [row["type"] for row in rows]
+
+
+async def conflict_types_by_codes(store: Store, codes: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """{code: properties} for the codes that exist (missing ones are absent)."""
+    if not codes:
+        return {}
+    rows = await store.read("taxonomy.conflictTypesByCodes", _CONFLICT_TYPES_BY_CODES, {"codes": list(set(codes))})
+    return {row["type"]["code"]: row["type"] for row in rows}
+
+
+async def parents(store: Store, codes: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """{code: parent properties} for the given conflict types that have a parent."""
+    if not codes:
+        return {}
+    rows = await store.read("taxonomy.parents", _PARENTS, {"codes": list(set(codes))})
+    return {row["code"]: row["parent"] for row in rows}
+
+
+async def children(store: Store, codes: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """{code: [child properties, by code]} for the given conflict types (leaves are absent)."""
+    if not codes:
+        return {}
+    rows = await store.read("taxonomy.children", _CHILDREN, {"codes": list(set(codes))})
+    return {row["code"]: row["children"] for row in rows}
+
+
+async def themes(store: Store) -> list[dict[str, Any]]:
+    rows = await store.read("taxonomy.themes", _THEMES)
+    return [row["theme"] for row in rows]
+
+
+async def themes_by_codes(store: Store, codes: Sequence[str]) -> dict[str, dict[str, Any]]:
+    if not codes:
+        return {}
+    rows = await store.read("taxonomy.themesByCodes", _THEMES_BY_CODES, {"codes": list(set(codes))})
+    return {row["theme"]["code"]: row["theme"] for row in rows}
