@@ -20,3 +20,12 @@ def fold(text: str) -> str:
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     words = _NON_WORD.sub(" ", ascii_only).split()
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+
+
+def search_text(*parts: str | None) -> str:
+    """The folded text full-text search reads: the given parts (name, description…), folded and joined.
+
+    >>> search_text("Parc éolien de la Lande", None, "Concertation préalable")
+    'parc eolien de la lande concertation prealable'
+    """
+    return " ".join(folded for folded in (fold(part) for part in parts if part) if folded)
