@@ -21,6 +21,7 @@ from graph.migrations import migrate
 from graph.store import Store, counting_round_trips
 from schema.context import ANONYMOUS, Context, Principal
 from tec.api import build_schema
+from tec.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from tec.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,9 @@ async def healthz(_: Request) -> Response:
 
 async def readyz(request: Request) -> Response:
     store: Store = request.app.state.store
-    if await store.ping():
+    up = await store.ping()
+    request.app.state.metrics.neo4j_up.set(1 if up else 0)
+    if up:
         return JSONResponse({"status": "ready", "neo4j": "up"})
     return JSONResponse(
         {
@@ -195,10 +198,13 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
             Route("/graphql", GraphQLView(settings), methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
         ],
         lifespan=lifespan,
     )
     if store is not None:
         app.state.store = store
+    app.state.metrics = Metrics()
     app.add_middleware(RequestGuards, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     return app

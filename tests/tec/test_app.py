@@ -99,3 +99,15 @@ async def test_a_page_larger_than_the_cap_is_refused(gql: GraphQL) -> None:
     body = response.json()
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "between 0 and 100" in body["errors"][0]["message"]
+
+
+async def test_metrics_are_exposed_in_prometheus_text_format(client: httpx.AsyncClient, gql: GraphQL) -> None:
+    await gql("{ actors(first: 3) { totalCount } }")
+    await client.get("/readyz")
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    assert 'tec_http_requests_total{route="/graphql",status="200"} 1.0' in text
+    assert "tec_graphql_db_round_trips_count 1.0" in text
+    assert "tec_neo4j_up 1.0" in text

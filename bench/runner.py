@@ -1,0 +1,232 @@
+"""The benchmark: a network in a local Neo4j, the service in its own process, and the figures of issue 7.
+
+Steps (each reported with its own numbers):
+1. reference data load time (empty database) and the network's load rate;
+2. `experiencedActors` latency over HTTP and the same Cypher through the driver (the ratio is our overhead);
+3. a directory page under 1, 8 and 32 concurrent clients (requests/s, p95), and the service's peak RSS;
+4. database round trips per directory page at `first: 5` and `first: 100`;
+5. partner import rows/s (network-members preset, 20,000 rows).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+from graph.store import Store
+from tec import neo4j_local
+from tec.settings import PROJECT_ROOT
+
+DIRECTORY_QUERY = """
+query Directory($first: Int!, $territory: String) {
+  actors(first: $first, where: {territory: $territory}) {
+    totalCount
+    edges { node {
+      id name kind
+      basedIn { code name }
+      themes { code label }
+      conflicts(first: 3) { edges { role conflict { id title year type { code label } } } }
+    } }
+  }
+}
+"""
+
+MATCHING_QUERY = """
+query Match($type: String!, $lat: Float!, $lon: Float!) {
+  experiencedActors(conflictType: $type, near: {lat: $lat, lon: $lon}, radiusKm: 50, first: 10) {
+    withinRadius
+    edges { node { score distanceKm actor { id name kind } evidence { conflict { id title } role year distanceKm } } }
+  }
+}
+"""
+
+
+@dataclass
+class Figures:
+    machine: dict[str, Any] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, key: str, value: Any) -> None:
+        self.results[key] = value
+        print(f"  {key}: {value}", flush=True)  # noqa: T201
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def latency_summary(samples_ms: list[float]) -> dict[str, float]:
+    return {
+        "n": len(samples_ms),
+        "p50_ms": round(percentile(samples_ms, 50), 2),
+        "p95_ms": round(percentile(samples_ms, 95), 2),
+        "p99_ms": round(percentile(samples_ms, 99), 2),
+        "mean_ms": round(statistics.fmean(samples_ms), 2) if samples_ms else float("nan"),
+    }
+
+
+class Service:
+    """The service in its own process (`python -m tec serve`), so its RSS and CPU are its own."""
+
+    def __init__(self, neo4j_uri: str, port: int) -> None:
+        self.port = port
+        env = {
+            **os.environ,
+            "NEO4J_URI": neo4j_uri,
+            "TEC_PORT": str(port),
+            "TEC_LOG_LEVEL": "warning",
+            "TEC_ENV": "development",
+            "NEO4J_TX_TIMEOUT": "60",
+        }
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "tec", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"the service exited: {self.process.stderr.read().decode() if self.process.stderr else ''}"
+                )
+            time.sleep(0.2)
+        raise RuntimeError("the service did not become ready within 60 s")
+
+    def rss_mb(self) -> float:
+        return float(psutil.Process(self.process.pid).memory_info().rss) / 1e6
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class PeakRss:
+    """Samples a process's RSS every 50 ms in a thread and keeps the peak."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.peak = service.rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, self.service.rss_mb())
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+async def post(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> httpx.Response:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise RuntimeError(f"benchmark query failed: {response.status_code} {json.dumps(body)[:500]}")
+    return response
+
+
+async def timed_sequence(call: Callable[[int], Awaitable[Any]], count: int, warmup: int) -> list[float]:
+    for index in range(warmup):
+        await call(index)
+    samples = []
+    for index in range(count):
+        started = time.perf_counter()
+        await call(warmup + index)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+async def concurrent_load(
+    url: str, query: str, variables: Callable[[int], dict[str, Any]], clients: int, seconds: float
+) -> dict[str, float]:
+    """`clients` concurrent loops for `seconds`: requests/s and latency percentiles."""
+    samples: list[float] = []
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+
+        async def worker(offset: int) -> None:
+            index = offset
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                await post(client, query, variables(index))
+                samples.append((time.perf_counter() - started) * 1000)
+                index += clients
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(clients)))
+        elapsed = time.perf_counter() - started
+    return {"clients": clients, "requests_per_s": round(len(samples) / elapsed, 1), **latency_summary(samples)}
+
+
+def machine_info(neo4j_version: str) -> dict[str, Any]:
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 1e9, 1),
+        "python": platform.python_version(),
+        "neo4j": neo4j_version,
+        "platform": platform.platform(),
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+def bench_data_dir(network: str) -> Path:
+    return PROJECT_ROOT / "var" / f"bench-{network}"
+
+
+def start_neo4j(network: str, fresh: bool) -> neo4j_local.LocalNeo4j:
+    data = bench_data_dir(network)
+    if fresh and data.exists():
+        neo4j_local.stop(data)
+        shutil.rmtree(data)
+    heap, pagecache = ("2g", "2g") if network == "scale" else ("1g", "512m")
+    running, _ = neo4j_local.start(data, neo4j_local.free_port(), heap=heap, pagecache=pagecache)
+    return running
+
+
+def connect(uri: str) -> Store:
+    return Store.connect(uri, "neo4j", "neo4j", tx_timeout=600, retry_seconds=30)
+
+
+def temp_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="tec-bench-"))
+
+
+def rng(seed: int = 2026) -> random.Random:
+    return random.Random(seed)
