@@ -65,7 +65,7 @@ class Figures:
 
     def add(self, key: str, value: Any) -> None:
         self.results[key] = value
-        print(f"  {key}: {value}", flush=True)  # noqa: T201
+        print(f"  {key}: {value}", flush=True)
 
 
 def percentile(values: list[float], q: float) -> float:
