@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, LiteralString
 
 from graph.store import Store
+from graph.territories import IMPORTED_BY, SET_IF_CHANGED, WriteCounts
 
 CONFLICT_FAMILIES: tuple[str, ...] = ("AMENAGEMENT", "USAGE")
 
@@ -83,3 +84,63 @@ async def themes_by_codes(store: Store, codes: Sequence[str]) -> dict[str, dict[
         return {}
     rows = await store.read("taxonomy.themesByCodes", _THEMES_BY_CODES, {"codes": list(set(codes))})
     return {row["theme"]["code"]: row["theme"] for row in rows}
+
+
+# --- reference import: batched idempotent writes ----------------------------------------------------
+
+_UPSERT_CONFLICT_TYPES: LiteralString = (
+    "UNWIND $rows AS row "
+    "MERGE (n:ConflictType {code: row.code}) "
+    "ON CREATE SET n.id = row.code, n.createdAt = datetime(), n.createdBy = $by " + SET_IF_CHANGED
+)
+
+_UPSERT_THEMES: LiteralString = (
+    "UNWIND $rows AS row "
+    "MERGE (n:Theme {code: row.code}) "
+    "ON CREATE SET n.id = row.code, n.createdAt = datetime(), n.createdBy = $by " + SET_IF_CHANGED
+)
+
+_LINK_SUBTYPES: LiteralString = """
+UNWIND $rows AS row
+MATCH (c:ConflictType {code: row.code})
+OPTIONAL MATCH (c)-[old:SUBTYPE_OF]->(o:ConflictType)
+  WHERE row.parent IS NULL OR o.code <> row.parent
+DELETE old
+WITH c, row, count(old) AS removed
+OPTIONAL MATCH (p:ConflictType {code: row.parent})
+OPTIONAL MATCH (c)-[existing:SUBTYPE_OF]->(p)
+FOREACH (_ IN CASE WHEN p IS NOT NULL AND existing IS NULL THEN [1] ELSE [] END | MERGE (c)-[:SUBTYPE_OF]->(p))
+RETURN sum(removed) AS removed, sum(CASE WHEN p IS NOT NULL AND existing IS NULL THEN 1 ELSE 0 END) AS created
+"""
+
+
+async def upsert_conflict_types(store: Store, rows: list[dict[str, Any]]) -> WriteCounts:
+    """MERGE conflict types on code (id = code). Each row: `code`, `props` (the other properties)."""
+    result = await store.write(
+        "taxonomy.upsertConflictTypes", _UPSERT_CONFLICT_TYPES, {"rows": rows, "by": IMPORTED_BY}
+    )
+    return WriteCounts(created=int(result[0]["created"]), updated=int(result[0]["updated"]))
+
+
+async def upsert_themes(store: Store, rows: list[dict[str, Any]]) -> WriteCounts:
+    """MERGE themes on code (id = code). Each row: `code`, `props` (the other properties)."""
+    result = await store.write("taxonomy.upsertThemes", _UPSERT_THEMES, {"rows": rows, "by": IMPORTED_BY})
+    return WriteCounts(created=int(result[0]["created"]), updated=int(result[0]["updated"]))
+
+
+async def link_subtypes(store: Store, rows: list[dict[str, Any]]) -> WriteCounts:
+    """Make each conflict type `code` SUBTYPE_OF its `parent` (None: a root), replacing an old parent."""
+    result = await store.write("taxonomy.linkSubtypes", _LINK_SUBTYPES, {"rows": rows})
+    return WriteCounts(created=int(result[0]["created"]), removed=int(result[0]["removed"]))
+
+
+_COUNTS: LiteralString = """
+RETURN COUNT { (:ConflictType) } AS conflictTypes, COUNT { (:Theme) } AS themes,
+       COUNT { (:ConflictType)-[:SUBTYPE_OF]->(:ConflictType) } AS subtypeOf
+"""
+
+
+async def taxonomy_counts(store: Store) -> dict[str, int]:
+    """{"conflictTypes": n, "themes": n, "subtypeOf": n}."""
+    rows = await store.read("taxonomy.counts", _COUNTS)
+    return {key: int(value) for key, value in rows[0].items()}

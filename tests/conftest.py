@@ -20,6 +20,7 @@ import pytest_asyncio
 from graph.apikeys import create_api_key
 from graph.migrations import migrate
 from graph.store import Store
+from importers.territories import load_missing_reference_data
 from tec import neo4j_local
 from tec.app import create_app
 from tec.settings import Settings
@@ -60,6 +61,12 @@ async def session_store(settings: Settings) -> AsyncIterator[Store]:
     await migrate(store)
     yield store
     await store.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def reference_data(session_store: Store) -> None:
+    """The full taxonomy and territory snapshot, loaded once per session unless already there."""
+    await load_missing_reference_data(session_store)
 
 
 @pytest_asyncio.fixture
