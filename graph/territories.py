@@ -197,7 +197,6 @@ class ChildrenKey:
     level: str | None
     first: int
     after: str | None
-    with_total: bool
 
 
 # Without a level: the territories directly PART_OF this one. With a level: every territory of that
@@ -207,17 +206,13 @@ UNWIND $keys AS key
 CALL (key) {
   MATCH (t:Territory)-[:PART_OF*1..2]->(p:Territory {id: key.id})
   WHERE CASE WHEN key.level IS NULL THEN EXISTS { (t)-[:PART_OF]->(p) } ELSE t.level = key.level END
-    AND (key.afterName IS NULL OR t.nameKey > key.afterName OR (t.nameKey = key.afterName AND t.id > key.afterId))
-  WITH DISTINCT t ORDER BY t.nameKey, t.id LIMIT key.limit
-  RETURN collect(t {.*, _s1: t.nameKey, _s2: 0}) AS items
+  WITH DISTINCT t ORDER BY t.nameKey, t.id
+  WITH collect(t {.*, _s1: t.nameKey, _s2: 0}) AS found
+  RETURN size(found) AS total,
+         [c IN found WHERE key.afterName IS NULL OR c._s1 > key.afterName
+                         OR (c._s1 = key.afterName AND c.id > key.afterId)][0..key.limit] AS items
 }
-CALL (key) {
-  MATCH (t:Territory)-[:PART_OF*1..2]->(p:Territory {id: key.id})
-  WHERE key.withTotal
-    AND CASE WHEN key.level IS NULL THEN EXISTS { (t)-[:PART_OF]->(p) } ELSE t.level = key.level END
-  RETURN count(DISTINCT t) AS total
-}
-RETURN key.index AS index, items, CASE WHEN key.withTotal THEN total END AS total
+RETURN key.index AS index, items, total
 """
 
 
@@ -238,7 +233,6 @@ async def children_pages(store: Store, keys: Sequence[ChildrenKey]) -> list[Page
                 "limit": key.first + 1,
                 "afterName": after_name,
                 "afterId": after_id,
-                "withTotal": key.with_total,
             }
         )
     rows = await store.read("territories.children", _CHILDREN, {"keys": params})

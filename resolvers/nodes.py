@@ -11,11 +11,14 @@ from graph.nodes import nodes_by_ids
 from schema.actor import Actor
 from schema.context import Info
 from schema.errors import bad_input
+from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
 
 NODE_TYPES: dict[str, Callable[[dict[str, Any]], relay.Node]] = {
     "Actor": Actor.from_record,
     "Territory": Territory.from_record,
+    "ConflictType": ConflictType.from_record,
+    "Theme": Theme.from_record,
 }
 
 

@@ -10,11 +10,13 @@ from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, QueryDe
 
 from resolvers import actors as actor_resolvers
 from resolvers import nodes as node_resolvers
+from resolvers import taxonomy as taxonomy_resolvers
 from resolvers import territories as territory_resolvers
 from schema.actor import Actor, CreateActorResult
 from schema.errors import ErrorCodes
 from schema.limits import cost_limit_rule
 from schema.pagination import Connection
+from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
 from tec.settings import Settings
 
@@ -28,6 +30,23 @@ class Query:
     territory: Territory | None = strawberry.field(
         resolver=territory_resolvers.territory, description="One territory by INSEE code (SIREN for an EPCI)."
     )
+    territories: Connection[Territory] = strawberry.field(
+        resolver=territory_resolvers.territories,
+        description=(
+            "Territories by level, containing territory, distance and name. With `near`: nearest first, "
+            "each with `distanceKm`. With `search` (case-, accent- and hyphen-insensitive, word prefixes): "
+            "exact names first, then names starting with it, then other matches, larger population first. "
+            "Otherwise by name."
+        ),
+    )
+    conflict_types: list[ConflictType] = strawberry.field(
+        resolver=taxonomy_resolvers.conflict_types,
+        description="The conflict-type taxonomy (families, categories, types), filtered; walk it with parent/children.",
+    )
+    conflict_type: ConflictType | None = strawberry.field(
+        resolver=taxonomy_resolvers.conflict_type, description="One conflict type by code, e.g. ONSHORE_WIND."
+    )
+    themes: list[Theme] = strawberry.field(resolver=taxonomy_resolvers.themes, description="Every theme, by code.")
 
 
 @strawberry.type

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from graph.migrations import migrate
 from graph.store import Store
+from graph.taxonomy import taxonomy_counts
+from graph.territories import territory_counts
+from importers.territories import load_missing_reference_data
 
 log = logging.getLogger(__name__)
 
@@ -15,3 +19,11 @@ async def first_run(store: Store) -> None:
     applied = await migrate(store)
     if applied:
         print(f"Schema migrations applied: {', '.join(map(str, applied))}")
+    started = time.perf_counter()
+    if await load_missing_reference_data(store):
+        places, taxonomy = await territory_counts(store), await taxonomy_counts(store)
+        print(
+            f"Reference data loaded in {time.perf_counter() - started:.1f} s: {places.territories} territories, "
+            f"{places.part_of} PART_OF, {places.neighbour_of} NEIGHBOUR_OF, "
+            f"{taxonomy['conflictTypes']} conflict types, {taxonomy['themes']} themes"
+        )
