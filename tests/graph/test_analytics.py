@@ -9,7 +9,9 @@ import pytest
 from graph import analytics
 from graph.errors import NotFoundError
 from graph.store import Store, counting_round_trips
-from tests.analyst_graph import add_actor, add_communes, add_conflict, add_taxonomy, involve
+from tests.analyst_graph import add_actor, add_conflict, involve
+
+pytestmark = pytest.mark.usefixtures("reference_data")
 
 BREST, QUIMPER, SAINT_BRIEUC, RENNES = "29019", "29232", "22278", "35238"
 AMIENS, ABBEVILLE, LILLE = "80021", "80001", "59350"
@@ -35,11 +37,6 @@ class Cases:
 
 
 async def build_conflicts(store: Store) -> Cases:
-    await add_taxonomy(store)
-    await add_communes(
-        store, BREST, QUIMPER, SAINT_BRIEUC, RENNES, AMIENS, ABBEVILLE, LILLE, SAINTE_SOLINE, MAUZE, MELLE, NIORT
-    )
-    await add_communes(store, POITIERS, LA_ROCHELLE, TOULOUSE)
     brest = await add_conflict(store, "Éoliennes de la rade", "ONSHORE_WIND", BREST, 2016)
     quimper = await add_conflict(store, "Parc éolien de l'Odet", "ONSHORE_WIND", QUIMPER, 2018, "SETTLED")
     await add_conflict(store, "Éolien du Goëlo", "ONSHORE_WIND", SAINT_BRIEUC, 2014, "SETTLED")
@@ -137,7 +134,6 @@ async def test_an_unknown_conflict_type_is_not_found_rather_than_zero(store: Sto
 
 
 async def test_actors_by_kind_and_region(store: Store) -> None:
-    await add_communes(store, BREST, AMIENS, LILLE)
     await add_actor(store, "Ensemble pour la rade", "ASSOCIATION", BREST)
     await add_actor(store, "Bretagne Vivante Brest", "ASSOCIATION", BREST)
     await add_actor(store, "Ville de Brest", "COLLECTIVITE", BREST)

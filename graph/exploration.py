@@ -1,0 +1,228 @@
+"""Cypher for graph exploration: a node's neighbourhood as a drawable subgraph, and the shortest
+cooperation path between two actors. One query each.
+
+Labels, relationship types and depths are never parameters in Cypher's grammar, so they come from
+allow-lists here: the start label from `EXPLORABLE_LABELS`, types are filtered with `type(r) IN $types`
+(a parameter) after checking them against `RELATIONSHIP_TYPES`, and the depth picks one of three
+prepared queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from graph.errors import GraphError, NotFoundError
+from graph.store import Store
+
+# Nodes the exploration may start from or show. ApiKey and SchemaMigration are never shown.
+EXPLORABLE_LABELS: tuple[LiteralString, ...] = (
+    "Actor",
+    "Territory",
+    "Conflict",
+    "ConflictType",
+    "Project",
+    "Resource",
+    "Theme",
+    "Sponsorship",
+    "TaskForce",
+    "CommonsCall",
+    "Source",
+)
+HIDDEN_LABELS: tuple[str, ...] = ("ApiKey", "SchemaMigration")
+
+RELATIONSHIP_TYPES: tuple[str, ...] = (
+    "PART_OF",
+    "NEIGHBOUR_OF",
+    "SUBTYPE_OF",
+    "BASED_IN",
+    "ACTS_IN",
+    "GOVERNS",
+    "INVOLVED_IN",
+    "OF_TYPE",
+    "LOCATED_IN",
+    "ABOUT",
+    "RUNS",
+    "TAKES_PART_IN",
+    "COOPERATES_WITH",
+    "MEMBER_OF",
+    "AUTHORED",
+    "WORKS_ON",
+    "DOCUMENTS",
+    "SPONSORS",
+    "BENEFITS",
+    "ON",
+    "MEMBER_OF_TASK_FORCE",
+    "FOCUSES_ON",
+    "HANDLES",
+    "APPLIED_TO",
+    "FROM_SOURCE",
+)
+# Properties never shown (search keys, provenance of writes) and those shown only to callers with a role.
+INTERNAL_PROPERTIES = frozenset({"searchText", "nameKey", "hash", "createdBy", "updatedBy"})
+PRIVATE_PROPERTIES = frozenset({"email", "phone", "contactName"})
+
+MAX_DEPTH = 3
+MAX_NODES = 500
+MAX_HOPS = 6
+
+
+class ExplorationInputError(GraphError):
+    code = "BAD_USER_INPUT"
+
+
+def check_label(label: str) -> LiteralString:
+    for allowed in EXPLORABLE_LABELS:
+        if allowed == label:
+            return allowed
+    raise ExplorationInputError(f"A neighbourhood can start from {', '.join(EXPLORABLE_LABELS)}, not {label!r}.")
+
+
+def check_types(types: tuple[str, ...]) -> list[str]:
+    unknown = [t for t in types if t not in RELATIONSHIP_TYPES]
+    if unknown:
+        raise ExplorationInputError(
+            f"Unknown relationship type(s) {', '.join(unknown)}; use {', '.join(RELATIONSHIP_TYPES)}."
+        )
+    return list(types or RELATIONSHIP_TYPES)
+
+
+def _neighbourhood_query(label: LiteralString, depth: LiteralString) -> LiteralString:
+    # ANY SHORTEST from one source is a breadth-first search: each reachable node once, at its depth,
+    # without enumerating every path to it.
+    return (
+        "MATCH (start:" + label + " {id: $id}) "
+        "CALL (start) { "
+        "  MATCH ANY SHORTEST (start)-[r WHERE type(r) IN $types]-{1," + depth + "}(n) "
+        "  WHERE NOT any(l IN labels(n) WHERE l IN $hidden) AND n <> start "
+        "  WITH n, size(r) AS depth ORDER BY depth, n.id, elementId(n) LIMIT $limit "
+        "  RETURN collect({node: n, depth: depth}) AS found "
+        "} "
+        "WITH start, [{node: start, depth: 0}] + found AS found "
+        "WITH start, found, [x IN found | x.node] AS nodes "
+        "CALL (nodes) { "
+        "  UNWIND nodes AS a "
+        "  MATCH (a)-[r]->(b) WHERE type(r) IN $types AND b IN nodes "
+        "  RETURN collect(DISTINCT {id: elementId(r), type: type(r), source: a.id, sourceLabels: labels(a), "
+        "         target: b.id, targetLabels: labels(b), properties: properties(r)}) AS edges "
+        "} "
+        "RETURN [x IN found | {labels: labels(x.node), properties: properties(x.node), depth: x.depth}] AS nodes, "
+        "       edges"
+    )
+
+
+_NEIGHBOURHOOD: dict[int, dict[str, LiteralString]] = {
+    1: {label: _neighbourhood_query(label, "1") for label in EXPLORABLE_LABELS},
+    2: {label: _neighbourhood_query(label, "2") for label in EXPLORABLE_LABELS},
+    3: {label: _neighbourhood_query(label, "3") for label in EXPLORABLE_LABELS},
+}
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    """Nodes (labels, shown properties, depth from the start) and the edges among them."""
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    truncated: bool
+
+
+def public_properties(properties: dict[str, Any], *, include_private: bool) -> dict[str, Any]:
+    return {
+        key: value
+        for key, value in properties.items()
+        if key not in INTERNAL_PROPERTIES and (include_private or key not in PRIVATE_PROPERTIES)
+    }
+
+
+async def neighbourhood(
+    store: Store,
+    label: str,
+    node_id: str,
+    *,
+    depth: int = 1,
+    types: tuple[str, ...] = (),
+    limit: int = 100,
+    include_private: bool = False,
+) -> Subgraph:
+    """The nodes within `depth` hops of a node over the given relationship types (all when empty),
+    nearest first, at most `limit` besides the start, and every such relationship among them."""
+    if depth not in _NEIGHBOURHOOD:
+        raise ExplorationInputError(f"depth must be between 1 and {MAX_DEPTH}.")
+    if not 1 <= limit <= MAX_NODES:
+        raise ExplorationInputError(f"limit must be between 1 and {MAX_NODES}.")
+    query = _NEIGHBOURHOOD[depth][check_label(label)]
+    params = {"id": node_id, "types": check_types(types), "hidden": list(HIDDEN_LABELS), "limit": limit + 1}
+    rows = await store.read("exploration.neighbourhood", query, params)
+    if not rows:
+        raise NotFoundError(f"No {label} has the id {node_id!r}.")
+    nodes: list[dict[str, Any]] = rows[0]["nodes"]
+    truncated = len(nodes) > limit + 1
+    nodes = nodes[: limit + 1]
+    kept = {node["properties"].get("id") for node in nodes}
+    for node in nodes:
+        node["properties"] = public_properties(node["properties"], include_private=include_private)
+    edges = [edge for edge in rows[0]["edges"] if edge["source"] in kept and edge["target"] in kept]
+    return Subgraph(nodes=nodes, edges=edges, truncated=truncated)
+
+
+COOPERATION_TYPES: tuple[str, ...] = ("COOPERATES_WITH", "MEMBER_OF")
+
+
+def _path_query(hops: LiteralString) -> LiteralString:
+    return (
+        "OPTIONAL MATCH (a:Actor {id: $from}) "
+        "OPTIONAL MATCH (b:Actor {id: $to}) "
+        "OPTIONAL CALL (a, b) { "
+        "  WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b "
+        "  MATCH p = SHORTEST 1 (a)-[:COOPERATES_WITH|MEMBER_OF]-{1," + hops + "}(b) "
+        "  RETURN [n IN nodes(p) | n {.*}] AS actors, "
+        "         [r IN relationships(p) | {type: type(r), source: startNode(r).id, target: endNode(r).id, "
+        "          properties: properties(r)}] AS links "
+        "} "
+        "RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound, actors, links"
+    )
+
+
+_PATHS: dict[int, LiteralString] = {
+    1: _path_query("1"),
+    2: _path_query("2"),
+    3: _path_query("3"),
+    4: _path_query("4"),
+    5: _path_query("5"),
+    6: _path_query("6"),
+}
+
+_ACTOR: LiteralString = "MATCH (a:Actor {id: $id}) RETURN a {.*} AS actor"
+
+
+@dataclass(frozen=True)
+class CooperationPath:
+    """The actors along the path, in order, and the links between consecutive ones (as stored)."""
+
+    actors: list[dict[str, Any]]
+    links: list[dict[str, Any]]
+
+    @property
+    def hops(self) -> int:
+        return len(self.links)
+
+
+async def cooperation_path(store: Store, source: str, target: str, *, max_hops: int = 4) -> CooperationPath | None:
+    """The shortest chain of COOPERATES_WITH or MEMBER_OF links (either direction) between two actors,
+    or None when there is none within `max_hops`; NotFoundError names an unknown actor."""
+    if max_hops not in _PATHS:
+        raise ExplorationInputError(f"maxHops must be between 1 and {MAX_HOPS}.")
+    if source == target:
+        rows = await store.read("exploration.pathSelf", _ACTOR, {"id": source})
+        if not rows:
+            raise NotFoundError(f"No actor has the id {source!r}.")
+        return CooperationPath(actors=[rows[0]["actor"]], links=[])
+    rows = await store.read("exploration.cooperationPath", _PATHS[max_hops], {"from": source, "to": target})
+    row = rows[0]  # the OPTIONAL MATCHes always yield one row
+    for flag, actor_id in (("fromFound", source), ("toFound", target)):
+        if not row[flag]:
+            raise NotFoundError(f"No actor has the id {actor_id!r}.")
+    if row["actors"] is None:
+        return None
+    return CooperationPath(actors=row["actors"], links=row["links"])
