@@ -1,16 +1,15 @@
-"""Cypher for actors: the directory's records."""
+"""Cypher for actors: the directory's records, their filters and their writes."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from neo4j import AsyncManagedTransaction
-
-from graph.errors import NotFoundError
-from graph.pagination import Page, decode_cursor, make_page
-from graph.store import Store, run_in_tx
+from graph.editing import Editor, LinkField, NodeSpec, References, delete_owned, save_node
+from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
+from graph.pagination import Page
+from graph.search import search_text
+from graph.store import Store
 from graph.text import fold
 
 ACTOR_KINDS: tuple[str, ...] = (
@@ -24,89 +23,115 @@ ACTOR_KINDS: tuple[str, ...] = (
     "CHERCHEUR",
     "AUTRE",
 )
+INVOLVEMENT_ROLES: tuple[str, ...] = (
+    "MEDIATOR",
+    "FACILITATOR",
+    "PROJECT_OWNER",
+    "OPPONENT",
+    "PUBLIC_AUTHORITY",
+    "EXPERT",
+    "SUPPORTER",
+)
+COOPERATION_KINDS: tuple[str, ...] = ("PARTNERSHIP", "CONTRACT", "FUNDING", "NETWORK", "SPONSORSHIP")
 
-# Sort keys a caller may ask for, mapped to the property they read: never formatted from input.
-ACTOR_SORT_KEYS: dict[str, LiteralString] = {"NAME": "name", "CREATED_AT": "createdAt"}
+ACTOR_LIST = ListSpec(
+    label="Actor",
+    sorts={
+        "NAME": SortKey("coalesce(n.nameKey, toLower(n.name), '')"),
+        "CREATED_AT": SortKey("coalesce(n.createdAt.epochMillis, 0)", descending=True),
+        "RELEVANCE": RELEVANCE,
+        "DISTANCE": DISTANCE,
+    },
+    default_sort="NAME",
+    area_filter="EXISTS { MATCH (n)-[:BASED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }",
+    located=True,
+)
 
 
 @dataclass(frozen=True)
 class ActorFilter:
+    """Directory filters; every given one must hold."""
+
     kinds: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    conflict_types: tuple[str, ...] = ()  # involved in a conflict of one of these types or a subtype
+    roles: tuple[str, ...] = ()  # involved in a conflict with one of these roles
+    open_to_sponsorship: bool | None = None
+    source: str | None = None
+    network: str | None = None  # id of a network the actor is a member of
+
+    def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
+        clauses: list[LiteralString] = []
+        params: dict[str, Any] = {}
+        if self.kinds:
+            clauses.append("n.kind IN $kinds")
+            params["kinds"] = list(self.kinds)
+        if self.themes:
+            clauses.append("EXISTS { MATCH (n)-[:WORKS_ON]->(th:Theme) WHERE th.code IN $themes }")
+            params["themes"] = list(self.themes)
+        if self.conflict_types or self.roles:
+            clauses.append(
+                "EXISTS { MATCH (n)-[inv:INVOLVED_IN]->(:Conflict)-[:OF_TYPE]->(:ConflictType)"
+                "-[:SUBTYPE_OF*0..3]->(ct:ConflictType) "
+                "WHERE ($conflictTypes IS NULL OR ct.code IN $conflictTypes) "
+                "AND ($roles IS NULL OR inv.role IN $roles) }"
+            )
+            params["conflictTypes"] = list(self.conflict_types) or None
+            params["roles"] = list(self.roles) or None
+        if self.open_to_sponsorship is not None:
+            clauses.append("coalesce(n.openToSponsorship, false) = $openToSponsorship")
+            params["openToSponsorship"] = self.open_to_sponsorship
+        if self.source is not None:
+            clauses.append("n.source = $source")
+            params["source"] = self.source
+        if self.network is not None:
+            clauses.append("EXISTS { MATCH (n)-[:MEMBER_OF]->(:Actor {id: $network}) }")
+            params["network"] = self.network
+        return clauses, params
 
 
-def _where(flt: ActorFilter) -> tuple[LiteralString, dict[str, Any]]:
-    clauses: list[LiteralString] = ["true"]
-    params: dict[str, Any] = {}
-    if flt.kinds:
-        clauses.append("a.kind IN $kinds")
-        params["kinds"] = list(flt.kinds)
-    return " AND ".join(clauses), params
+async def actor_page(store: Store, flt: ActorFilter, request: ListRequest) -> Page:
+    """One page of the directory (search, filters, territory, distance), with its total when asked."""
+    request.clauses, request.params = flt.clauses()
+    return await list_page(store, ACTOR_LIST, request, name="actors.page")
 
 
-async def actor_page(
-    store: Store,
-    flt: ActorFilter,
-    *,
-    first: int,
-    after: str | None,
-    sort: str = "NAME",
-    with_total: bool = True,
-) -> Page:
-    """One page of actors in `sort` order (then id), with the total count in the same round trip."""
-    key = ACTOR_SORT_KEYS[sort]
-    where, params = _where(flt)
-    keyset: LiteralString = "true"
-    if after is not None:
-        value, last_id = decode_cursor(after, 2)
-        keyset = "(a." + key + " > $afterValue OR (a." + key + " = $afterValue AND a.id > $afterId))"
-        params.update(afterValue=value, afterId=last_id)
-    total_part: LiteralString = (
-        "CALL () { MATCH (a:Actor) WHERE " + where + " RETURN count(a) AS total } "
-        if with_total
-        else "WITH null AS total "
+def _derive(record: dict[str, Any]) -> dict[str, Any]:
+    name = str(record.get("name") or "")
+    return {"nameKey": fold(name), "searchText": search_text(name, record.get("description"))}
+
+
+ACTOR_NODE = NodeSpec(
+    label="Actor",
+    links=(
+        LinkField("basedIn", "BASED_IN", "Territory", copy_location=True),
+        LinkField("actsIn", "ACTS_IN", "Territory"),
+        LinkField("themes", "WORKS_ON", "Theme", key="code"),
+    ),
+    derive=_derive,
+)
+
+
+async def save_actor(
+    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], *, actor_id: str | None = None
+) -> dict[str, Any]:
+    """Create (no `actor_id`) or update an actor with its base, areas of action and themes; one transaction.
+
+    `links` holds the relationship lists to replace: `basedIn` ([] or [INSEE code of a commune]),
+    `actsIn` (territory codes), `themes` (theme codes).
+    """
+    refs = References(
+        territories={key: links[key] for key in ("basedIn", "actsIn") if key in links},
+        themes={"themes": links["themes"]} if "themes" in links else {},
+        conflict_types={},
+        records={},
+        communes_only=frozenset({"basedIn"}),
     )
-    query: LiteralString = (
-        total_part + "CALL () { MATCH (a:Actor) WHERE " + where + " AND " + keyset + " "
-        "WITH a ORDER BY a." + key + ", a.id LIMIT $limit RETURN collect(a {.*}) AS items } "
-        "RETURN total, items"
-    )
-    params["limit"] = first + 1
-    rows = await store.read("actors.page", query, params)
-    row = rows[0]
-    items = [dict(item, _sortValue=item.get(key)) for item in row["items"]]
-    return make_page(items, first, ("_sortValue", "id"), row["total"])
+    return await save_node(store, ACTOR_NODE, record_id=actor_id, props=props, links=links, refs=refs, editor=editor)
 
 
-_CREATE: LiteralString = """
-OPTIONAL MATCH (t:Territory {level: 'COMMUNE', code: $basedIn})
-WITH t
-WHERE $basedIn IS NULL OR t IS NOT NULL
-CREATE (a:Actor)
-SET a = $props, a.id = $id, a.nameKey = $nameKey,
-    a.createdAt = datetime(), a.updatedAt = datetime(), a.createdBy = $by, a.updatedBy = $by
-FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (a)-[:BASED_IN]->(t))
-RETURN a {.*} AS actor
-"""
-
-
-async def create_actor(store: Store, props: dict[str, Any], *, based_in: str | None, by: str) -> dict[str, Any]:
-    """Create an actor (and its BASED_IN link) in one transaction; NotFoundError if the commune is unknown."""
-    params = {
-        "props": props,
-        "id": str(uuid.uuid4()),
-        "nameKey": fold(str(props.get("name", ""))),
-        "basedIn": based_in,
-        "by": by,
-    }
-
-    async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
-        return await run_in_tx(tx, _CREATE, params)
-
-    rows = await store.transaction("actors.create", work)
-    if not rows:
-        raise NotFoundError(f"No commune has the INSEE code {based_in!r}.")
-    actor: dict[str, Any] = rows[0]["actor"]
-    return actor
+async def delete_actor(store: Store, editor: Editor, actor_id: str) -> None:
+    await delete_owned(store, "Actor", actor_id, editor)
 
 
 _BASED_IN: LiteralString = """

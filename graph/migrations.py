@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import LiteralString
 
+from graph.search import fulltext_index_statements
 from graph.store import Store
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,37 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name)",
             "CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind)",
         ),
+    ),
+    Migration(4, "full-text search (French)", fulltext_index_statements()),
+    Migration(
+        5,
+        "distance filters",
+        (
+            "CREATE POINT INDEX actor_location IF NOT EXISTS FOR (a:Actor) ON (a.location)",
+            "CREATE POINT INDEX conflict_location IF NOT EXISTS FOR (c:Conflict) ON (c.location)",
+        ),
+    ),
+    Migration(
+        6,
+        "domain lookups and sort keys",
+        (
+            "CREATE INDEX actor_name_key IF NOT EXISTS FOR (a:Actor) ON (a.nameKey)",
+            "CREATE INDEX actor_source IF NOT EXISTS FOR (a:Actor) ON (a.source)",
+            "CREATE INDEX conflict_status IF NOT EXISTS FOR (c:Conflict) ON (c.status)",
+            "CREATE INDEX conflict_year IF NOT EXISTS FOR (c:Conflict) ON (c.year)",
+            "CREATE INDEX conflict_started_on IF NOT EXISTS FOR (c:Conflict) ON (c.startedOn)",
+            "CREATE INDEX conflict_source IF NOT EXISTS FOR (c:Conflict) ON (c.source)",
+            "CREATE INDEX project_kind IF NOT EXISTS FOR (p:Project) ON (p.kind)",
+            "CREATE INDEX project_source IF NOT EXISTS FOR (p:Project) ON (p.source)",
+            "CREATE INDEX resource_kind IF NOT EXISTS FOR (r:Resource) ON (r.kind)",
+            "CREATE INDEX resource_published_on IF NOT EXISTS FOR (r:Resource) ON (r.publishedOn)",
+            "CREATE INDEX resource_source IF NOT EXISTS FOR (r:Resource) ON (r.source)",
+        ),
+    ),
+    Migration(
+        10,
+        "partner imports: records by (source, external id)",
+        ("CREATE INDEX from_source_external_id IF NOT EXISTS FOR ()-[f:FROM_SOURCE]-() ON (f.externalId)",),
     ),
 )
 

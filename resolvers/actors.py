@@ -1,33 +1,75 @@
-"""Resolvers for the directory: list actors, create one."""
+"""Resolvers for the directory: list and search actors, read one, create, update and delete them."""
 
 from __future__ import annotations
 
-import logging
 from enum import Enum
+from typing import Annotated, Any
 
 import strawberry
-from pydantic import ValidationError
 
 from graph import actors as actor_store
-from graph.errors import NotFoundError
+from graph.editing import Editor
+from graph.listing import ListRequest
+from graph.nodes import nodes_by_ids
+from resolvers.auth import delete_record, save_record
 from resolvers.paging import page_size, wants_total
-from schema.actor import Actor, ActorCreated, ActorFields, ActorKind, CreateActorInput, CreateActorResult
+from schema.actor import Actor, ActorKind
+from schema.actor_input import (
+    ActorCreated,
+    ActorFields,
+    ActorUpdated,
+    CreateActorInput,
+    CreateActorResult,
+    UpdateActorInput,
+    UpdateActorResult,
+)
 from schema.context import Info
-from schema.errors import Forbidden, NotFound, ValidationFailed
+from schema.enums import InvolvementRole
+from schema.inputs import DeleteInput, DeleteResult, NearPlaceInput, decode_id, filter_id, to_near
 from schema.pagination import Connection
 
-log = logging.getLogger(__name__)
 
-
-@strawberry.enum(description="Sort orders for actors.")
+@strawberry.enum(description="Sort orders for actors (ties are broken by id).")
 class ActorSort(Enum):
     NAME = "NAME"
     CREATED_AT = "CREATED_AT"
+    RELEVANCE = "RELEVANCE"
+    DISTANCE = "DISTANCE"
 
 
 @strawberry.input(description="Filters on actors; all given filters must hold.")
 class ActorWhere:
     kinds: list[ActorKind] | None = None
+    territory: str | None = strawberry.field(
+        default=None,
+        description="Based in this territory or anywhere inside it: an INSEE code (35238, 35, 53), an EPCI SIREN "
+        "or a territory id such as REGION-53 (a bare code naming a département and a région means the département).",
+    )
+    near: NearPlaceInput | None = strawberry.field(
+        default=None, description="Based within a radius; fills `distanceKm`."
+    )
+    themes: list[str] | None = strawberry.field(default=None, description="Works on one of these themes (codes).")
+    conflict_types: list[str] | None = strawberry.field(
+        default=None, description="Involved in a conflict of one of these types, or of a narrower type (codes)."
+    )
+    roles: list[InvolvementRole] | None = strawberry.field(
+        default=None, description="Involved in a conflict with one of these roles."
+    )
+    open_to_sponsorship: bool | None = None
+    source: str | None = strawberry.field(default=None, description="Name of the source its record comes from.")
+    network: strawberry.ID | None = strawberry.field(default=None, description="Member of this network (actor id).")
+
+
+def _filter(where: ActorWhere) -> actor_store.ActorFilter:
+    return actor_store.ActorFilter(
+        kinds=tuple(kind.value for kind in where.kinds or []),
+        themes=tuple(where.themes or []),
+        conflict_types=tuple(where.conflict_types or []),
+        roles=tuple(role.value for role in where.roles or []),
+        open_to_sponsorship=where.open_to_sponsorship,
+        source=where.source,
+        network=filter_id(where.network, "Actor", "network"),
+    )
 
 
 async def actors(
@@ -35,37 +77,66 @@ async def actors(
     first: int | None = 20,
     after: str | None = None,
     where: ActorWhere | None = None,
-    order_by: ActorSort = ActorSort.NAME,
+    search: Annotated[
+        str | None,
+        strawberry.argument(
+            description="French full text on name and description: accents, case and plurals do not matter."
+        ),
+    ] = None,
+    order_by: Annotated[
+        ActorSort | None,
+        strawberry.argument(description="Default: RELEVANCE with `search`, else DISTANCE with `near`, else NAME."),
+    ] = None,
 ) -> Connection[Actor]:
-    size = page_size(info, first)
-    flt = actor_store.ActorFilter(kinds=tuple(kind.value for kind in (where.kinds or []))) if where else None
-    page = await actor_store.actor_page(
-        info.context.store,
-        flt or actor_store.ActorFilter(),
-        first=size,
+    where = where or ActorWhere()
+    request = ListRequest(
+        first=page_size(info, first),
         after=after,
-        sort=order_by.value,
+        sort=order_by.value if order_by else None,
+        search=search,
+        area=where.territory,
+        near=to_near(where.near),
         with_total=wants_total(info),
     )
+    page = await actor_store.actor_page(info.context.store, _filter(where), request)
     return Connection[Actor].from_page(page, Actor.from_record, after=after)
 
 
+async def actor(info: Info, id: strawberry.ID) -> Actor | None:
+    try:
+        actor_id = decode_id(str(id), "Actor")
+    except ValueError:
+        return None
+    found = await nodes_by_ids(info.context.store, "Actor", [actor_id])
+    return Actor.from_record(found[actor_id]) if actor_id in found else None
+
+
+async def _save(
+    info: Info, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], actor_id: str | None
+) -> dict[str, Any]:
+    return await actor_store.save_actor(info.context.store, editor, props, links, actor_id=actor_id)
+
+
 async def create_actor(info: Info, input: CreateActorInput) -> CreateActorResult:
-    principal = info.context.principal
-    if not principal.can_write:
-        return Forbidden(message="Creating an actor needs an API key with the editor or admin role.")
-    try:
-        fields = ActorFields.model_validate(input.to_model_data())
-    except ValidationError as error:
-        return ValidationFailed.from_pydantic(error)
-    try:
-        record = await actor_store.create_actor(
-            info.context.store, fields.properties(), based_in=fields.based_in, by=principal.label
-        )
-    except NotFoundError as error:
-        return ValidationFailed.single("basedIn", str(error))
-    log.info("actor created by %s", principal.label)
-    return ActorCreated(actor=Actor.from_record(record))
+    async def save(editor: Editor, props: dict[str, Any], links: dict[str, list[str]], _: str | None) -> dict[str, Any]:
+        return await _save(info, editor, props, links, None)
+
+    result = await save_record(info, "Creating an actor", ActorFields, input, save, type_name="Actor", creating=True)
+    return ActorCreated(actor=Actor.from_record(result)) if isinstance(result, dict) else result
 
 
-_ = NotFound  # part of the result union, returned by update/delete mutations
+async def update_actor(info: Info, input: UpdateActorInput) -> UpdateActorResult:
+    async def save(
+        editor: Editor, props: dict[str, Any], links: dict[str, list[str]], rid: str | None
+    ) -> dict[str, Any]:
+        return await _save(info, editor, props, links, rid)
+
+    result = await save_record(info, "Changing an actor", ActorFields, input, save, type_name="Actor", creating=False)
+    return ActorUpdated(actor=Actor.from_record(result)) if isinstance(result, dict) else result
+
+
+async def delete_actor(info: Info, input: DeleteInput) -> DeleteResult:
+    async def delete(editor: Editor, actor_id: str) -> None:
+        await actor_store.delete_actor(info.context.store, editor, actor_id)
+
+    return await delete_record(info, "Deleting an actor", input, delete, type_name="Actor")

@@ -9,8 +9,15 @@ from strawberry import relay
 
 from graph.nodes import nodes_by_ids
 from schema.actor import Actor
+from schema.commons_call import CommonsCall
+from schema.conflict import Conflict
 from schema.context import Info
 from schema.errors import bad_input
+from schema.project import Project
+from schema.resource import Resource
+from schema.source import Source
+from schema.sponsorship import Sponsorship
+from schema.task_force import TaskForce
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
 
@@ -19,6 +26,13 @@ NODE_TYPES: dict[str, Callable[[dict[str, Any]], relay.Node]] = {
     "Territory": Territory.from_record,
     "ConflictType": ConflictType.from_record,
     "Theme": Theme.from_record,
+    "Conflict": Conflict.from_record,
+    "Project": Project.from_record,
+    "Resource": Resource.from_record,
+    "CommonsCall": CommonsCall.from_record,
+    "Source": Source.from_record,
+    "Sponsorship": Sponsorship.from_record,
+    "TaskForce": TaskForce.from_record,
 }
 
 

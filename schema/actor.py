@@ -1,21 +1,27 @@
-"""The Actor GraphQL type (the directory), its input and its mutation results."""
+"""The Actor GraphQL type (the directory) and the links an actor has: conflicts, projects, cooperation."""
 
 from __future__ import annotations
 
-import re
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from strawberry import relay
 
-from graph import actors as actor_store
-from graph.store import Store
 from schema.context import Info
-from schema.errors import Forbidden, NotFound, ValidationFailed, forbidden_field
-from schema.scalars import iso
+from schema.enums import CooperationKind, InvolvementRole, ProjectRole
+from schema.errors import forbidden_field
+from schema.related import related, related_one
+from schema.scalars import GeoPoint, iso
+from schema.source import Source, source_named
+from schema.taxonomy import Theme
 from schema.territory import Territory
+from schema.values import to_enum, to_int
+
+if TYPE_CHECKING:
+    from schema.conflict import Conflict
+    from schema.project import Project
+    from schema.resource import Resource
 
 
 @strawberry.enum(description="What kind of organisation or person an actor is.")
@@ -31,9 +37,11 @@ class ActorKind(Enum):
     AUTRE = "AUTRE"
 
 
-async def _load_base_territories(store: Store, actor_ids: list[str]) -> list[dict[str, Any] | None]:
-    found = await actor_store.base_territories(store, actor_ids)
-    return [found.get(actor_id) for actor_id in actor_ids]
+def _private(info: Info, record: dict[str, Any], key: str, what: str) -> str | None:
+    if not info.context.principal.can_read_private:
+        raise forbidden_field(what)
+    value = record.get(key)
+    return str(value) if value is not None else None
 
 
 @strawberry.type(description="An actor of the directory: an authority, association, company, network…")
@@ -47,184 +55,160 @@ class Actor(relay.Node):
     siret: str | None
     rna: str | None = strawberry.field(description="Number in the associations register (RNA).")
     open_to_sponsorship: bool = strawberry.field(description="Willing to sponsor others (mécénat d'expérience).")
+    sponsorship_capacity: int = strawberry.field(description="How many sponsorships it can run at once.")
+    location: GeoPoint | None = strawberry.field(description="Centroid of its base commune.")
     created_at: str | None
     updated_at: str | None
     record: strawberry.Private[dict[str, Any]]
+    distance_km: float | None = strawberry.field(
+        default=None, description="Distance from the `near` centre, when the list was asked with `near`."
+    )
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Actor:
+        distance = record.get("_distanceKm")
         return cls(
             id=record["id"],
             name=record["name"],
-            kind=ActorKind(record.get("kind") or "AUTRE"),
+            kind=to_enum(ActorKind, record.get("kind"), ActorKind.AUTRE) or ActorKind.AUTRE,
             description=record.get("description"),
             website=record.get("website"),
             siren=record.get("siren"),
             siret=record.get("siret"),
             rna=record.get("rna"),
             open_to_sponsorship=bool(record.get("openToSponsorship")),
+            sponsorship_capacity=int(record.get("sponsorshipCapacity") or 2),
+            location=GeoPoint.from_value(record.get("location")),
             created_at=iso(record.get("createdAt")),
             updated_at=iso(record.get("updatedAt")),
             record=record,
+            distance_km=None if distance is None else round(float(distance), 3),
         )
-
-    @strawberry.field(description="The commune where the actor is based.")
-    async def based_in(self, info: Info) -> Territory | None:
-        loader = info.context.loaders.get("actor.basedIn", _load_base_territories)
-        record = await loader.load(self.id)
-        return Territory.from_record(record) if record else None
 
     @strawberry.field(description="Contact e-mail (private: reader role or above).")
     def email(self, info: Info) -> str | None:
-        if not info.context.principal.can_read_private:
-            raise forbidden_field("Actor.email")
-        value = self.record.get("email")
-        return str(value) if value is not None else None
+        return _private(info, self.record, "email", "Actor.email")
 
     @strawberry.field(description="Contact phone (private: reader role or above).")
     def phone(self, info: Info) -> str | None:
-        if not info.context.principal.can_read_private:
-            raise forbidden_field("Actor.phone")
-        value = self.record.get("phone")
-        return str(value) if value is not None else None
+        return _private(info, self.record, "phone", "Actor.phone")
+
+    @strawberry.field(description="Contact person (private: reader role or above).")
+    def contact_name(self, info: Info) -> str | None:
+        return _private(info, self.record, "contactName", "Actor.contactName")
+
+    @strawberry.field(description="The data source this record comes from (none when entered through the API).")
+    async def source(self, info: Info) -> Source | None:
+        return await source_named(info, self.record.get("source"))
+
+    @strawberry.field(description="The commune where the actor is based.")
+    async def based_in(self, info: Info) -> Territory | None:
+        record = await related_one(info, "actor.basedIn", self.id)
+        return Territory.from_record(record) if record else None
+
+    @strawberry.field(description="The territory a local authority governs (COLLECTIVITE only).")
+    async def governs(self, info: Info) -> Territory | None:
+        record = await related_one(info, "actor.governs", self.id)
+        return Territory.from_record(record) if record else None
+
+    @strawberry.field(description="Its area of action: territories of any level.")
+    async def acts_in(self, info: Info, first: int | None = None) -> list[Territory]:
+        return [
+            Territory.from_record(item["node"]) for item in await related(info, "actor.actsIn", self.id, first=first)
+        ]
+
+    @strawberry.field(description="The themes it works on.")
+    async def themes(self, info: Info, first: int | None = None) -> list[Theme]:
+        return [Theme.from_record(item["node"]) for item in await related(info, "actor.themes", self.id, first=first)]
+
+    @strawberry.field(description="Conflicts it took part in, newest first, with its role and period.")
+    async def conflicts(
+        self, info: Info, first: int | None = None, roles: list[InvolvementRole] | None = None
+    ) -> list[ActorInvolvement]:
+        only = [role.value for role in roles] if roles else None
+        items = await related(info, "actor.conflicts", self.id, first=first, only=only)
+        return [ActorInvolvement.from_item(item) for item in items]
+
+    @strawberry.field(description="Projects it runs or takes part in.")
+    async def projects(
+        self, info: Info, first: int | None = None, roles: list[ProjectRole] | None = None
+    ) -> list[ProjectParticipation]:
+        only = [role.value for role in roles] if roles else None
+        items = await related(info, "actor.projects", self.id, first=first, only=only)
+        return [ProjectParticipation.from_item(item) for item in items]
+
+    @strawberry.field(description="Resources and blog articles it wrote, newest first.")
+    async def resources(
+        self, info: Info, first: int | None = None
+    ) -> list[Annotated[Resource, strawberry.lazy("schema.resource")]]:
+        from schema.resource import Resource
+
+        return [
+            Resource.from_record(item["node"]) for item in await related(info, "actor.resources", self.id, first=first)
+        ]
+
+    @strawberry.field(description="Actors it cooperates with (either direction), with the kind and period.")
+    async def cooperations(
+        self, info: Info, first: int | None = None, kinds: list[CooperationKind] | None = None
+    ) -> list[Cooperation]:
+        only = [kind.value for kind in kinds] if kinds else None
+        items = await related(info, "actor.cooperations", self.id, first=first, only=only)
+        return [Cooperation.from_item(item) for item in items]
+
+    @strawberry.field(description="The networks it is a member of.")
+    async def networks(self, info: Info, first: int | None = None) -> list[Actor]:
+        return [Actor.from_record(item["node"]) for item in await related(info, "actor.networks", self.id, first=first)]
+
+    @strawberry.field(description="Its members, when it is a network.")
+    async def members(self, info: Info, first: int | None = None) -> list[Actor]:
+        return [Actor.from_record(item["node"]) for item in await related(info, "actor.members", self.id, first=first)]
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
+@strawberry.type(description="An actor's part in a conflict.")
+class ActorInvolvement:
+    conflict: Annotated[Conflict, strawberry.lazy("schema.conflict")]
+    role: InvolvementRole | None
+    from_year: int | None = strawberry.field(name="from", description="First year of its involvement.")
+    to_year: int | None = strawberry.field(name="to", description="Last year of its involvement (none: ongoing).")
 
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
-class ActorFields(BaseModel):
-    """Validation of the editable fields of an actor (create and update share it)."""
-
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
-
-    name: str = Field(min_length=2, max_length=200)
-    kind: str
-    description: str | None = Field(None, max_length=5000)
-    website: str | None = Field(None, max_length=500)
-    siren: str | None = None
-    siret: str | None = None
-    rna: str | None = None
-    open_to_sponsorship: bool = False
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = None
-    based_in: str | None = None
-
-    @field_validator("kind")
     @classmethod
-    def _kind(cls, value: str) -> str:
-        if value not in actor_store.ACTOR_KINDS:
-            raise ValueError(f"must be one of {', '.join(actor_store.ACTOR_KINDS)}")
-        return value
+    def from_item(cls, item: dict[str, Any]) -> ActorInvolvement:
+        from schema.conflict import Conflict
 
-    @field_validator("website")
+        rel = item["rel"]
+        return cls(
+            conflict=Conflict.from_record(item["node"]),
+            role=to_enum(InvolvementRole, rel.get("role")),
+            from_year=to_int(rel.get("from")),
+            to_year=to_int(rel.get("to")),
+        )
+
+
+@strawberry.type(description="An actor's part in a project.")
+class ProjectParticipation:
+    project: Annotated[Project, strawberry.lazy("schema.project")]
+    role: ProjectRole
+
     @classmethod
-    def _website(cls, value: str | None) -> str | None:
-        if value and not re.match(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", value):
-            raise ValueError("must be a web address starting with http:// or https://")
-        return value or None
+    def from_item(cls, item: dict[str, Any]) -> ProjectParticipation:
+        from schema.project import Project
 
-    @field_validator("siren")
+        return cls(project=Project.from_record(item["node"]), role=ProjectRole(item["rel"]["type"]))
+
+
+@strawberry.type(description="A cooperation link with another actor.")
+class Cooperation:
+    partner: Actor
+    kind: CooperationKind | None
+    since: int | None = strawberry.field(description="Year it began.")
+    until: int | None = strawberry.field(description="Year it ended (none: ongoing).")
+
     @classmethod
-    def _siren(cls, value: str | None) -> str | None:
-        if value and not (re.fullmatch(r"\d{9}", value) and luhn_ok(value)):
-            raise ValueError("must be a valid SIREN: 9 digits with a correct check digit")
-        return value or None
-
-    @field_validator("siret")
-    @classmethod
-    def _siret(cls, value: str | None) -> str | None:
-        if value and not (re.fullmatch(r"\d{14}", value) and luhn_ok(value)):
-            raise ValueError("must be a valid SIRET: 14 digits with a correct check digit")
-        return value or None
-
-    @field_validator("rna")
-    @classmethod
-    def _rna(cls, value: str | None) -> str | None:
-        if value and not re.fullmatch(r"W\d{9}", value):
-            raise ValueError("must be an RNA number: W followed by 9 digits")
-        return value or None
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value and not _EMAIL.match(value):
-            raise ValueError("must be an e-mail address such as contact@example.fr")
-        return value or None
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        if value and not _PHONE.match(value):
-            raise ValueError("must be a phone number such as 01 23 45 67 89 or +33 1 23 45 67 89")
-        return value or None
-
-    @field_validator("based_in")
-    @classmethod
-    def _based_in(cls, value: str | None) -> str | None:
-        if value and not re.fullmatch(r"(\d[0-9AB]|97)\d{3}", value):
-            raise ValueError("must be the 5-character INSEE code of a commune, e.g. 35238 for Rennes")
-        return value or None
-
-    def properties(self) -> dict[str, Any]:
-        """The node properties (camelCase), without relationship fields."""
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "description": self.description,
-            "website": self.website,
-            "siren": self.siren,
-            "siret": self.siret,
-            "rna": self.rna,
-            "openToSponsorship": self.open_to_sponsorship,
-            "email": self.email,
-            "phone": self.phone,
-        }
-
-
-@strawberry.input(description="A new actor of the directory.")
-class CreateActorInput:
-    name: str
-    kind: ActorKind
-    description: str | None = None
-    website: str | None = None
-    siren: str | None = None
-    siret: str | None = None
-    rna: str | None = None
-    open_to_sponsorship: bool = False
-    email: str | None = None
-    phone: str | None = None
-    based_in: str | None = strawberry.field(default=None, description="INSEE code of the base commune.")
-
-    def to_model_data(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "kind": self.kind.value,
-            "description": self.description,
-            "website": self.website,
-            "siren": self.siren,
-            "siret": self.siret,
-            "rna": self.rna,
-            "open_to_sponsorship": self.open_to_sponsorship,
-            "email": self.email,
-            "phone": self.phone,
-            "based_in": self.based_in,
-        }
-
-
-@strawberry.type(description="The actor was created.")
-class ActorCreated:
-    actor: Actor
-
-
-CreateActorResult = Annotated[
-    ActorCreated | ValidationFailed | NotFound | Forbidden, strawberry.union("CreateActorResult")
-]
+    def from_item(cls, item: dict[str, Any]) -> Cooperation:
+        rel = item["rel"]
+        return cls(
+            partner=Actor.from_record(item["node"]),
+            kind=to_enum(CooperationKind, rel.get("kind")),
+            since=to_int(rel.get("since")),
+            until=to_int(rel.get("until")),
+        )

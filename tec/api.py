@@ -8,25 +8,21 @@ import strawberry
 from strawberry import relay
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, QueryDepthLimiter
 
-from resolvers import actors as actor_resolvers
 from resolvers import nodes as node_resolvers
 from resolvers import taxonomy as taxonomy_resolvers
 from resolvers import territories as territory_resolvers
-from schema.actor import Actor, CreateActorResult
 from schema.errors import ErrorCodes
 from schema.limits import cost_limit_rule
 from schema.pagination import Connection
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
+from tec.domain_api import DOMAIN_TYPES, DomainMutation, DomainQuery
 from tec.settings import Settings
 
 
 @strawberry.type
-class Query:
+class Query(DomainQuery):
     node: relay.Node | None = strawberry.field(resolver=node_resolvers.node, description="Any object by its global id.")
-    actors: Connection[Actor] = strawberry.field(
-        resolver=actor_resolvers.actors, description="The actor directory, page by page."
-    )
     territory: Territory | None = strawberry.field(
         resolver=territory_resolvers.territory, description="One territory by INSEE code (SIREN for an EPCI)."
     )
@@ -50,13 +46,11 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
-    create_actor: CreateActorResult = strawberry.mutation(
-        resolver=actor_resolvers.create_actor, description="Add an actor to the directory (editor role)."
-    )
+class Mutation(DomainMutation):
+    pass
 
 
-TYPES: list[type] = [Actor, Territory]
+TYPES: list[type] = [*DOMAIN_TYPES, Territory]
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

@@ -61,7 +61,7 @@ async def test_invalid_input_gets_field_messages_and_writes_nothing(
     result = response.json()["data"]["createActor"]
     assert result["__typename"] == "ValidationFailed"
     fields = {error["field"]: error["message"] for error in result["errors"]}
-    assert set(fields) == {"name", "website", "siren", "rna", "email", "based_in"}
+    assert set(fields) == {"name", "website", "siren", "rna", "email", "basedIn"}
     assert "at least 2 characters" in fields["name"]
     assert "check digit" in fields["siren"]
     assert "W followed by 9 digits" in fields["rna"]

@@ -1,0 +1,66 @@
+"""Cypher for the calls for commons (Appels à communs) and the projects that apply to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, LiteralString
+
+from graph.editing import Editor, NodeSpec, References, delete_owned, save_node
+from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
+from graph.pagination import Page
+from graph.search import search_text
+from graph.store import Store
+
+APPLICATION_STATUSES: tuple[str, ...] = ("SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED")
+
+CALL_LIST = ListSpec(
+    label="CommonsCall",
+    sorts={
+        "OPENS_ON": SortKey("coalesce(toString(n.opensOn), '')", descending=True),
+        "CLOSES_ON": SortKey("coalesce(toString(n.closesOn), '9999-12-31')"),
+        "TITLE": SortKey("toLower(coalesce(n.title, ''))"),
+        "RELEVANCE": RELEVANCE,
+    },
+    default_sort="OPENS_ON",
+)
+
+
+@dataclass(frozen=True)
+class CallFilter:
+    open_on: date | None = None  # calls open on that day (opensOn <= day <= closesOn)
+    source: str | None = None
+
+    def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
+        clauses: list[LiteralString] = []
+        params: dict[str, Any] = {}
+        if self.open_on is not None:
+            clauses.append("coalesce(n.opensOn <= $openOn, true) AND coalesce(n.closesOn >= $openOn, true)")
+            params["openOn"] = self.open_on
+        if self.source is not None:
+            clauses.append("n.source = $source")
+            params["source"] = self.source
+        return clauses, params
+
+
+async def call_page(store: Store, flt: CallFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = flt.clauses()
+    return await list_page(store, CALL_LIST, request, name="commonsCalls.page")
+
+
+def _derive(record: dict[str, Any]) -> dict[str, Any]:
+    return {"searchText": search_text(record.get("title"), record.get("description"))}
+
+
+CALL_NODE = NodeSpec(label="CommonsCall", links=(), derive=_derive)
+
+
+async def save_call(
+    store: Store, editor: Editor, props: dict[str, Any], *, call_id: str | None = None
+) -> dict[str, Any]:
+    refs = References(territories={}, themes={}, conflict_types={}, records={})
+    return await save_node(store, CALL_NODE, record_id=call_id, props=props, links={}, refs=refs, editor=editor)
+
+
+async def delete_call(store: Store, editor: Editor, call_id: str) -> None:
+    await delete_owned(store, "CommonsCall", call_id, editor)

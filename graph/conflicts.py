@@ -1,0 +1,135 @@
+"""Cypher for conflicts: one real case in one place, its type, territory, project and actors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from graph.editing import Editor, LinkField, NodeSpec, References, delete_owned, save_node
+from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
+from graph.pagination import Page
+from graph.search import search_text
+from graph.store import Store
+
+CONFLICT_STATUSES: tuple[str, ...] = ("LATENT", "ACTIVE", "SETTLED", "ABANDONED")
+INTENSITIES: tuple[str, ...] = ("LATENT", "LOW", "MEDIUM", "HIGH")
+OUTCOMES: tuple[str, ...] = (
+    "NEGOTIATED",
+    "PROJECT_MODIFIED",
+    "PROJECT_CANCELLED",
+    "COURT_DECISION",
+    "MORATORIUM",
+    "COMPENSATION",
+    "ONGOING",
+)
+MOBILISATIONS: tuple[str, ...] = (
+    "PETITION",
+    "LAWSUIT",
+    "PUBLIC_MEETING",
+    "PROTEST",
+    "LOCAL_REFERENDUM",
+    "ALTERNATIVE_PROPOSAL",
+)
+
+CONFLICT_LIST = ListSpec(
+    label="Conflict",
+    sorts={
+        "STARTED_ON": SortKey("coalesce(toString(n.startedOn), '')", descending=True),
+        "TITLE": SortKey("toLower(coalesce(n.title, ''))"),
+        "CREATED_AT": SortKey("coalesce(n.createdAt.epochMillis, 0)", descending=True),
+        "RELEVANCE": RELEVANCE,
+        "DISTANCE": DISTANCE,
+    },
+    default_sort="STARTED_ON",
+    area_filter="EXISTS { MATCH (n)-[:LOCATED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }",
+    located=True,
+)
+
+
+@dataclass(frozen=True)
+class ConflictFilter:
+    statuses: tuple[str, ...] = ()
+    intensities: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    conflict_types: tuple[str, ...] = ()  # a type, category or family: its subtypes are included
+    year_from: int | None = None
+    year_to: int | None = None
+    actor: str | None = None  # id of an actor involved in it
+    roles: tuple[str, ...] = ()  # … with one of these roles
+    source: str | None = None
+
+    def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
+        clauses: list[LiteralString] = []
+        params: dict[str, Any] = {}
+        if self.statuses:
+            clauses.append("n.status IN $statuses")
+            params["statuses"] = list(self.statuses)
+        if self.intensities:
+            clauses.append("n.intensity IN $intensities")
+            params["intensities"] = list(self.intensities)
+        if self.outcomes:
+            clauses.append("n.outcome IN $outcomes")
+            params["outcomes"] = list(self.outcomes)
+        if self.conflict_types:
+            clauses.append(
+                "EXISTS { MATCH (n)-[:OF_TYPE]->(:ConflictType)-[:SUBTYPE_OF*0..3]->(ct:ConflictType) "
+                "WHERE ct.code IN $conflictTypes }"
+            )
+            params["conflictTypes"] = list(self.conflict_types)
+        if self.year_from is not None:
+            clauses.append("n.year >= $yearFrom")
+            params["yearFrom"] = self.year_from
+        if self.year_to is not None:
+            clauses.append("n.year <= $yearTo")
+            params["yearTo"] = self.year_to
+        if self.actor is not None or self.roles:
+            clauses.append(
+                "EXISTS { MATCH (n)<-[inv:INVOLVED_IN]-(who:Actor) "
+                "WHERE ($actor IS NULL OR who.id = $actor) AND ($roles IS NULL OR inv.role IN $roles) }"
+            )
+            params["actor"] = self.actor
+            params["roles"] = list(self.roles) or None
+        if self.source is not None:
+            clauses.append("n.source = $source")
+            params["source"] = self.source
+        return clauses, params
+
+
+async def conflict_page(store: Store, flt: ConflictFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = flt.clauses()
+    return await list_page(store, CONFLICT_LIST, request, name="conflicts.page")
+
+
+def _derive(record: dict[str, Any]) -> dict[str, Any]:
+    return {"searchText": search_text(record.get("title"), record.get("summary"))}
+
+
+CONFLICT_NODE = NodeSpec(
+    label="Conflict",
+    links=(
+        LinkField("type", "OF_TYPE", "ConflictType", key="code"),
+        LinkField("territory", "LOCATED_IN", "Territory", copy_location=True),
+        LinkField("project", "ABOUT", "Project"),
+    ),
+    derive=_derive,
+    after_set="SET n.year = n.startedOn.year ",
+)
+
+
+async def save_conflict(
+    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], *, conflict_id: str | None = None
+) -> dict[str, Any]:
+    """Create or update a conflict with its type (code), territory (code) and project (id); one transaction."""
+    refs = References(
+        territories={"territory": links["territory"]} if "territory" in links else {},
+        themes={},
+        conflict_types={"type": links["type"]} if "type" in links else {},
+        records={"project": ("Project", links["project"])} if "project" in links else {},
+    )
+    return await save_node(
+        store, CONFLICT_NODE, record_id=conflict_id, props=props, links=links, refs=refs, editor=editor
+    )
+
+
+async def delete_conflict(store: Store, editor: Editor, conflict_id: str) -> None:
+    await delete_owned(store, "Conflict", conflict_id, editor)

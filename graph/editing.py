@@ -1,0 +1,305 @@
+"""What every write of the domain API shares: who writes, what they may touch, one transaction each.
+
+An `Editor` is the writing side of an API key. An admin may change anything; an editor may change a
+record of its own source (`record.source`), its own actor, or a record it created itself
+(`record.createdBy`). The check runs inside the write's own transaction (`owns(...)` below), so a
+record cannot change hands between the check and the write, and a refused write leaves nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, LiteralString, TypeVar
+
+from neo4j import AsyncManagedTransaction, unit_of_work
+
+from graph.errors import GraphError
+from graph.store import Record, Store, run_in_tx
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who is writing (`by` goes to createdBy/updatedBy) and the scope of their key."""
+
+    by: str
+    admin: bool = False
+    source: str | None = None
+    actor_id: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {"by": self.by, "admin": self.admin, "scopeSource": self.source, "scopeActor": self.actor_id}
+
+
+class NotAllowed(GraphError):
+    """The editor's scope does not cover the record; nothing was written."""
+
+    code = "FORBIDDEN"
+
+
+class UnknownReference(GraphError):
+    """An input field names something that does not exist (a territory, a type, a record)."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class RecordMissing(GraphError):
+    """The record a write is about does not exist."""
+
+    code = "NOT_FOUND"
+
+    def __init__(self, label: str, record_id: str) -> None:
+        super().__init__(f"No {label} has the id {record_id!r}.")
+        self.record_id = record_id
+
+
+_OWNERSHIP_VARIABLES: tuple[LiteralString, ...] = ("n", "a", "b")
+
+
+def owns(var: str) -> LiteralString:
+    """A Cypher boolean: may the editor (`$admin`, `$scopeSource`, `$scopeActor`, `$by`) change `var`?"""
+    for allowed in _OWNERSHIP_VARIABLES:
+        if allowed == var:
+            return (
+                "(" + allowed + " IS NOT NULL AND ($admin OR coalesce(" + allowed + ".source = $scopeSource, false) "
+                "OR coalesce("
+                + allowed
+                + ".id = $scopeActor, false) OR coalesce("
+                + allowed
+                + ".createdBy = $by, false)))"
+            )
+    raise ValueError(f"unknown variable {var!r}")
+
+
+async def write_tx(store: Store, name: str, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+    """Run `work` in one managed write transaction bounded by the store's server-side timeout."""
+    bounded = unit_of_work(timeout=store.tx_timeout)(work) if store.tx_timeout else work
+    return await store.transaction(name, bounded)
+
+
+async def run(tx: AsyncManagedTransaction, query: LiteralString, params: Mapping[str, Any]) -> list[Record]:
+    return await run_in_tx(tx, query, params)
+
+
+_CHECK: dict[str, LiteralString] = {
+    label: "OPTIONAL MATCH (n:" + label + " {id: $id}) RETURN n IS NOT NULL AS found, " + owns("n") + " AS allowed, "
+    "n {.*} AS record"
+    for label in ("Actor", "Conflict", "Project", "Resource", "CommonsCall")
+}
+
+
+async def check_owned(tx: AsyncManagedTransaction, label: str, record_id: str, editor: Editor) -> dict[str, Any]:
+    """Inside a write: the record's properties, or RecordMissing / NotAllowed (which roll it back)."""
+    rows = await run_in_tx(tx, _CHECK[label], {"id": record_id, **editor.params()})
+    row = rows[0]
+    if not row["found"]:
+        raise RecordMissing(label, record_id)
+    if not row["allowed"]:
+        raise NotAllowed(f"This key may not change this {label}: it belongs to another source or actor.")
+    record: dict[str, Any] = row["record"]
+    return record
+
+
+_DELETE: dict[str, LiteralString] = {label: "MATCH (n:" + label + " {id: $id}) DETACH DELETE n" for label in _CHECK}
+
+
+async def delete_owned(store: Store, label: str, record_id: str, editor: Editor) -> None:
+    """Delete a record and its relationships, if the editor may; one transaction."""
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await check_owned(tx, label, record_id, editor)
+        await run_in_tx(tx, _DELETE[label], {"id": record_id})
+
+    await write_tx(store, f"{label.lower()}.delete", work)
+
+
+@dataclass(frozen=True)
+class LinkField:
+    """A relationship an input field replaces as a whole: `$links.<param>` is a list of target keys."""
+
+    param: LiteralString
+    rel: LiteralString
+    target: LiteralString
+    key: LiteralString = "id"
+    copy_location: bool = False  # keep `n.location` equal to the target's (BASED_IN, LOCATED_IN)
+
+
+def links_fragment(fields: tuple[LinkField, ...]) -> LiteralString:
+    """Cypher replacing, for node `n`, each relationship whose list is given in `$links` (absent: unchanged)."""
+    text: LiteralString = ""
+    for f in fields:
+        given: LiteralString = "WITH n WHERE $links." + f.param + " IS NOT NULL "
+        text += "CALL (n) { " + given + "OPTIONAL MATCH (n)-[old:" + f.rel + "]->(:" + f.target + ") DELETE old } "
+        text += (
+            "CALL (n) { " + given + "UNWIND $links." + f.param + " AS key "
+            "MATCH (t:" + f.target + " {" + f.key + ": key}) MERGE (n)-[:" + f.rel + "]->(t) } "
+        )
+        if f.copy_location:
+            text += (
+                "CALL (n) { " + given + "OPTIONAL MATCH (n)-[:" + f.rel + "]->(t:" + f.target + ") "
+                "WITH n, t LIMIT 1 SET n.location = t.location } "
+            )
+    return text
+
+
+_REFERENCES: LiteralString = """
+CALL () {
+  UNWIND $territories AS code
+  CALL (code) {
+    MATCH (t:Territory) WHERE t.id = code OR t.code = code
+    RETURN t ORDER BY CASE t.level WHEN 'COMMUNE' THEN 0 WHEN 'EPCI' THEN 1 WHEN 'DEPARTEMENT' THEN 2 ELSE 3 END
+    LIMIT 1
+  }
+  RETURN collect({code: code, id: t.id, level: t.level}) AS territories
+}
+RETURN territories,
+       COLLECT { MATCH (x:Theme) WHERE x.code IN $themes RETURN x.code } AS themes,
+       COLLECT { MATCH (x:ConflictType) WHERE x.code IN $types RETURN x.code } AS types,
+       COLLECT { MATCH (x) WHERE x.id IN $records RETURN {id: x.id, labels: labels(x)} } AS records
+"""
+
+
+@dataclass
+class References:
+    """Codes an input names, by input field: checked together in the write's transaction."""
+
+    territories: dict[str, list[str]]
+    themes: dict[str, list[str]]
+    conflict_types: dict[str, list[str]]
+    records: dict[str, tuple[str, list[str]]]  # field: (label, ids)
+    communes_only: frozenset[str] = frozenset()
+
+
+async def resolve_references(tx: AsyncManagedTransaction, refs: References) -> dict[str, str]:
+    """{territory code: territory id}; UnknownReference (rolling the write back) for the first unknown code."""
+    codes = sorted({code for values in refs.territories.values() for code in values})
+    themes = sorted({code for values in refs.themes.values() for code in values})
+    types = sorted({code for values in refs.conflict_types.values() for code in values})
+    ids = sorted({record_id for _, values in refs.records.values() for record_id in values})
+    if not (codes or themes or types or ids):
+        return {}
+    params = {"territories": codes, "themes": themes, "types": types, "records": ids}
+    row = (await run_in_tx(tx, _REFERENCES, params))[0]
+    found = {item["code"]: item for item in row["territories"]}
+    for field_name, values in refs.territories.items():
+        for code in values:
+            item = found.get(code)
+            if item is None:
+                raise UnknownReference(field_name, f"No territory has the code {code!r}.")
+            if field_name in refs.communes_only and item["level"] != "COMMUNE":
+                raise UnknownReference(field_name, f"{code!r} is not the INSEE code of a commune.")
+    for field_name, values in refs.themes.items():
+        for code in values:
+            if code not in row["themes"]:
+                raise UnknownReference(field_name, f"No theme has the code {code!r}.")
+    for field_name, values in refs.conflict_types.items():
+        for code in values:
+            if code not in row["types"]:
+                raise UnknownReference(field_name, f"No conflict type has the code {code!r}.")
+    labels = {item["id"]: item["labels"] for item in row["records"]}
+    for field_name, (label, values) in refs.records.items():
+        for record_id in values:
+            if label not in labels.get(record_id, []):
+                raise UnknownReference(field_name, f"No {label} has the id given in `{field_name}`.")
+    return {code: item["id"] for code, item in found.items()}
+
+
+def audit_create(editor: Editor) -> dict[str, Any]:
+    """Parameters `SET_CREATED` reads."""
+    return {"by": editor.by, "ownerSource": editor.source}
+
+
+SET_CREATED: LiteralString = (
+    "SET n.createdAt = datetime(), n.updatedAt = datetime(), n.createdBy = $by, n.updatedBy = $by, "
+    "n.source = coalesce(n.source, $ownerSource) "
+)
+SET_UPDATED: LiteralString = "SET n.updatedAt = datetime(), n.updatedBy = $by "
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """How a label is written: its replaceable relationships and the properties derived from the record."""
+
+    label: LiteralString
+    links: tuple[LinkField, ...]
+    derive: Callable[[dict[str, Any]], dict[str, Any]]
+    after_set: LiteralString = ""  # Cypher SET computed from other properties (e.g. a conflict's year)
+
+
+def _create_query(spec: NodeSpec) -> LiteralString:
+    return (
+        "CREATE (n:"
+        + spec.label
+        + ") SET n = $props, n.id = $id "
+        + SET_CREATED
+        + spec.after_set
+        + "WITH n "
+        + links_fragment(spec.links)
+        + "RETURN n {.*, searchText: null} AS record"
+    )
+
+
+def _update_query(spec: NodeSpec) -> LiteralString:
+    return (
+        "MATCH (n:"
+        + spec.label
+        + " {id: $id}) SET n += $props "
+        + SET_UPDATED
+        + spec.after_set
+        + "WITH n "
+        + links_fragment(spec.links)
+        + "RETURN n {.*, searchText: null} AS record"
+    )
+
+
+async def save_node(
+    store: Store,
+    spec: NodeSpec,
+    *,
+    record_id: str | None,
+    props: dict[str, Any],
+    links: dict[str, list[str]],
+    refs: References,
+    editor: Editor,
+) -> dict[str, Any]:
+    """Create (`record_id` None) or update a node and replace the given relationships, in one transaction.
+
+    `props` holds only the properties to set (None removes one); `links` the relationship lists to
+    replace, by `LinkField.param`, with territory codes (resolved here) or target keys.
+    """
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        current: dict[str, Any] = {}
+        if record_id is not None:
+            current = await check_owned(tx, spec.label, record_id, editor)
+        territory_ids = await resolve_references(tx, refs)
+        resolved: dict[str, list[str]] = {}
+        for f in spec.links:
+            if f.param in links:
+                values = links[f.param]
+                resolved[f.param] = [territory_ids[v] for v in values] if f.target == "Territory" else values
+        merged = {**current, **props}
+        full_props = {**props, **spec.derive(merged)}
+        params: dict[str, Any] = {
+            "props": full_props if record_id is not None else {k: v for k, v in full_props.items() if v is not None},
+            "links": resolved,
+            **audit_create(editor),
+        }
+        if record_id is None:
+            params["id"] = str(uuid.uuid4())
+            rows = await run_in_tx(tx, _create_query(spec), params)
+        else:
+            params["id"] = record_id
+            rows = await run_in_tx(tx, _update_query(spec), params)
+        record: dict[str, Any] = rows[0]["record"]
+        return record
+
+    verb = "update" if record_id is not None else "create"
+    return await write_tx(store, f"{spec.label.lower()}.{verb}", work)

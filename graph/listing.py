@@ -1,0 +1,215 @@
+"""One builder for every list of the API: filters, French full text, territory and distance, keyset pages.
+
+A list query is one round trip: it resolves the territory codes it was given (a bare code that names
+both a département and a région means the département; `REGION-53` names the région), counts the
+matches when asked to, and returns one page in a stable order (the sort value, then the id). Every
+value is a parameter; the only text assembled here comes from the allow-listed `ListSpec` of each
+label (its filters and sort expressions are constants of the graph modules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+from graph.errors import GraphError
+from graph.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from graph.search import FULLTEXT_INDEXES, lucene_query
+from graph.store import Store
+
+
+class ListError(GraphError):
+    """A list was asked for with arguments that cannot work together (or an unknown territory)."""
+
+    code = "BAD_USER_INPUT"
+
+
+@dataclass(frozen=True)
+class SortKey:
+    expression: LiteralString  # over `n`, `score` and `distanceKm`; never null
+    descending: bool = False
+    needs: str | None = None  # "search" or "near"
+
+
+RELEVANCE = SortKey("score", descending=True, needs="search")
+DISTANCE = SortKey("distanceKm", needs="near")
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    label: LiteralString
+    sorts: dict[str, SortKey]
+    default_sort: str
+    area_filter: LiteralString | None = None  # a predicate over `n` and the bound `area` territory
+    located: bool = False  # nodes carry a `location` point (distance filters allowed)
+
+
+@dataclass(frozen=True)
+class Near:
+    """A circle: around a territory (code or id) or a latitude/longitude."""
+
+    radius_km: float
+    territory: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass
+class ListRequest:
+    first: int
+    after: str | None = None
+    sort: str | None = None
+    search: str | None = None
+    area: str | None = None
+    near: Near | None = None
+    with_total: bool = True
+    clauses: list[LiteralString] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _rank(var: LiteralString) -> LiteralString:
+    return "CASE " + var + ".level WHEN 'COMMUNE' THEN 0 WHEN 'EPCI' THEN 1 WHEN 'DEPARTEMENT' THEN 2 ELSE 3 END"
+
+
+def territory_lookup(var: LiteralString, param: LiteralString, carry: LiteralString) -> LiteralString:
+    """Cypher binding `var` to the territory named by `$param` (code or id; the most local level wins)."""
+    return (
+        "OPTIONAL MATCH ("
+        + var
+        + "_:Territory) WHERE "
+        + var
+        + "_.id = $"
+        + param
+        + " OR "
+        + var
+        + "_.code = $"
+        + param
+        + " WITH "
+        + carry
+        + var
+        + "_ AS "
+        + var
+        + " ORDER BY "
+        + _rank(var)
+        + " LIMIT 1 "
+    )
+
+
+def effective_sort(spec: ListSpec, request: ListRequest) -> str:
+    if request.sort is None:
+        if request.search and "RELEVANCE" in spec.sorts:
+            return "RELEVANCE"
+        if request.near is not None and "DISTANCE" in spec.sorts:
+            return "DISTANCE"
+        return spec.default_sort
+    if request.sort not in spec.sorts:
+        raise ListError(f"orderBy {request.sort} is not available here; use one of {', '.join(spec.sorts)}.")
+    needs = spec.sorts[request.sort].needs
+    if needs == "search" and not request.search:
+        raise ListError("orderBy RELEVANCE needs a `search` text.")
+    if needs == "near" and request.near is None:
+        raise ListError("orderBy DISTANCE needs a `near` filter.")
+    return request.sort
+
+
+def build(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dict[str, Any], str]:
+    """The Cypher text, its parameters and the sort used, for one page of `spec` nodes."""
+    sort_name = effective_sort(spec, request)
+    sort = spec.sorts[sort_name]
+    params: dict[str, Any] = dict(request.params)
+    clauses: list[LiteralString] = list(request.clauses)
+
+    prelude: LiteralString = "WITH null AS area "
+    if request.area is not None:
+        if spec.area_filter is None:
+            raise ListError("This list cannot be filtered by territory.")
+        prelude = territory_lookup("area", "area", "")
+        params["area"] = request.area
+        clauses.append("area IS NOT NULL AND " + spec.area_filter)
+
+    distance: LiteralString = "null"
+    if request.near is not None:
+        near = request.near
+        if not spec.located:
+            raise ListError("This list cannot be filtered by distance.")
+        if near.radius_km <= 0 or near.radius_km > 1000:
+            raise ListError("`radiusKm` must be more than 0 and at most 1000.")
+        if near.territory is not None:
+            prelude += territory_lookup("origin", "nearTerritory", "area, ")
+            prelude += "WITH area, origin.location AS here, origin IS NOT NULL AS originFound "
+            params["nearTerritory"] = near.territory
+        elif near.lat is not None and near.lon is not None:
+            if not (-90 <= near.lat <= 90 and -180 <= near.lon <= 180):
+                raise ListError("`lat` must be within ±90 and `lon` within ±180.")
+            prelude += "WITH area, point({latitude: $lat, longitude: $lon}) AS here, true AS originFound "
+            params.update(lat=near.lat, lon=near.lon)
+        else:
+            raise ListError("`near` needs either a `territory` or both `lat` and `lon`.")
+        params["radiusM"] = near.radius_km * 1000.0
+        clauses.append("point.distance(n.location, here) <= $radiusM")
+        distance = "point.distance(n.location, here) / 1000.0"
+    else:
+        prelude += "WITH area, null AS here, true AS originFound "
+
+    where: LiteralString = " AND ".join(clauses) if clauses else "true"
+    query_text = lucene_query(request.search)
+    if request.search is not None and query_text is None:
+        raise ListError("`search` needs at least one letter or digit.")
+    source: LiteralString
+    if query_text is not None:
+        params.update(index=FULLTEXT_INDEXES[spec.label], search=query_text)
+        source = (
+            "CALL db.index.fulltext.queryNodes($index, $search) YIELD node AS n, score "
+            "WHERE n:" + spec.label + " AND " + where + " "
+        )
+    else:
+        source = "MATCH (n:" + spec.label + ") WHERE " + where + " WITH n, 0.0 AS score "
+
+    keyset: LiteralString = "true"
+    if request.after is not None:
+        name, value, last_id = decode_cursor(request.after, 3)
+        if name != sort_name:
+            raise InvalidCursor()
+        comparison: LiteralString = "<" if sort.descending else ">"
+        keyset = "(sortValue " + comparison + " $afterValue OR (sortValue = $afterValue AND n.id > $afterId))"
+        params.update(afterValue=value, afterId=last_id)
+    order: LiteralString = "sortValue DESC, n.id" if sort.descending else "sortValue, n.id"
+    total: LiteralString = (
+        "CALL (area, here) { " + source + "RETURN count(n) AS total } "
+        if request.with_total
+        else "WITH *, null AS total "
+    )
+    query: LiteralString = (
+        prelude + total + "CALL (area, here) { " + source + "WITH n, score, " + distance + " AS distanceKm "
+        "WITH n, score, distanceKm, " + sort.expression + " AS sortValue WHERE " + keyset + " "
+        "WITH n, score, distanceKm, sortValue ORDER BY " + order + " LIMIT $limit "
+        "RETURN collect({node: n {.*, searchText: null}, score: score, distanceKm: distanceKm, "
+        "sortValue: sortValue}) AS items } "
+        "RETURN total, items, area IS NOT NULL AS areaFound, originFound"
+    )
+    params["limit"] = request.first + 1
+    return query, params, sort_name
+
+
+async def list_page(store: Store, spec: ListSpec, request: ListRequest, *, name: str) -> Page:
+    """One page of `spec` nodes; each item is the node's properties plus `_distanceKm` and `_score`."""
+    query, params, sort_name = build(spec, request)
+    rows = await store.read(name, query, params)
+    row = rows[0]
+    if request.area is not None and not row["areaFound"]:
+        raise ListError(f"No territory has the code {request.area!r} (an INSEE code, an EPCI SIREN or an id).")
+    if not row["originFound"]:
+        near_code = request.near.territory if request.near else None
+        raise ListError(f"No territory has the code {near_code!r}; `near` cannot be placed.")
+    entries = row["items"]
+    has_next = len(entries) > request.first
+    entries = entries[: request.first]
+    items: list[dict[str, Any]] = []
+    cursors: list[str] = []
+    for entry in entries:
+        record = dict(entry["node"])
+        record["_distanceKm"] = entry["distanceKm"]
+        record["_score"] = entry["score"] if request.search else None
+        items.append(record)
+        cursors.append(encode_cursor([sort_name, entry["sortValue"], record["id"]]))
+    return Page(items=items, cursors=cursors, has_next=has_next, total=row["total"])

@@ -1,0 +1,99 @@
+"""Cypher for projects: development projects, participatory processes and commons projects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from graph.editing import Editor, LinkField, NodeSpec, References, delete_owned, save_node
+from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
+from graph.pagination import Page
+from graph.search import search_text
+from graph.store import Store
+
+PROJECT_KINDS: tuple[str, ...] = ("DEVELOPMENT", "PARTICIPATORY_PROCESS", "COMMONS")
+PROJECT_STATUSES: tuple[str, ...] = ("PLANNED", "ONGOING", "COMPLETED", "ABANDONED")
+PROJECT_ROLES: tuple[str, ...] = ("RUNS", "TAKES_PART_IN")
+
+PROJECT_LIST = ListSpec(
+    label="Project",
+    sorts={
+        "TITLE": SortKey("toLower(coalesce(n.title, ''))"),
+        "STARTED_ON": SortKey("coalesce(toString(n.startedOn), '')", descending=True),
+        "CREATED_AT": SortKey("coalesce(n.createdAt.epochMillis, 0)", descending=True),
+        "RELEVANCE": RELEVANCE,
+    },
+    default_sort="TITLE",
+    area_filter="EXISTS { MATCH (n)-[:LOCATED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }",
+)
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    actor: str | None = None  # id of an actor that runs it or takes part in it
+    call: str | None = None  # id of a commons call it applied to
+    source: str | None = None
+
+    def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
+        clauses: list[LiteralString] = []
+        params: dict[str, Any] = {}
+        if self.kinds:
+            clauses.append("n.kind IN $kinds")
+            params["kinds"] = list(self.kinds)
+        if self.statuses:
+            clauses.append("n.status IN $statuses")
+            params["statuses"] = list(self.statuses)
+        if self.themes:
+            clauses.append("EXISTS { MATCH (n)-[:ABOUT]->(th:Theme) WHERE th.code IN $themes }")
+            params["themes"] = list(self.themes)
+        if self.actor is not None:
+            clauses.append("EXISTS { MATCH (n)<-[:RUNS|TAKES_PART_IN]-(:Actor {id: $actor}) }")
+            params["actor"] = self.actor
+        if self.call is not None:
+            clauses.append("EXISTS { MATCH (n)-[:APPLIED_TO]->(:CommonsCall {id: $call}) }")
+            params["call"] = self.call
+        if self.source is not None:
+            clauses.append("n.source = $source")
+            params["source"] = self.source
+        return clauses, params
+
+
+async def project_page(store: Store, flt: ProjectFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = flt.clauses()
+    return await list_page(store, PROJECT_LIST, request, name="projects.page")
+
+
+def _derive(record: dict[str, Any]) -> dict[str, Any]:
+    return {"searchText": search_text(record.get("title"), record.get("summary"))}
+
+
+PROJECT_NODE = NodeSpec(
+    label="Project",
+    links=(
+        LinkField("territory", "LOCATED_IN", "Territory"),
+        LinkField("themes", "ABOUT", "Theme", key="code"),
+    ),
+    derive=_derive,
+)
+
+
+async def save_project(
+    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], *, project_id: str | None = None
+) -> dict[str, Any]:
+    """Create or update a project with its territory (code) and themes (codes); one transaction."""
+    refs = References(
+        territories={"territory": links["territory"]} if "territory" in links else {},
+        themes={"themes": links["themes"]} if "themes" in links else {},
+        conflict_types={},
+        records={},
+    )
+    return await save_node(
+        store, PROJECT_NODE, record_id=project_id, props=props, links=links, refs=refs, editor=editor
+    )
+
+
+async def delete_project(store: Store, editor: Editor, project_id: str) -> None:
+    await delete_owned(store, "Project", project_id, editor)

@@ -1,0 +1,68 @@
+"""French full-text search: what is indexed, and how a user's words become a Lucene query.
+
+Choice (tested in `tests/graph/test_search.py`): every searchable node carries `searchText`, the
+folded text of its title/name and summary/description (`graph.text.fold`: lower case, no accents,
+punctuation as spaces), indexed by a Neo4j full-text index with Lucene's `french` analyzer (elision,
+stop words, light French stemming: plurals and common suffixes). The user's words are folded the same
+way, so accents and case never matter on either side — the `french` analyzer alone keeps accents
+(`mediation` would miss "Médiation"), the `standard-folding` one has no stemming (`concertations`
+would miss "concertation"). Every word is required, and a word of three letters or more also matches
+as a prefix (`eol` finds "éolien"), which makes the same argument usable for search-as-you-type.
+Folded words hold only `[0-9a-z]`, so no Lucene syntax can reach the index from a user.
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+from graph.text import fold
+
+ANALYZER: LiteralString = "french"
+
+# Full-text index per label (names are parameters of `db.index.fulltext.queryNodes`, never formatted).
+FULLTEXT_INDEXES: dict[str, LiteralString] = {
+    "Actor": "actor_search",
+    "Conflict": "conflict_search",
+    "Project": "project_search",
+    "Resource": "resource_search",
+    "CommonsCall": "commons_call_search",
+}
+
+MAX_WORDS = 12
+PREFIX_MIN_LENGTH = 3
+
+
+def search_text(*parts: str | None) -> str:
+    """The `searchText` property of a node: its searchable texts, folded and joined."""
+    return " ".join(fold(part) for part in parts if part)
+
+
+def lucene_query(text: str | None) -> str | None:
+    """Turn what a user typed into a Lucene query (every word required), or None when nothing is left.
+
+    >>> lucene_query("Parcs ÉOLIENS de l'Ouest")
+    '+(parcs OR parcs*) +(eoliens OR eoliens*) +de +l +(ouest OR ouest*)'
+    """
+    words = fold(text or "").split()[:MAX_WORDS]
+    if not words:
+        return None
+    return " ".join(f"+({word} OR {word}*)" if len(word) >= PREFIX_MIN_LENGTH else f"+{word}" for word in words)
+
+
+def fulltext_index_statements() -> tuple[LiteralString, ...]:
+    """The schema commands creating the full-text indexes (migration 4)."""
+    statements: list[LiteralString] = []
+    for label, index in FULLTEXT_INDEXES.items():
+        checked = _label(label)
+        statements.append(
+            "CREATE FULLTEXT INDEX " + index + " IF NOT EXISTS FOR (n:" + checked + ") ON EACH [n.searchText] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: '" + ANALYZER + "'}}"
+        )
+    return tuple(statements)
+
+
+def _label(label: str) -> LiteralString:
+    for allowed in ("Actor", "Conflict", "Project", "Resource", "CommonsCall"):
+        if allowed == label:
+            return allowed
+    raise ValueError(f"no full-text index for label {label!r}")

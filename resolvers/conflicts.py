@@ -1,0 +1,144 @@
+"""Resolvers for conflicts: list and search cases, read one, create, update and delete them."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from graph import conflicts as conflict_store
+from graph.editing import Editor
+from graph.listing import ListRequest
+from graph.nodes import nodes_by_ids
+from resolvers.auth import delete_record, save_record
+from resolvers.paging import page_size, wants_total
+from schema.conflict import Conflict
+from schema.conflict_input import (
+    ConflictCreated,
+    ConflictFields,
+    ConflictUpdated,
+    CreateConflictInput,
+    CreateConflictResult,
+    UpdateConflictInput,
+    UpdateConflictResult,
+)
+from schema.context import Info
+from schema.enums import ConflictStatus, Intensity, InvolvementRole, Outcome
+from schema.inputs import DeleteInput, DeleteResult, NearPlaceInput, decode_id, filter_id, to_near
+from schema.pagination import Connection
+
+
+@strawberry.enum(description="Sort orders for conflicts (ties are broken by id).")
+class ConflictSort(Enum):
+    STARTED_ON = "STARTED_ON"
+    TITLE = "TITLE"
+    CREATED_AT = "CREATED_AT"
+    RELEVANCE = "RELEVANCE"
+    DISTANCE = "DISTANCE"
+
+
+@strawberry.input(description="Filters on conflicts; all given filters must hold.")
+class ConflictWhere:
+    conflict_types: list[str] | None = strawberry.field(
+        default=None, description="Of one of these types, or of a narrower one (ENERGY includes ONSHORE_WIND)."
+    )
+    territory: str | None = strawberry.field(
+        default=None, description="In this territory or anywhere inside it (INSEE code, EPCI SIREN or id)."
+    )
+    near: NearPlaceInput | None = strawberry.field(default=None, description="Within a radius; fills `distanceKm`.")
+    statuses: list[ConflictStatus] | None = None
+    intensities: list[Intensity] | None = None
+    outcomes: list[Outcome] | None = None
+    year_from: int | None = strawberry.field(default=None, description="Started in this year or later.")
+    year_to: int | None = strawberry.field(default=None, description="Started in this year or earlier.")
+    actor: strawberry.ID | None = strawberry.field(default=None, description="This actor was involved.")
+    roles: list[InvolvementRole] | None = strawberry.field(
+        default=None, description="Some actor (or `actor`) was involved with one of these roles."
+    )
+    source: str | None = None
+
+
+def _filter(where: ConflictWhere) -> conflict_store.ConflictFilter:
+    return conflict_store.ConflictFilter(
+        statuses=tuple(s.value for s in where.statuses or []),
+        intensities=tuple(i.value for i in where.intensities or []),
+        outcomes=tuple(o.value for o in where.outcomes or []),
+        conflict_types=tuple(where.conflict_types or []),
+        year_from=where.year_from,
+        year_to=where.year_to,
+        actor=filter_id(where.actor, "Actor", "actor"),
+        roles=tuple(r.value for r in where.roles or []),
+        source=where.source,
+    )
+
+
+async def conflicts(
+    info: Info,
+    first: int | None = 20,
+    after: str | None = None,
+    where: ConflictWhere | None = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(
+            description="French full text on title and summary: accents, case and plurals do not matter."
+        ),
+    ] = None,
+    order_by: Annotated[
+        ConflictSort | None,
+        strawberry.argument(
+            description="Default: RELEVANCE with `search`, else DISTANCE with `near`, else STARTED_ON."
+        ),
+    ] = None,
+) -> Connection[Conflict]:
+    where = where or ConflictWhere()
+    request = ListRequest(
+        first=page_size(info, first),
+        after=after,
+        sort=order_by.value if order_by else None,
+        search=search,
+        area=where.territory,
+        near=to_near(where.near),
+        with_total=wants_total(info),
+    )
+    page = await conflict_store.conflict_page(info.context.store, _filter(where), request)
+    return Connection[Conflict].from_page(page, Conflict.from_record, after=after)
+
+
+async def conflict(info: Info, id: strawberry.ID) -> Conflict | None:
+    try:
+        conflict_id = decode_id(str(id), "Conflict")
+    except ValueError:
+        return None
+    found = await nodes_by_ids(info.context.store, "Conflict", [conflict_id])
+    return Conflict.from_record(found[conflict_id]) if conflict_id in found else None
+
+
+def _saver(info: Info) -> Any:
+    async def save(
+        editor: Editor, props: dict[str, Any], links: dict[str, list[str]], rid: str | None
+    ) -> dict[str, Any]:
+        return await conflict_store.save_conflict(info.context.store, editor, props, links, conflict_id=rid)
+
+    return save
+
+
+async def create_conflict(info: Info, input: CreateConflictInput) -> CreateConflictResult:
+    result = await save_record(
+        info, "Creating a conflict", ConflictFields, input, _saver(info), type_name="Conflict", creating=True
+    )
+    return ConflictCreated(conflict=Conflict.from_record(result)) if isinstance(result, dict) else result
+
+
+async def update_conflict(info: Info, input: UpdateConflictInput) -> UpdateConflictResult:
+    result = await save_record(
+        info, "Changing a conflict", ConflictFields, input, _saver(info), type_name="Conflict", creating=False
+    )
+    return ConflictUpdated(conflict=Conflict.from_record(result)) if isinstance(result, dict) else result
+
+
+async def delete_conflict(info: Info, input: DeleteInput) -> DeleteResult:
+    async def delete(editor: Editor, conflict_id: str) -> None:
+        await conflict_store.delete_conflict(info.context.store, editor, conflict_id)
+
+    return await delete_record(info, "Deleting a conflict", input, delete, type_name="Conflict")

@@ -1,0 +1,125 @@
+"""Resolvers for projects: list and search them, read one, create, update and delete them."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from graph import projects as project_store
+from graph.editing import Editor
+from graph.listing import ListRequest
+from graph.nodes import nodes_by_ids
+from resolvers.auth import delete_record, save_record
+from resolvers.paging import page_size, wants_total
+from schema.context import Info
+from schema.enums import ProjectKind, ProjectStatus
+from schema.inputs import DeleteInput, DeleteResult, decode_id, filter_id
+from schema.pagination import Connection
+from schema.project import Project
+from schema.project_input import (
+    CreateProjectInput,
+    CreateProjectResult,
+    ProjectCreated,
+    ProjectFields,
+    ProjectUpdated,
+    UpdateProjectInput,
+    UpdateProjectResult,
+)
+
+
+@strawberry.enum(description="Sort orders for projects (ties are broken by id).")
+class ProjectSort(Enum):
+    TITLE = "TITLE"
+    STARTED_ON = "STARTED_ON"
+    CREATED_AT = "CREATED_AT"
+    RELEVANCE = "RELEVANCE"
+
+
+@strawberry.input(description="Filters on projects; all given filters must hold.")
+class ProjectWhere:
+    kinds: list[ProjectKind] | None = None
+    statuses: list[ProjectStatus] | None = None
+    themes: list[str] | None = strawberry.field(default=None, description="About one of these themes (codes).")
+    territory: str | None = strawberry.field(
+        default=None, description="In this territory or anywhere inside it (INSEE code, EPCI SIREN or id)."
+    )
+    actor: strawberry.ID | None = strawberry.field(default=None, description="Run by this actor or with it.")
+    commons_call: strawberry.ID | None = strawberry.field(default=None, description="Applied to this call.")
+    source: str | None = None
+
+
+async def projects(
+    info: Info,
+    first: int | None = 20,
+    after: str | None = None,
+    where: ProjectWhere | None = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(
+            description="French full text on title and summary: accents, case and plurals do not matter."
+        ),
+    ] = None,
+    order_by: Annotated[
+        ProjectSort | None, strawberry.argument(description="Default: RELEVANCE with `search`, else TITLE.")
+    ] = None,
+) -> Connection[Project]:
+    where = where or ProjectWhere()
+    flt = project_store.ProjectFilter(
+        kinds=tuple(k.value for k in where.kinds or []),
+        statuses=tuple(s.value for s in where.statuses or []),
+        themes=tuple(where.themes or []),
+        actor=filter_id(where.actor, "Actor", "actor"),
+        call=filter_id(where.commons_call, "CommonsCall", "commonsCall"),
+        source=where.source,
+    )
+    request = ListRequest(
+        first=page_size(info, first),
+        after=after,
+        sort=order_by.value if order_by else None,
+        search=search,
+        area=where.territory,
+        with_total=wants_total(info),
+    )
+    page = await project_store.project_page(info.context.store, flt, request)
+    return Connection[Project].from_page(page, Project.from_record, after=after)
+
+
+async def project(info: Info, id: strawberry.ID) -> Project | None:
+    try:
+        project_id = decode_id(str(id), "Project")
+    except ValueError:
+        return None
+    found = await nodes_by_ids(info.context.store, "Project", [project_id])
+    return Project.from_record(found[project_id]) if project_id in found else None
+
+
+def _saver(info: Info) -> Any:
+    async def save(
+        editor: Editor, props: dict[str, Any], links: dict[str, list[str]], rid: str | None
+    ) -> dict[str, Any]:
+        return await project_store.save_project(info.context.store, editor, props, links, project_id=rid)
+
+    return save
+
+
+async def create_project(info: Info, input: CreateProjectInput) -> CreateProjectResult:
+    result = await save_record(
+        info, "Creating a project", ProjectFields, input, _saver(info), type_name="Project", creating=True
+    )
+    return ProjectCreated(project=Project.from_record(result)) if isinstance(result, dict) else result
+
+
+async def update_project(info: Info, input: UpdateProjectInput) -> UpdateProjectResult:
+    result = await save_record(
+        info, "Changing a project", ProjectFields, input, _saver(info), type_name="Project", creating=False
+    )
+    return ProjectUpdated(project=Project.from_record(result)) if isinstance(result, dict) else result
+
+
+async def delete_project(info: Info, input: DeleteInput) -> DeleteResult:
+    async def delete(editor: Editor, project_id: str) -> None:
+        await project_store.delete_project(info.context.store, editor, project_id)
+
+    return await delete_record(info, "Deleting a project", input, delete, type_name="Project")

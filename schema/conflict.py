@@ -1,0 +1,123 @@
+"""The Conflict GraphQL type: one real case in one place, its type, territory, project and actors."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from schema.context import Info
+from schema.enums import ConflictStatus, Intensity, InvolvementRole, Mobilisation, Outcome
+from schema.related import related, related_one
+from schema.scalars import GeoPoint, iso
+from schema.source import Source, source_named
+from schema.taxonomy import ConflictType
+from schema.territory import Territory
+from schema.values import to_date, to_enum, to_int
+
+if TYPE_CHECKING:
+    from schema.actor import Actor
+    from schema.project import Project
+    from schema.resource import Resource
+
+
+@strawberry.type(description="A local conflict: a contested development project or rival uses of a space.")
+class Conflict(relay.Node):
+    id: relay.NodeID[str]
+    title: str
+    summary: str | None
+    status: ConflictStatus | None
+    intensity: Intensity | None
+    started_on: date | None
+    ended_on: date | None
+    year: int | None = strawberry.field(description="The year it started.")
+    outcome: Outcome | None
+    mobilisations: list[Mobilisation]
+    location: GeoPoint | None = strawberry.field(description="Centroid of its territory.")
+    created_at: str | None
+    updated_at: str | None
+    record: strawberry.Private[dict[str, Any]]
+    distance_km: float | None = strawberry.field(
+        default=None, description="Distance from the `near` centre, when the list was asked with `near`."
+    )
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Conflict:
+        distance = record.get("_distanceKm")
+        return cls(
+            id=record["id"],
+            title=str(record.get("title") or ""),
+            summary=record.get("summary"),
+            status=to_enum(ConflictStatus, record.get("status")),
+            intensity=to_enum(Intensity, record.get("intensity")),
+            started_on=to_date(record.get("startedOn")),
+            ended_on=to_date(record.get("endedOn")),
+            year=to_int(record.get("year")),
+            outcome=to_enum(Outcome, record.get("outcome")),
+            mobilisations=[m for m in (to_enum(Mobilisation, v) for v in record.get("mobilisations") or []) if m],
+            location=GeoPoint.from_value(record.get("location")),
+            created_at=iso(record.get("createdAt")),
+            updated_at=iso(record.get("updatedAt")),
+            record=record,
+            distance_km=None if distance is None else round(float(distance), 3),
+        )
+
+    @strawberry.field(description="Its type in the taxonomy (the type's parents give its category and family).")
+    async def type(self, info: Info) -> ConflictType | None:
+        record = await related_one(info, "conflict.type", self.id)
+        return ConflictType.from_record(record) if record else None
+
+    @strawberry.field(description="Where it happens: a commune, or a larger territory.")
+    async def territory(self, info: Info) -> Territory | None:
+        record = await related_one(info, "conflict.territory", self.id)
+        return Territory.from_record(record) if record else None
+
+    @strawberry.field(description="The project it is about, if any.")
+    async def project(self, info: Info) -> Annotated[Project, strawberry.lazy("schema.project")] | None:
+        from schema.project import Project
+
+        record = await related_one(info, "conflict.project", self.id)
+        return Project.from_record(record) if record else None
+
+    @strawberry.field(description="The actors involved, by role then name; `roles` keeps only those roles.")
+    async def actors(
+        self, info: Info, first: int | None = None, roles: list[InvolvementRole] | None = None
+    ) -> list[ConflictParticipant]:
+        only = [role.value for role in roles] if roles else None
+        items = await related(info, "conflict.actors", self.id, first=first, only=only)
+        return [ConflictParticipant.from_item(item) for item in items]
+
+    @strawberry.field(description="Resources that document it, newest first.")
+    async def resources(
+        self, info: Info, first: int | None = None
+    ) -> list[Annotated[Resource, strawberry.lazy("schema.resource")]]:
+        from schema.resource import Resource
+
+        items = await related(info, "conflict.resources", self.id, first=first)
+        return [Resource.from_record(item["node"]) for item in items]
+
+    @strawberry.field(description="The data source this record comes from (none when entered through the API).")
+    async def source(self, info: Info) -> Source | None:
+        return await source_named(info, self.record.get("source"))
+
+
+@strawberry.type(description="An actor involved in a conflict, with its role and period.")
+class ConflictParticipant:
+    actor: Annotated[Actor, strawberry.lazy("schema.actor")]
+    role: InvolvementRole | None
+    from_year: int | None = strawberry.field(name="from", description="First year of its involvement.")
+    to_year: int | None = strawberry.field(name="to", description="Last year of its involvement (none: ongoing).")
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> ConflictParticipant:
+        from schema.actor import Actor
+
+        rel = item["rel"]
+        return cls(
+            actor=Actor.from_record(item["node"]),
+            role=to_enum(InvolvementRole, rel.get("role")),
+            from_year=to_int(rel.get("from")),
+            to_year=to_int(rel.get("to")),
+        )

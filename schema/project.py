@@ -1,0 +1,127 @@
+"""The Project GraphQL type: development projects, participatory processes, commons projects."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from schema.context import Info
+from schema.enums import ApplicationStatus, ProjectKind, ProjectRole, ProjectStatus
+from schema.related import related, related_one
+from schema.scalars import iso
+from schema.source import Source, source_named
+from schema.taxonomy import Theme
+from schema.territory import Territory
+from schema.values import to_date, to_enum
+
+if TYPE_CHECKING:
+    from schema.actor import Actor
+    from schema.commons_call import CommonsCall
+    from schema.conflict import Conflict
+    from schema.resource import Resource
+
+
+@strawberry.type(description="A project: what conflicts are about and what actors run.")
+class Project(relay.Node):
+    id: relay.NodeID[str]
+    title: str
+    kind: ProjectKind | None
+    status: ProjectStatus | None
+    summary: str | None
+    started_on: date | None
+    ended_on: date | None
+    created_at: str | None
+    updated_at: str | None
+    record: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Project:
+        return cls(
+            id=record["id"],
+            title=str(record.get("title") or ""),
+            kind=to_enum(ProjectKind, record.get("kind")),
+            status=to_enum(ProjectStatus, record.get("status")),
+            summary=record.get("summary"),
+            started_on=to_date(record.get("startedOn")),
+            ended_on=to_date(record.get("endedOn")),
+            created_at=iso(record.get("createdAt")),
+            updated_at=iso(record.get("updatedAt")),
+            record=record,
+        )
+
+    @strawberry.field(description="Where it takes place.")
+    async def territory(self, info: Info) -> Territory | None:
+        record = await related_one(info, "project.territory", self.id)
+        return Territory.from_record(record) if record else None
+
+    @strawberry.field(description="Its themes.")
+    async def themes(self, info: Info, first: int | None = None) -> list[Theme]:
+        return [Theme.from_record(i["node"]) for i in await related(info, "project.themes", self.id, first=first)]
+
+    @strawberry.field(description="The actors that run it or take part in it.")
+    async def actors(
+        self, info: Info, first: int | None = None, roles: list[ProjectRole] | None = None
+    ) -> list[ProjectActor]:
+        only = [role.value for role in roles] if roles else None
+        items = await related(info, "project.actors", self.id, first=first, only=only)
+        return [ProjectActor.from_item(item) for item in items]
+
+    @strawberry.field(description="Conflicts about it.")
+    async def conflicts(
+        self, info: Info, first: int | None = None
+    ) -> list[Annotated[Conflict, strawberry.lazy("schema.conflict")]]:
+        from schema.conflict import Conflict
+
+        items = await related(info, "project.conflicts", self.id, first=first)
+        return [Conflict.from_record(item["node"]) for item in items]
+
+    @strawberry.field(description="Resources that document it.")
+    async def resources(
+        self, info: Info, first: int | None = None
+    ) -> list[Annotated[Resource, strawberry.lazy("schema.resource")]]:
+        from schema.resource import Resource
+
+        items = await related(info, "project.resources", self.id, first=first)
+        return [Resource.from_record(item["node"]) for item in items]
+
+    @strawberry.field(description="Its applications to calls for commons.")
+    async def applications(self, info: Info, first: int | None = None) -> list[ProjectApplication]:
+        items = await related(info, "project.applications", self.id, first=first)
+        return [ProjectApplication.from_item(item) for item in items]
+
+    @strawberry.field(description="The data source this record comes from (none when entered through the API).")
+    async def source(self, info: Info) -> Source | None:
+        return await source_named(info, self.record.get("source"))
+
+
+@strawberry.type(description="An actor that runs a project or takes part in it.")
+class ProjectActor:
+    actor: Annotated[Actor, strawberry.lazy("schema.actor")]
+    role: ProjectRole
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> ProjectActor:
+        from schema.actor import Actor
+
+        return cls(actor=Actor.from_record(item["node"]), role=ProjectRole(item["rel"]["type"]))
+
+
+@strawberry.type(description="A project's application to a call for commons.")
+class ProjectApplication:
+    call: Annotated[CommonsCall, strawberry.lazy("schema.commons_call")]
+    status: ApplicationStatus | None
+    submitted_at: str | None
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> ProjectApplication:
+        from schema.commons_call import CommonsCall
+
+        rel = item["rel"]
+        return cls(
+            call=CommonsCall.from_record(item["node"]),
+            status=to_enum(ApplicationStatus, rel.get("status")),
+            submitted_at=iso(rel.get("submittedAt")),
+        )

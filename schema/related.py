@@ -1,0 +1,44 @@
+"""Relationship fields through per-request DataLoaders: one Cypher per hop and batch, never one per item."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from graph.neighbours import neighbours
+from graph.store import Store
+from schema.context import Info
+from schema.errors import bad_input
+
+NESTED_DEFAULT = 20
+
+
+def nested_limit(info: Info, first: int | None, default: int = NESTED_DEFAULT) -> int:
+    """The per-item limit of a nested list, refused (not silently capped) above the page-size cap."""
+    limit = info.context.settings.max_page_size
+    size = default if first is None else first
+    if size < 0 or size > limit:
+        raise bad_input(f"`first` must be between 0 and {limit} on nested lists too.")
+    return size
+
+
+async def related(
+    info: Info, hop: str, key: str, *, first: int | None = None, only: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """The neighbours of one node through `hop` ({node, rel, labels} each), batched with its siblings."""
+    limit = nested_limit(info, first)
+    wanted = tuple(only) if only is not None else None
+    name = f"{hop}|{limit}|{','.join(wanted) if wanted is not None else '*'}"
+
+    async def batch(store: Store, keys: list[str]) -> Sequence[list[dict[str, Any]]]:
+        found = await neighbours(store, hop, keys, limit=limit, only=wanted)
+        return [found.get(k, []) for k in keys]
+
+    items: list[dict[str, Any]] = await info.context.loaders.get(name, batch).load(key)
+    return items
+
+
+async def related_one(info: Info, hop: str, key: str) -> dict[str, Any] | None:
+    """The single neighbour through `hop` (a base commune, a conflict's type…), or None."""
+    items = await related(info, hop, key, first=1)
+    return items[0]["node"] if items else None
