@@ -20,7 +20,9 @@ import pytest_asyncio
 from graph.apikeys import create_api_key
 from graph.migrations import migrate
 from graph.store import Store
-from importers.territories import load_missing_reference_data
+from graph.territories import upsert_territories
+from importers.reference import read_territory_snapshot
+from importers.territories import NODE_BATCH, load_missing_reference_data, territory_rows
 from tec import neo4j_local
 from tec.app import create_app
 from tec.settings import Settings
@@ -67,6 +69,20 @@ async def session_store(settings: Settings) -> AsyncIterator[Store]:
 async def reference_data(session_store: Store) -> None:
     """The full taxonomy and territory snapshot, loaded once per session unless already there."""
     await load_missing_reference_data(session_store)
+
+
+@pytest_asyncio.fixture(scope="module")
+async def pristine_territories(session_store: Store, reference_data: None) -> None:
+    """The territories exactly as the snapshot has them, for tests that check reference values: drops
+    hand-made test territories and restores the reference ones `add_territory` overwrote (once per module)."""
+    rows = [territory_rows(record) for record in read_territory_snapshot().territories]
+    await session_store.write(
+        "tests.dropHandMadeTerritories",
+        "MATCH (t:Territory) WHERE NOT t.id IN $ids DETACH DELETE t",
+        {"ids": [row["id"] for row in rows]},
+    )
+    for start in range(0, len(rows), NODE_BATCH):
+        await upsert_territories(session_store, rows[start : start + NODE_BATCH])
 
 
 @pytest_asyncio.fixture
