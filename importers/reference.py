@@ -9,11 +9,12 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from graph.text import fold
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_SNAPSHOT = _DATA / "territories-2026.json.gz"
@@ -91,19 +92,13 @@ class Taxonomy:
         return None
 
 
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
-
-
 def normalize_name(text: str) -> str:
     """A place or label name reduced for search: ``"St-Étienne"`` and ``"SAINT ETIENNE"`` give ``"saint etienne"``.
 
-    Lowercase, no accents, ligatures spelt out, every run of punctuation or spaces made one space, and
-    the words "st"/"ste" written out as "saint"/"sainte".
+    The same folding as the graph's `nameKey` (`graph.text.fold`): lowercase, no accents, ligatures spelt
+    out, every run of punctuation or spaces made one space, "st"/"ste" written out as "saint"/"sainte".
     """
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES))
-    letters = "".join(char if char.isalnum() else " " for char in decomposed if not unicodedata.combining(char))
-    return " ".join(_ABBREVIATIONS.get(word, word) for word in letters.split())
+    return fold(text)
 
 
 # --- territory snapshot ----------------------------------------------------------------------------
