@@ -21,6 +21,7 @@ from graph.migrations import migrate
 from graph.store import Store, counting_round_trips
 from schema.context import ANONYMOUS, Context, Principal
 from tec.api import build_schema
+from tec.export_requests import export_download
 from tec.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from tec.settings import Settings
 
@@ -199,6 +200,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            Route("/export/{file}", export_download, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -15,7 +15,7 @@ from graph import apikeys
 from graph.errors import GraphError
 from graph.migrations import migrate
 from graph.store import Store
-from tec import neo4j_local, reference_cli
+from tec import export_cli, neo4j_local, reference_cli
 from tec.settings import Settings, SettingsError, get_settings
 
 T = TypeVar("T")
@@ -33,6 +33,7 @@ import_app.command("taxonomy")(reference_cli.import_taxonomy)
 app.add_typer(seed_app, name="seed")
 app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
+app.command("export")(export_cli.export)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
