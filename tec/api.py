@@ -8,11 +8,13 @@ import strawberry
 from strawberry import relay
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, QueryDepthLimiter
 
+from resolvers import matching as matching_resolvers
 from resolvers import nodes as node_resolvers
 from resolvers import taxonomy as taxonomy_resolvers
 from resolvers import territories as territory_resolvers
 from schema.errors import ErrorCodes
 from schema.limits import cost_limit_rule
+from schema.matching import ExperiencedActor, Ranking
 from schema.pagination import Connection
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
@@ -43,6 +45,14 @@ class Query(DomainQuery):
         resolver=taxonomy_resolvers.conflict_type, description="One conflict type by code, e.g. ONSHORE_WIND."
     )
     themes: list[Theme] = strawberry.field(resolver=taxonomy_resolvers.themes, description="Every theme, by code.")
+    experienced_actors: Ranking[ExperiencedActor] = strawberry.field(
+        resolver=matching_resolvers.experienced_actors,
+        description=(
+            "Who has already dealt with this type of conflict near here: actors involved in a case of the type "
+            "(or a subtype; with includeRelated, a sibling type, weighted lower) whose place or base lies within "
+            "the radius, ranked by an explained score (docs/matching.md). One database round trip."
+        ),
+    )
 
 
 @strawberry.type

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.matching import MatchingWeights
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _ALLOWED_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -99,6 +101,35 @@ class Settings(BaseSettings):
         description="Largest request body, in bytes.",
     )
     graphiql: bool = Field(True, validation_alias="TEC_GRAPHIQL", description="Serve GraphiQL at /graphql.")
+    matching_radius_km: float = Field(
+        50.0, gt=0, le=1000, validation_alias="TEC_MATCHING_RADIUS_KM", description="Default matching radius (km)."
+    )
+    matching_max_radius_km: float = Field(
+        300.0,
+        gt=0,
+        le=1000,
+        validation_alias="TEC_MATCHING_MAX_RADIUS_KM",
+        description="Largest matching radius accepted, and the limit of the widened search (km).",
+    )
+    matching_widen_factor: float = Field(
+        4.0,
+        ge=1,
+        le=20,
+        validation_alias="TEC_MATCHING_WIDEN_FACTOR",
+        description="When a page is not full within the radius, look up to radius × this factor.",
+    )
+    matching_weights: MatchingWeights = Field(
+        default_factory=MatchingWeights,
+        validation_alias="TEC_MATCHING_WEIGHTS",
+        description="Score weights as JSON, e.g. {\"half_life_years\": 5} (docs/matching.md).",
+    )
+    task_force_radius_km: float = Field(
+        150.0,
+        gt=0,
+        le=1000,
+        validation_alias="TEC_TASK_FORCE_RADIUS_KM",
+        description="Travelling distance for task-force members (km).",
+    )
 
     @field_validator("neo4j_uri")
     @classmethod

@@ -1,0 +1,541 @@
+"""Who has already dealt with this type of conflict near here: the one Cypher query behind matching.
+
+`experienced_actors` answers "experienced actors" and `sponsor_candidates` the mécénat variant of the
+same question; both run ONE read query built from the pieces below. The score and its defaults are
+explained in `docs/matching.md`; every weight reaches Cypher as the `$w` map parameter, never as text.
+
+Shape of the query: resolve the asked type (its subtypes, and its siblings' trees when related types
+are wanted) and the origin point; gather the candidate cases within the radius through the point
+indexes on `Conflict.location` and `Actor.location` (plus completed sponsorships, which count as
+experience); score each case, keep each actor's best relation per case, sum the cases with
+diminishing returns; rank. Only when the page is not full within the radius does a second subquery
+(same round trip) look in the ring up to `widen × radius` for the next actors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from graph.pagination import InvalidCursor, decode_cursor, encode_cursor
+from graph.store import Store
+
+CASE_ROLES: tuple[str, ...] = (
+    "MEDIATOR",
+    "FACILITATOR",
+    "PUBLIC_AUTHORITY",
+    "EXPERT",
+    "PROJECT_OWNER",
+    "OPPONENT",
+    "SUPPORTER",
+    "SPONSOR",  # a completed mécénat d'expérience on the type
+    "AUTHOR",  # authored a resource about the theme (theme needs only)
+    "WORKS_ON",  # declares the theme among its themes (theme needs only)
+)
+OUTCOMES: tuple[str, ...] = (
+    "NEGOTIATED",
+    "PROJECT_MODIFIED",
+    "COMPENSATION",
+    "MORATORIUM",
+    "COURT_DECISION",
+    "PROJECT_CANCELLED",
+    "ONGOING",
+    "NEED_MET",  # sponsorship outcomes
+    "PARTLY_MET",
+    "NOT_MET",
+    "UNKNOWN",
+)
+
+# Theme needs (mécénat): the conflict categories whose cases are experience of that theme. Method
+# themes (mediation, concertation…) take every conflict: the role weights then favour mediators.
+THEME_CONFLICT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "WATER": ("WATER_WORKS", "WATER_SHARING"),
+    "ENERGY": ("ENERGY",),
+    "MOBILITY": ("TRANSPORT", "MOBILITY_SHARING"),
+    "AGRICULTURE_FOOD": ("FARMING_FACILITY", "FARMLAND", "AGRI_NEIGHBOURHOOD"),
+    "BIODIVERSITY": ("NATURE_ACCESS", "FOREST_USE", "EXTRACTION"),
+    "URBANISM": ("URBAN", "PUBLIC_SPACE"),
+    "TOURISM": ("TOURISM_LEISURE", "TOURISM_PRESSURE"),
+    "WASTE_CIRCULAR": ("WASTE",),
+    "CLIMATE_ADAPTATION": ("WATER_SHARING",),
+    "MEDIATION": ("AMENAGEMENT", "USAGE"),
+    "CONCERTATION": ("AMENAGEMENT", "USAGE"),
+    "PARTICIPATION": ("AMENAGEMENT", "USAGE"),
+    "DEBAT_PUBLIC": ("AMENAGEMENT",),
+}
+
+
+def _default_roles() -> dict[str, float]:
+    return {
+        "MEDIATOR": 1.0,
+        "FACILITATOR": 1.0,
+        "SPONSOR": 1.0,
+        "PUBLIC_AUTHORITY": 0.8,
+        "EXPERT": 0.8,
+        "AUTHOR": 0.6,
+        "PROJECT_OWNER": 0.5,
+        "WORKS_ON": 0.4,
+        "OPPONENT": 0.3,
+        "SUPPORTER": 0.3,
+    }
+
+
+def _default_outcomes() -> dict[str, float]:
+    return {
+        "NEGOTIATED": 1.0,
+        "PROJECT_MODIFIED": 1.0,
+        "NEED_MET": 1.0,
+        "COMPENSATION": 0.85,
+        "PARTLY_MET": 0.85,
+        "MORATORIUM": 0.75,
+        "COURT_DECISION": 0.7,
+        "PROJECT_CANCELLED": 0.7,
+        "ONGOING": 0.6,
+        "UNKNOWN": 0.6,
+        "NOT_MET": 0.5,
+    }
+
+
+class MatchingWeights(BaseModel):
+    """The score's weights (see docs/matching.md); set with TEC_MATCHING_WEIGHTS as JSON."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type_exact: float = Field(1.0, gt=0, le=10)
+    type_subtype: float = Field(0.9, gt=0, le=10)
+    type_related: float = Field(0.5, gt=0, le=10)
+    type_theme: float = Field(0.7, gt=0, le=10)
+    distance_scale: float = Field(0.5, gt=0, le=10, description="τ = radius × distance_scale in exp(-d/τ).")
+    half_life_years: float = Field(8.0, gt=0, le=100)
+    unknown_year: float = Field(0.5, ge=0, le=1)
+    roles: dict[str, float] = Field(default_factory=_default_roles)
+    outcomes: dict[str, float] = Field(default_factory=_default_outcomes)
+    case_decay: float = Field(0.7, gt=0, le=1, description="The k-th best case (from 0) counts case_decay**k.")
+    max_cases: int = Field(10, ge=1, le=50)
+    peer: float = Field(1.2, ge=1, le=10, description="Sponsor of the beneficiary's own kind.")
+    size: float = Field(0.3, ge=0, le=10, description="× (1 + size × smaller/larger population).")
+    trust: float = Field(0.5, ge=0, le=10, description="× (1 + trust / hops of the cooperation path).")
+
+    @field_validator("roles")
+    @classmethod
+    def _roles(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(CASE_ROLES))
+        if unknown:
+            raise ValueError(f"unknown roles {unknown}; known: {', '.join(CASE_ROLES)}")
+        if any(weight < 0 for weight in value.values()):
+            raise ValueError("role weights must be ≥ 0")
+        return {**_default_roles(), **value}
+
+    @field_validator("outcomes")
+    @classmethod
+    def _outcomes(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(OUTCOMES))
+        if unknown:
+            raise ValueError(f"unknown outcomes {unknown}; known: {', '.join(OUTCOMES)}")
+        if any(weight < 0 for weight in value.values()):
+            raise ValueError("outcome weights must be ≥ 0")
+        return {**_default_outcomes(), **value}
+
+    def as_params(self) -> dict[str, Any]:
+        return {
+            "typeExact": self.type_exact,
+            "typeSubtype": self.type_subtype,
+            "typeRelated": self.type_related,
+            "typeTheme": self.type_theme,
+            "halfLifeYears": self.half_life_years,
+            "unknownYear": self.unknown_year,
+            "roles": {**self.roles, "OTHER": min(self.roles.values())},
+            "outcomes": self.outcomes,
+            "caseDecay": self.case_decay,
+            "maxCases": self.max_cases,
+            "peer": self.peer,
+            "size": self.size,
+            "trust": self.trust,
+        }
+
+
+@dataclass(frozen=True)
+class Near:
+    """Where: a territory (level + code) or a WGS84 point."""
+
+    territory: str | None = None  # an INSEE code, an EPCI SIREN or a territory id; the most local level wins
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class MatchRequest:
+    near: Near
+    radius_km: float
+    conflict_type: str | None = None
+    theme: str | None = None
+    include_related: bool = True
+    since: int | None = None
+    kinds: tuple[str, ...] | None = None
+    roles: tuple[str, ...] | None = None
+    first: int = 10
+    after: str | None = None
+    widen_to_km: float | None = None  # when the page is not full within the radius, look this far (None: never)
+    beneficiary: str | None = None  # set: sponsor candidates for this actor
+    current_year: int = field(default_factory=lambda: dt.date.today().year)
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    conflict_type: dict[str, Any] | None  # the asked type's record (None: unknown or not asked)
+    theme: dict[str, Any] | None
+    origin_found: bool
+    beneficiary: dict[str, Any] | None
+    origin: Any  # a neo4j WGS84 point
+    within_radius: int
+    searched_beyond: bool
+    items: list[dict[str, Any]]  # one page, best first; each with `band` 0 (within) or 1 (beyond)
+    cursors: list[str]
+    has_next: bool
+
+
+# --- the query, in pieces -------------------------------------------------------------------------
+# Parameters always have the same types ('' or [] or 0 for "not given", never null): Neo4j caches a
+# plan per query text and parameter types, and planning this query takes seconds.
+
+_ORIGIN: LiteralString = """
+CALL () {
+  OPTIONAL MATCH (t:Territory) WHERE t.code = $territory OR t.id = $territory
+  RETURN t AS origin
+  ORDER BY CASE t.level WHEN 'COMMUNE' THEN 0 WHEN 'EPCI' THEN 1 WHEN 'DEPARTEMENT' THEN 2 ELSE 3 END LIMIT 1
+}
+"""
+
+_HERE: LiteralString = (
+    "origin IS NOT NULL AS originFound, "
+    "CASE WHEN $territory = '' THEN point({latitude: $lat, longitude: $lon}) ELSE origin.location END AS here"
+)
+
+_TYPES: LiteralString = """
+CALL (asked) {
+  OPTIONAL MATCH (sub:ConflictType)-[:SUBTYPE_OF*1..3]->(asked)
+  RETURN collect(DISTINCT sub) AS subtypes
+}
+CALL (asked) {
+  OPTIONAL MATCH (asked)-[:SUBTYPE_OF]->(:ConflictType)<-[:SUBTYPE_OF]-(sibling:ConflictType)
+  WHERE $includeRelated AND sibling <> asked
+  OPTIONAL MATCH (cousin:ConflictType)-[:SUBTYPE_OF*0..3]->(sibling)
+  RETURN collect(DISTINCT cousin) AS related
+}
+"""
+
+_BENEFICIARY: LiteralString = """
+OPTIONAL MATCH (ben:Actor {id: $beneficiary})
+CALL (ben) {
+  OPTIONAL MATCH (ben)-[:GOVERNS]->(governed:Territory)
+  RETURN max(governed.population) AS benPopulation
+}
+"""
+
+
+def _prelude(theme: bool, sponsors: bool) -> LiteralString:
+    """Bind asked, theme, ben, benPopulation, originFound, here, subtypes and types (the type nodes)."""
+    text: LiteralString = "OPTIONAL MATCH (asked:ConflictType {code: $conflictType})\n"
+    if theme:
+        text += "OPTIONAL MATCH (theme:Theme {code: $theme})\n"
+    else:
+        text += "WITH asked, null AS theme\n"
+    if sponsors:
+        text += _BENEFICIARY
+    else:
+        text += "WITH asked, theme, null AS ben, null AS benPopulation\n"
+    text += _ORIGIN + "WITH asked, theme, ben, benPopulation, " + _HERE + "\n" + _TYPES
+    if theme:
+        text += (
+            "CALL (theme) {\n"
+            "  OPTIONAL MATCH (themed:ConflictType)-[:SUBTYPE_OF*0..3]->(category:ConflictType)\n"
+            "  WHERE theme IS NOT NULL AND category.code IN $themeCategories\n"
+            "  RETURN collect(DISTINCT themed) AS themed\n"
+            "}\n"
+        )
+    else:
+        text += "WITH *, [] AS themed\n"
+    return (
+        text + "WITH asked, theme, ben, benPopulation, originFound, here, subtypes,\n"
+        "     [x IN [asked] + subtypes + related + themed WHERE x IS NOT NULL] AS types\n"
+    )
+
+
+_YEAR: LiteralString = (
+    "coalesce(r.to, c.endedOn.year, CASE WHEN c.status IN ['ACTIVE', 'LATENT'] THEN $currentYear END, r.from, c.year)"
+)
+_CASE_COLUMNS: LiteralString = (
+    "RETURN a, t, c AS case, 'CONFLICT' AS caseKind, c AS placeOf, r.role AS role, "
+    + _YEAR
+    + " AS year, c.outcome AS outcome, c.location AS location"
+)
+_SPONSORSHIP_COLUMNS: LiteralString = (
+    "'SPONSORSHIP' AS caseKind, b AS placeOf, 'SPONSOR' AS role, s.completedOn.year AS year, s.outcome AS outcome, "
+    "b.location AS location"
+)
+
+
+def _actor_filter(sponsors: bool) -> LiteralString:
+    if sponsors:
+        return "(size($kinds) = 0 OR a.kind IN $kinds) AND a.openToSponsorship = true AND a.id <> $beneficiary"
+    return "(size($kinds) = 0 OR a.kind IN $kinds)"
+
+
+def _cases(bound: LiteralString, theme: bool, sponsors: bool) -> LiteralString:
+    """Candidate (actor, case) rows whose case or actor base lies within `bound` km (a parameter).
+
+    The first two branches are served by the point indexes `conflict_location` and `actor_location`;
+    UNION removes the rows both find. Completed sponsorships are few and reached from their type.
+    """
+    near_a: LiteralString = "point.distance(a.location, here) <= " + bound + " * 1000.0"
+    actor = _actor_filter(sponsors)
+    text: LiteralString = (
+        "CALL (here, types, theme) {\n"
+        "  MATCH (c:Conflict) USING POINT INDEX c:Conflict(location)\n"
+        "  WHERE point.distance(c.location, here) <= " + bound + " * 1000.0\n"
+        "  MATCH (c)-[:OF_TYPE]->(t:ConflictType) WHERE t IN types\n"
+        "  MATCH (a:Actor)-[r:INVOLVED_IN]->(c) WHERE " + actor + " AND (size($roles) = 0 OR r.role IN $roles)\n"
+        "  " + _CASE_COLUMNS + "\n  UNION\n"
+        "  MATCH (a:Actor) USING POINT INDEX a:Actor(location) WHERE " + near_a + " AND " + actor + "\n"
+        "  MATCH (a)-[r:INVOLVED_IN]->(c:Conflict)-[:OF_TYPE]->(t:ConflictType)\n"
+        "  WHERE t IN types AND (size($roles) = 0 OR r.role IN $roles)\n"
+        "  " + _CASE_COLUMNS + "\n  UNION\n"
+        "  UNWIND types AS t\n"
+        "  MATCH (t)<-[:ON]-(s:Sponsorship {status: 'COMPLETED'})<-[:SPONSORS]-(a:Actor), (s)-[:BENEFITS]->(b:Actor)\n"
+        "  WHERE " + actor + " AND (size($roles) = 0 OR 'SPONSOR' IN $roles)\n"
+        "  RETURN a, t, s AS case, " + _SPONSORSHIP_COLUMNS + "\n"
+    )
+    if theme:
+        text = (
+            text + "  UNION\n"
+            "  MATCH (theme)<-[:ON]-(s:Sponsorship {status: 'COMPLETED'})<-[:SPONSORS]-(a:Actor),\n"
+            "        (s)-[:BENEFITS]->(b:Actor)\n"
+            "  WHERE " + actor + " AND (size($roles) = 0 OR 'SPONSOR' IN $roles)\n"
+            "  RETURN a, null AS t, s AS case, " + _SPONSORSHIP_COLUMNS + "\n  UNION\n"
+            "  MATCH (a:Actor) USING POINT INDEX a:Actor(location)\n"
+            "  WHERE " + near_a + " AND " + actor + " AND (size($roles) = 0 OR 'AUTHOR' IN $roles)\n"
+            "  MATCH (a)-[:AUTHORED]->(res:Resource)-[:ABOUT]->(theme)\n"
+            "  RETURN a, null AS t, res AS case, 'RESOURCE' AS caseKind, a AS placeOf, 'AUTHOR' AS role,\n"
+            "         res.publishedOn.year AS year, null AS outcome, null AS location\n  UNION\n"
+            "  MATCH (a:Actor)-[:WORKS_ON]->(theme) USING POINT INDEX a:Actor(location)\n"
+            "  WHERE " + near_a + " AND " + actor + " AND (size($roles) = 0 OR 'WORKS_ON' IN $roles)\n"
+            "  RETURN a, null AS t, theme AS case, 'THEME' AS caseKind, a AS placeOf, 'WORKS_ON' AS role,\n"
+            "         $currentYear AS year, null AS outcome, null AS location\n"
+        )
+    return text + "}\n"
+
+
+_SCORE: LiteralString = """
+WITH asked, subtypes, ben, benPopulation, excluded, a, t, case, caseKind, placeOf, role, year, outcome,
+     point.distance(location, here) / 1000.0 AS caseKm, point.distance(a.location, here) / 1000.0 AS baseKm
+WHERE $since = 0 OR year >= $since
+WITH *, CASE WHEN caseKm IS NOT NULL AND (baseKm IS NULL OR caseKm <= baseKm) THEN caseKm ELSE baseKm END AS km
+"""
+
+_FACTORS: LiteralString = """
+WITH a, ben, benPopulation, case, caseKind, placeOf, role, year, outcome, km, t,
+     CASE WHEN km = caseKm THEN 'CASE' ELSE 'BASE' END AS measuredFrom,
+     CASE WHEN t IS NULL OR t = asked THEN 'EXACT' WHEN t IN subtypes THEN 'SUBTYPE'
+          WHEN asked IS NULL THEN 'THEME' ELSE 'RELATED' END AS match
+WITH *,
+     CASE match WHEN 'EXACT' THEN $w.typeExact WHEN 'SUBTYPE' THEN $w.typeSubtype
+                WHEN 'THEME' THEN $w.typeTheme ELSE $w.typeRelated END AS fType,
+     exp(-km / $tauKm) AS fDistance,
+     CASE WHEN year IS NULL THEN $w.unknownYear WHEN year >= $currentYear THEN 1.0
+          ELSE 0.5 ^ (toFloat($currentYear - year) / $w.halfLifeYears) END AS fRecency,
+     coalesce($w.outcomes[coalesce(outcome, 'UNKNOWN')], $w.outcomes.UNKNOWN) AS fOutcome,
+     coalesce($w.roles[coalesce(role, 'OTHER')], $w.roles.OTHER) AS fRole
+WITH a, ben, benPopulation, case, {id: case.id, kind: caseKind, node: case, placeOf: placeOf, type: t,
+     match: match, role: role, year: year, outcome: outcome, distanceKm: km, measuredFrom: measuredFrom,
+     factors: {type: fType, distance: fDistance, recency: fRecency, outcome: fOutcome, role: fRole},
+     contribution: fType * fDistance * fRecency * fOutcome * fRole} AS ev
+ORDER BY ev.contribution DESC, ev.role
+WITH a, ben, benPopulation, case, collect(ev)[0] AS ev
+ORDER BY ev.contribution DESC, ev.id
+WITH a, ben, benPopulation, collect(ev) AS found
+WITH a, ben, benPopulation, size(found) AS casesFound, found[0..$w.maxCases] AS counted
+WITH a, ben, benPopulation, casesFound,
+     [j IN range(0, size(counted) - 1) | {case: counted[j], rank: j, rankWeight: $w.caseDecay ^ j}] AS evidence
+WITH a, ben, benPopulation, casesFound, evidence,
+     reduce(s = 0.0, e IN evidence | s + e.case.contribution * e.rankWeight) AS experience,
+     reduce(m = null, e IN evidence | CASE WHEN m IS NULL OR e.case.distanceKm < m THEN e.case.distanceKm ELSE m END)
+       AS km
+"""
+
+# Sponsor candidates: under capacity, then the peer, size and trust preferences (docs/matching.md).
+_SPONSOR_FACTORS: LiteralString = """
+WITH a, ben, benPopulation, casesFound, evidence, experience, km,
+     COUNT { (a)-[:SPONSORS]->(s:Sponsorship) WHERE s.status IN ['ACCEPTED', 'ACTIVE'] } AS busy
+WHERE busy < coalesce(a.sponsorshipCapacity, 2)
+CALL (a) {
+  OPTIONAL MATCH (a)-[:GOVERNS]->(governed:Territory)
+  RETURN max(governed.population) AS population
+}
+OPTIONAL MATCH path = shortestPath((ben)-[:COOPERATES_WITH|MEMBER_OF*..3]-(a))
+WITH a, casesFound, evidence, experience, km, busy, population, path,
+     CASE WHEN population > 0 AND benPopulation > 0
+       THEN toFloat(CASE WHEN population < benPopulation THEN population ELSE benPopulation END)
+            / CASE WHEN population < benPopulation THEN benPopulation ELSE population END END AS ratio
+WITH a, casesFound, evidence, experience, km, {
+       active: busy, capacity: coalesce(a.sponsorshipCapacity, 2), population: population, populationRatio: ratio,
+       peer: CASE WHEN a.kind = ben.kind THEN $w.peer ELSE 1.0 END,
+       size: CASE WHEN ratio IS NULL THEN 1.0 ELSE 1.0 + $w.size * ratio END,
+       trust: CASE WHEN path IS NULL THEN 1.0 ELSE 1.0 + $w.trust / length(path) END,
+       hops: length(path),
+       pathNodes: [n IN nodes(path) | n {.id, .name, .kind}],
+       pathLinks: [l IN relationships(path) | {type: type(l), kind: l.kind}]
+     } AS extra
+WITH a, casesFound, evidence, experience, km, extra, experience * extra.peer * extra.size * extra.trust AS score
+"""
+
+_EXPERT_FACTORS: LiteralString = """
+WITH a, casesFound, evidence, experience, km, null AS extra, experience AS score
+"""
+
+_RANK: LiteralString = """
+ORDER BY score DESC, a.id
+RETURN collect({actor: a, score: score, experience: experience, distanceKm: km, casesFound: casesFound,
+                evidence: evidence, sponsor: extra}) AS rows
+"""
+
+
+def _score(bound: LiteralString, band_filter: LiteralString, theme: bool, sponsors: bool) -> LiteralString:
+    """Score the case rows, keep each actor's best relation per case, rank actors: one `rows` list."""
+    return (
+        _cases(bound, theme, sponsors)
+        + _SCORE
+        + "WHERE "
+        + band_filter
+        + _FACTORS
+        + (_SPONSOR_FACTORS if sponsors else _EXPERT_FACTORS)
+        + _RANK
+    )
+
+
+_PAGE: LiteralString = """
+WITH asked, subtypes, theme, ben, benPopulation, originFound, here, types, within,
+     [x IN within WHERE $after.band < 0 OR ($after.band = 0 AND (x.score < $after.score
+        OR (x.score = $after.score AND x.actor.id > $after.id)))] AS withinAfter
+CALL (asked, subtypes, theme, ben, benPopulation, here, types, within, withinAfter) {
+  WITH asked, subtypes, theme, ben, benPopulation, here, types, withinAfter, [x IN within | x.actor] AS excluded
+  WHERE size(withinAfter) < $limit AND $outerKm > $radiusKm AND here IS NOT NULL
+"""
+
+_FINISH: LiteralString = """
+WITH asked, theme, ben, originFound, here, size(within) AS withinCount, beyond IS NOT NULL AS searchedBeyond,
+     withinAfter, [x IN coalesce(beyond, []) WHERE $after.band <> 1 OR x.score < $after.score
+        OR (x.score = $after.score AND x.actor.id > $after.id)] AS beyondAfter
+WITH asked, theme, ben, originFound, here, withinCount, searchedBeyond,
+     ([x IN withinAfter | x {.*, band: 0}] + [x IN beyondAfter | x {.*, band: 1}])[0..$limit] AS page
+CALL (page) {
+  UNWIND range(0, size(page) - 1) AS i
+  WITH i, page[i] AS item, page[i].actor AS a
+  OPTIONAL MATCH (a)-[:BASED_IN]->(base:Territory)
+  WITH i, item, head(collect(base)) AS base
+  CALL (item) {
+    UNWIND item.evidence AS ev
+    WITH ev, ev.case.placeOf AS placeOf
+    OPTIONAL MATCH (placeOf)-[:LOCATED_IN|BASED_IN]->(place:Territory)
+    WITH ev, place ORDER BY place.level DESC
+    WITH ev, head(collect(place)) AS place
+    RETURN collect(ev {.*, place: place}) AS evidence
+  }
+  RETURN collect(item {.*, position: i, base: base, evidence: evidence}) AS items
+}
+RETURN asked {.*} AS askedType, theme {.*} AS askedTheme, originFound, here,
+       ben {.*} AS beneficiary, withinCount, searchedBeyond, items
+"""
+
+
+def _build(theme: bool, sponsors: bool) -> LiteralString:
+    """The whole query for one variant: the within-radius ranking, then the ring only when needed."""
+    within = _score("$radiusKm", "km <= $radiusKm", theme, sponsors)
+    beyond = _score("$outerKm", "km > $radiusKm AND km <= $outerKm AND NOT a IN excluded", theme, sponsors)
+    return (
+        "CYPHER replan=skip\n"
+        + _prelude(theme, sponsors)
+        + "CALL (asked, subtypes, theme, ben, benPopulation, here, types) {\n"
+        + "WITH asked, subtypes, theme, ben, benPopulation, here, types, [] AS excluded\n"
+        + within
+        + "}\nWITH asked, subtypes, theme, ben, benPopulation, originFound, here, types, rows AS within\n"
+        + _PAGE
+        + beyond
+        + "}\nWITH asked, subtypes, theme, ben, benPopulation, originFound, here, types, within, withinAfter, "
+        + "CASE WHEN size(withinAfter) < $limit AND $outerKm > $radiusKm AND here IS NOT NULL "
+        + "THEN rows END AS beyond\n"
+        + _FINISH
+    )
+
+
+EXPERTS_QUERY: LiteralString = _build(theme=False, sponsors=False)
+SPONSORS_BY_TYPE_QUERY: LiteralString = _build(theme=False, sponsors=True)
+SPONSORS_BY_THEME_QUERY: LiteralString = _build(theme=True, sponsors=True)
+
+
+_NO_CURSOR: dict[str, Any] = {"band": -1, "score": 0.0, "id": ""}
+
+
+def _cursor_after(after: str | None) -> dict[str, Any]:
+    if after is None:
+        return _NO_CURSOR
+    band, score, actor_id = decode_cursor(after, 3)
+    if band not in (0, 1) or not isinstance(score, int | float) or not isinstance(actor_id, str):
+        raise InvalidCursor()
+    return {"band": band, "score": float(score), "id": actor_id}
+
+
+def match_params(request: MatchRequest, weights: MatchingWeights) -> dict[str, Any]:
+    """The query's parameters (also used by the benchmark to run the same Cypher directly)."""
+    near = request.near
+    return {
+        "conflictType": request.conflict_type or "",
+        "theme": request.theme or "",
+        "themeCategories": list(THEME_CONFLICT_CATEGORIES.get(request.theme or "", ())),
+        "includeRelated": request.include_related,
+        "territory": near.territory or "",
+        "lat": float(near.lat if near.lat is not None else 0.0),
+        "lon": float(near.lon if near.lon is not None else 0.0),
+        "beneficiary": request.beneficiary or "",
+        "radiusKm": float(request.radius_km),
+        "outerKm": float(max(request.widen_to_km or 0.0, request.radius_km)),
+        "tauKm": float(request.radius_km * weights.distance_scale),
+        "since": int(request.since or 0),
+        "kinds": list(request.kinds or ()),
+        "roles": list(request.roles or ()),
+        "currentYear": int(request.current_year),
+        "limit": request.first + 1,
+        "after": _cursor_after(request.after),
+        "w": weights.as_params(),
+    }
+
+
+async def experienced_actors(store: Store, request: MatchRequest, weights: MatchingWeights) -> MatchResult:
+    """Rank the actors who dealt with the type (or theme) near the place: one read, one round trip."""
+    if request.beneficiary is None:
+        name, query = "matching.experiencedActors", EXPERTS_QUERY
+    elif request.theme is not None:
+        name, query = "matching.sponsorsByTheme", SPONSORS_BY_THEME_QUERY
+    else:
+        name, query = "matching.sponsorsByType", SPONSORS_BY_TYPE_QUERY
+    rows = await store.read(name, query, match_params(request, weights))
+    row = rows[0]
+    items = sorted(row["items"], key=lambda item: item["position"])
+    page = items[: request.first]
+    for item in page:
+        item["evidence"].sort(key=lambda entry: entry["rank"])
+    cursors = [encode_cursor([item["band"], item["score"], item["actor"]["id"]]) for item in page]
+    return MatchResult(
+        conflict_type=row["askedType"],
+        theme=row["askedTheme"],
+        origin_found=bool(row["originFound"]) or request.near.territory is None,
+        beneficiary=row["beneficiary"],
+        origin=row["here"],
+        within_radius=int(row["withinCount"]),
+        searched_beyond=bool(row["searchedBeyond"]),
+        items=page,
+        cursors=cursors,
+        has_next=len(items) > request.first,
+    )

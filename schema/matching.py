@@ -1,0 +1,354 @@
+"""GraphQL types of matching: ranked, explained answers to "who has already dealt with this, near here?".
+
+Built from the records of `graph.matching` (one query per request); every number a front end shows
+comes with the factors that made it (docs/matching.md).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from strawberry import relay
+
+from graph.matching import MatchResult
+from schema.actor import Actor
+from schema.scalars import GeoPoint
+from schema.taxonomy import ConflictType, Theme
+from schema.territory import Territory
+
+T = TypeVar("T")
+
+
+@strawberry.enum(description="How a case's type relates to the type (or theme) asked about.")
+class MatchKind(Enum):
+    EXACT = "EXACT"
+    SUBTYPE = "SUBTYPE"
+    RELATED = "RELATED"
+    THEME = "THEME"
+
+
+@strawberry.enum(description="What earned the experience: a conflict, a completed sponsorship, a resource, a theme.")
+class CaseKind(Enum):
+    CONFLICT = "CONFLICT"
+    SPONSORSHIP = "SPONSORSHIP"
+    RESOURCE = "RESOURCE"
+    THEME = "THEME"
+
+
+@strawberry.enum(description="The part an actor played in a case (INVOLVED_IN roles, plus sponsorship and themes).")
+class MatchingRole(Enum):
+    MEDIATOR = "MEDIATOR"
+    FACILITATOR = "FACILITATOR"
+    PUBLIC_AUTHORITY = "PUBLIC_AUTHORITY"
+    EXPERT = "EXPERT"
+    PROJECT_OWNER = "PROJECT_OWNER"
+    OPPONENT = "OPPONENT"
+    SUPPORTER = "SUPPORTER"
+    SPONSOR = "SPONSOR"
+    AUTHOR = "AUTHOR"
+    WORKS_ON = "WORKS_ON"
+
+
+@strawberry.enum(description="Which place a case's distance was measured from.")
+class MeasuredFrom(Enum):
+    CASE = "CASE"
+    BASE = "BASE"
+
+
+@strawberry.enum(description="One factor of a score; the score is the product of its factors.")
+class ScoreFactorName(Enum):
+    TYPE = "TYPE"
+    DISTANCE = "DISTANCE"
+    RECENCY = "RECENCY"
+    OUTCOME = "OUTCOME"
+    ROLE = "ROLE"
+    CASES = "CASES"
+    PEER = "PEER"
+    SIZE = "SIZE"
+    TRUST = "TRUST"
+
+
+_GLOBAL_TYPE = {"CONFLICT": "Conflict", "SPONSORSHIP": "Sponsorship", "RESOURCE": "Resource", "THEME": "Theme"}
+
+
+@strawberry.type(description="The factors of one case; their product is the case's score.")
+class CaseFactors:
+    type: float = strawberry.field(description="Exact type 1, subtype 0.9, sibling type 0.5 (defaults).")
+    distance: float = strawberry.field(description="exp(-distanceKm / τ), τ = radius / 2 by default.")
+    recency: float = strawberry.field(description="0.5 ** (years ago / half-life of 8 years).")
+    outcome: float = strawberry.field(description="Settled by negotiation 1 … ongoing 0.6.")
+    role: float = strawberry.field(description="Mediator, facilitator 1; public authority, expert 0.8 …")
+
+
+@strawberry.type(description="One case that earned an actor its place: what, where, when, which role, and its weight.")
+class Evidence:
+    kind: CaseKind
+    case_id: relay.GlobalID = strawberry.field(description="Global id of the conflict, sponsorship, resource or theme.")
+    title: str
+    conflict_type: ConflictType | None
+    match: MatchKind
+    role: MatchingRole
+    year: int | None = strawberry.field(description="The latest year the actor worked on it (used for recency).")
+    outcome: str | None = strawberry.field(description="Conflict outcome, or sponsorship outcome (NEED_MET…).")
+    place: Territory | None = strawberry.field(description="Where it happened (the actor's base for themes).")
+    distance_km: float
+    measured_from: MeasuredFrom = strawberry.field(
+        description="CASE: the case's place was the closer; BASE: the actor's base commune was."
+    )
+    factors: CaseFactors
+    case_score: float = strawberry.field(description="Product of the factors.")
+    rank: int = strawberry.field(description="1 for the actor's best case, 2 for the next…")
+    rank_weight: float = strawberry.field(description="Diminishing returns: 1, 0.7, 0.49… (case_decay ** (rank-1)).")
+    contribution: float = strawberry.field(description="caseScore × rankWeight: what this case adds to the score.")
+
+    @classmethod
+    def from_record(cls, entry: dict[str, Any]) -> Evidence:
+        case = entry["case"]
+        node = case.get("node") or {}
+        kind = str(case["kind"])
+        type_record = case.get("type")
+        place = entry.get("place")
+        factors = case["factors"]
+        rank_weight = float(entry["rankWeight"])
+        case_score = float(case["contribution"])
+        return cls(
+            kind=CaseKind(kind),
+            case_id=relay.GlobalID(_GLOBAL_TYPE[kind], str(case["id"])),
+            title=_title(kind, node),
+            conflict_type=ConflictType.from_record(type_record) if type_record else None,
+            match=MatchKind(case["match"]),
+            role=MatchingRole(case["role"]),
+            year=case.get("year"),
+            outcome=case.get("outcome"),
+            place=Territory.from_record(place) if place else None,
+            distance_km=round(float(case["distanceKm"]), 2),
+            measured_from=MeasuredFrom(case["measuredFrom"]),
+            factors=CaseFactors(
+                type=factors["type"],
+                distance=round(factors["distance"], 4),
+                recency=round(factors["recency"], 4),
+                outcome=factors["outcome"],
+                role=factors["role"],
+            ),
+            case_score=round(case_score, 4),
+            rank=int(entry["rank"]) + 1,
+            rank_weight=round(rank_weight, 4),
+            contribution=round(case_score * rank_weight, 4),
+        )
+
+
+def _title(kind: str, node: dict[str, Any]) -> str:
+    if kind == "SPONSORSHIP":
+        return str(node.get("need") or "Mécénat d'expérience")
+    if kind == "THEME":
+        return str(node.get("label") or node.get("code"))
+    return str(node.get("title") or "")
+
+
+@strawberry.type(description="One factor of a score, with what it rests on.")
+class ScoreFactor:
+    name: ScoreFactorName
+    value: float
+    detail: str
+
+
+def score_factors(item: dict[str, Any], tau_km: float, half_life: float) -> list[ScoreFactor]:
+    """The score as a product: the best case's five factors, the other cases' bonus, sponsor preferences."""
+    best = item["evidence"][0]["case"] if item["evidence"] else None
+    factors: list[ScoreFactor] = []
+    if best is not None:
+        f = best["factors"]
+        type_code = (best.get("type") or {}).get("code")
+        factors += [
+            ScoreFactor(
+                name=ScoreFactorName.TYPE, value=f["type"], detail=f"{best['match']} {type_code or ''}".strip()
+            ),
+            ScoreFactor(
+                name=ScoreFactorName.DISTANCE,
+                value=round(f["distance"], 4),
+                detail=f"{best['distanceKm']:.1f} km from the {best['measuredFrom'].lower()} place, τ = {tau_km:g} km",
+            ),
+            ScoreFactor(
+                name=ScoreFactorName.RECENCY,
+                value=round(f["recency"], 4),
+                detail=f"year {best.get('year') or 'unknown'}, half-life {half_life:g} years",
+            ),
+            ScoreFactor(name=ScoreFactorName.OUTCOME, value=f["outcome"], detail=str(best.get("outcome") or "UNKNOWN")),
+            ScoreFactor(name=ScoreFactorName.ROLE, value=f["role"], detail=str(best["role"])),
+        ]
+        best_score = float(best["contribution"])
+        bonus = float(item["experience"]) / best_score if best_score > 0 else 1.0
+        factors.append(
+            ScoreFactor(
+                name=ScoreFactorName.CASES,
+                value=round(bonus, 4),
+                detail=f"{len(item['evidence'])} case(s) counted of {item['casesFound']} found, diminishing returns",
+            )
+        )
+    sponsor = item.get("sponsor")
+    if sponsor:
+        ratio = sponsor.get("populationRatio")
+        hops = sponsor.get("hops")
+        factors += [
+            ScoreFactor(
+                name=ScoreFactorName.PEER,
+                value=sponsor["peer"],
+                detail="same kind as the beneficiary" if sponsor["peer"] > 1 else "another kind of actor",
+            ),
+            ScoreFactor(
+                name=ScoreFactorName.SIZE,
+                value=round(sponsor["size"], 4),
+                detail=f"population ratio {ratio:.2f}" if ratio is not None else "population unknown",
+            ),
+            ScoreFactor(
+                name=ScoreFactorName.TRUST,
+                value=round(sponsor["trust"], 4),
+                detail=f"{hops} cooperation hop(s) away" if hops is not None else "no cooperation path within 3 hops",
+            ),
+        ]
+    return factors
+
+
+@strawberry.type(description="An actor who has dealt with the type of conflict asked about, with the why.")
+class ExperiencedActor:
+    actor: Actor
+    based_in: Territory | None = strawberry.field(description="The actor's base commune.")
+    score: float
+    distance_km: float = strawberry.field(description="Distance of the closest relevant place (a case or the base).")
+    beyond_radius: bool = strawberry.field(description="Found beyond the radius, because too few were within it.")
+    cases_found: int = strawberry.field(description="Matching cases found; the best `evidence` ones count.")
+    evidence: list[Evidence] = strawberry.field(description="Exactly the cases that counted, best first.")
+    score_factors: list[ScoreFactor] = strawberry.field(description="score = the product of these values.")
+
+    @classmethod
+    def from_record(cls, item: dict[str, Any], tau_km: float, half_life: float) -> ExperiencedActor:
+        base = item.get("base")
+        return cls(
+            actor=Actor.from_record(item["actor"]),
+            based_in=Territory.from_record(base) if base else None,
+            score=round(float(item["score"]), 6),
+            distance_km=round(float(item["distanceKm"]), 2),
+            beyond_radius=item["band"] == 1,
+            cases_found=int(item["casesFound"]),
+            evidence=[Evidence.from_record(entry) for entry in item["evidence"]],
+            score_factors=score_factors(item, tau_km, half_life),
+        )
+
+
+@strawberry.type(description="A short chain of cooperation (COOPERATES_WITH, MEMBER_OF) from the beneficiary.")
+class CooperationPath:
+    hops: int
+    actors: list[Actor] = strawberry.field(description="From the beneficiary to the candidate.")
+    links: list[str] = strawberry.field(description="Each link: COOPERATES_WITH:<kind> or MEMBER_OF.")
+
+
+@strawberry.type(description="A candidate sponsor: experienced, open to sponsorship, under capacity, and why.")
+class SponsorCandidate:
+    actor: Actor
+    based_in: Territory | None
+    score: float = strawberry.field(description="experience × peer × size × trust.")
+    experience: float = strawberry.field(description="The matching score alone.")
+    distance_km: float
+    beyond_radius: bool
+    cases_found: int
+    active_sponsorships: int = strawberry.field(description="Accepted or active sponsorships it runs now.")
+    capacity: int
+    population: int | None = strawberry.field(description="Population of the territory it governs, if any.")
+    cooperation_path: CooperationPath | None
+    evidence: list[Evidence]
+    score_factors: list[ScoreFactor]
+
+    @classmethod
+    def from_record(cls, item: dict[str, Any], tau_km: float, half_life: float) -> SponsorCandidate:
+        base = item.get("base")
+        sponsor = item["sponsor"]
+        path = None
+        if sponsor.get("hops") is not None:
+            links = [
+                f"{link['type']}:{link['kind']}" if link.get("kind") else str(link["type"])
+                for link in sponsor["pathLinks"]
+            ]
+            path = CooperationPath(
+                hops=int(sponsor["hops"]),
+                actors=[Actor.from_record(node) for node in sponsor["pathNodes"]],
+                links=links,
+            )
+        return cls(
+            actor=Actor.from_record(item["actor"]),
+            based_in=Territory.from_record(base) if base else None,
+            score=round(float(item["score"]), 6),
+            experience=round(float(item["experience"]), 6),
+            distance_km=round(float(item["distanceKm"]), 2),
+            beyond_radius=item["band"] == 1,
+            cases_found=int(item["casesFound"]),
+            active_sponsorships=int(sponsor["active"]),
+            capacity=int(sponsor["capacity"]),
+            population=sponsor.get("population"),
+            cooperation_path=path,
+            evidence=[Evidence.from_record(entry) for entry in item["evidence"]],
+            score_factors=score_factors(item, tau_km, half_life),
+        )
+
+
+@strawberry.type(description="A ranked item and the cursor to continue after it.")
+class RankedEdge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="A ranked page: within the radius first, then (when too few) the nearest beyond it.")
+class Ranking(Generic[T]):
+    edges: list[RankedEdge[T]]
+    page_info: relay.PageInfo
+    within_radius: int = strawberry.field(description="How many qualify within the radius (all pages).")
+    radius_km: float
+    searched_up_to_km: float | None = strawberry.field(
+        description="Set when too few lay within the radius: how far the answer looked for the next ones."
+    )
+    note: str | None = strawberry.field(description="Says, in a sentence, when the radius was not enough.")
+    origin: GeoPoint | None
+    conflict_type: ConflictType | None
+    theme: Theme | None
+
+    @strawberry.field(description="The items of this page, without cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def ranking(
+    result: MatchResult,
+    items: list[T],
+    *,
+    radius_km: float,
+    outer_km: float,
+    first: int,
+    after: str | None,
+    what: str,
+) -> Ranking[T]:
+    edges = [RankedEdge(cursor=cursor, node=item) for item, cursor in zip(items, result.cursors, strict=True)]
+    beyond = sum(1 for item in result.items if item["band"] == 1)
+    note = None
+    if result.searched_beyond and (beyond or result.within_radius < first):
+        note = f"Only {result.within_radius} {what} within {radius_km:g} km; " + (
+            f"the next {beyond} come from up to {outer_km:g} km and are marked beyondRadius."
+            if beyond
+            else f"none either up to {outer_km:g} km."
+        )
+    return Ranking(
+        edges=edges,
+        page_info=relay.PageInfo(
+            has_next_page=result.has_next,
+            has_previous_page=after is not None,
+            start_cursor=result.cursors[0] if result.cursors else None,
+            end_cursor=result.cursors[-1] if result.cursors else None,
+        ),
+        within_radius=result.within_radius,
+        radius_km=radius_km,
+        searched_up_to_km=outer_km if result.searched_beyond else None,
+        note=note,
+        origin=GeoPoint.from_value(result.origin),
+        conflict_type=ConflictType.from_record(result.conflict_type) if result.conflict_type else None,
+        theme=Theme.from_record(result.theme) if result.theme else None,
+    )
