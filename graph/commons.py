@@ -19,7 +19,7 @@ CALL_LIST = ListSpec(
     sorts={
         "OPENS_ON": SortKey("coalesce(toString(n.opensOn), '')", descending=True),
         "CLOSES_ON": SortKey("coalesce(toString(n.closesOn), '9999-12-31')"),
-        "TITLE": SortKey("toLower(coalesce(n.title, ''))"),
+        "TITLE": SortKey("coalesce(n.searchText, toLower(n.title), '')"),
         "RELEVANCE": RELEVANCE,
     },
     default_sort="OPENS_ON",

@@ -35,7 +35,7 @@ CONFLICT_LIST = ListSpec(
     label="Conflict",
     sorts={
         "STARTED_ON": SortKey("coalesce(toString(n.startedOn), '')", descending=True),
-        "TITLE": SortKey("toLower(coalesce(n.title, ''))"),
+        "TITLE": SortKey("coalesce(n.searchText, toLower(n.title), '')"),
         "CREATED_AT": SortKey("coalesce(n.createdAt.epochMillis, 0)", descending=True),
         "RELEVANCE": RELEVANCE,
         "DISTANCE": DISTANCE,

@@ -28,7 +28,7 @@ def _hop(
 _BY_NAME: LiteralString = "coalesce(n.nameKey, toLower(n.name)), n.id"
 _NEWEST_CONFLICT: LiteralString = "coalesce(toString(n.startedOn), '') DESC, n.id"
 _NEWEST_RESOURCE: LiteralString = "coalesce(toString(n.publishedOn), '') DESC, n.id"
-_BY_TITLE: LiteralString = "toLower(n.title), n.id"
+_BY_TITLE: LiteralString = "coalesce(n.searchText, toLower(n.title)), n.id"
 _BY_CODE: LiteralString = "n.code"
 
 HOPS: dict[str, LiteralString] = {

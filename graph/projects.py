@@ -18,7 +18,7 @@ PROJECT_ROLES: tuple[str, ...] = ("RUNS", "TAKES_PART_IN")
 PROJECT_LIST = ListSpec(
     label="Project",
     sorts={
-        "TITLE": SortKey("toLower(coalesce(n.title, ''))"),
+        "TITLE": SortKey("coalesce(n.searchText, toLower(n.title), '')"),
         "STARTED_ON": SortKey("coalesce(toString(n.startedOn), '')", descending=True),
         "CREATED_AT": SortKey("coalesce(n.createdAt.epochMillis, 0)", descending=True),
         "RELEVANCE": RELEVANCE,

@@ -18,7 +18,7 @@ RESOURCE_LIST = ListSpec(
     label="Resource",
     sorts={
         "PUBLISHED_ON": SortKey("coalesce(toString(n.publishedOn), '')", descending=True),
-        "TITLE": SortKey("toLower(coalesce(n.title, ''))"),
+        "TITLE": SortKey("coalesce(n.searchText, toLower(n.title), '')"),
         "CREATED_AT": SortKey("coalesce(n.createdAt.epochMillis, 0)", descending=True),
         "RELEVANCE": RELEVANCE,
     },

@@ -62,6 +62,8 @@ _TIMEOUT_CODES = (
     "Neo.ClientError.Transaction.TransactionTimedOut",
     "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
     "Neo.TransientError.Transaction.LockClientStopped",
+    # 5.26 reports a transaction stopped by its timeout while it waited for a lock as a client error
+    "Neo.ClientError.Transaction.LockClientStopped",
 )
 
 

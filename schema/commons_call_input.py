@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import strawberry
 from pydantic import Field
 
 from schema.commons_call import CommonsCall
 from schema.errors import FieldError, Forbidden, NotFound, ValidationFailed
-from schema.inputs import FieldsModel, OptionalText, dates_in_order
+from schema.inputs import FieldsModel, OptionalText, in_order
 
 
 class CommonsCallFields(FieldsModel):
@@ -21,8 +21,9 @@ class CommonsCallFields(FieldsModel):
     opens_on: date | None = None
     closes_on: date | None = None
 
-    def check(self) -> list[FieldError]:
-        return dates_in_order(self.opens_on, self.closes_on, "opensOn", "closesOn")
+    @classmethod
+    def check(cls, data: dict[str, Any]) -> list[FieldError]:
+        return in_order(data, "opensOn", "closesOn")
 
 
 @strawberry.input(description="A new call for commons.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import strawberry
 from pydantic import AfterValidator, Field
@@ -11,7 +11,7 @@ from pydantic import AfterValidator, Field
 from schema.conflict import Conflict
 from schema.enums import ConflictStatus, Intensity, Mobilisation, Outcome
 from schema.errors import FieldError, Forbidden, NotFound, ValidationFailed
-from schema.inputs import Code, FieldsModel, OptionalText, TerritoryCode, dates_in_order, id_of
+from schema.inputs import Code, FieldsModel, OptionalText, TerritoryCode, id_of, in_order
 
 
 class ConflictFields(FieldsModel):
@@ -30,8 +30,9 @@ class ConflictFields(FieldsModel):
     territory: TerritoryCode | None = None
     project: Annotated[str, AfterValidator(id_of("Project"))] | None = None
 
-    def check(self) -> list[FieldError]:
-        return dates_in_order(self.started_on, self.ended_on, "startedOn", "endedOn")
+    @classmethod
+    def check(cls, data: dict[str, Any]) -> list[FieldError]:
+        return in_order(data, "startedOn", "endedOn")
 
 
 @strawberry.input(description="A new conflict case.")

@@ -134,8 +134,9 @@ class FieldsModel(BaseModel):
                 links[name] = [] if value is None else (list(value) if isinstance(value, list) else [value])
         return data, links
 
-    def check(self) -> list[FieldError]:
-        """Cross-field rules of the record (dates in order…); override where needed."""
+    @classmethod
+    def check(cls, data: dict[str, Any]) -> list[FieldError]:
+        """Cross-field rules over the given (camelCase) data, such as dates in order; override where needed."""
         return []
 
 
@@ -150,8 +151,7 @@ def validate_fields(model: type[M], data: dict[str, Any], *, creating: bool) -> 
         fields = model.model_validate({k: v for k, v in data.items() if not (k in model.REQUIRED and v is None)})
     except ValidationError as error:
         errors.extend(ValidationFailed.from_pydantic(error).errors)
-    if fields is not None:
-        errors.extend(fields.check())
+    errors.extend(model.check(data))
     if errors or fields is None:
         return ValidationFailed(
             message=f"{len(errors)} input field(s) are invalid; nothing was written.", errors=errors
@@ -159,8 +159,12 @@ def validate_fields(model: type[M], data: dict[str, Any], *, creating: bool) -> 
     return fields
 
 
-def dates_in_order(start: date | None, end: date | None, start_name: str, end_name: str) -> list[FieldError]:
-    if start is not None and end is not None and end < start:
+def in_order(data: dict[str, Any], start_name: str, end_name: str) -> list[FieldError]:
+    """An error on `end_name` when both values are given (dates or years) and the end comes first."""
+    start, end = data.get(start_name), data.get(end_name)
+    both_dates = isinstance(start, date) and isinstance(end, date)
+    both_years = isinstance(start, int) and isinstance(end, int)
+    if (both_dates or both_years) and end < start:  # type: ignore[operator]
         return [FieldError(field=end_name, message=f"must not be before {start_name}")]
     return []
 

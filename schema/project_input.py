@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import strawberry
 from pydantic import Field
 
 from schema.enums import ProjectKind, ProjectStatus
 from schema.errors import FieldError, Forbidden, NotFound, ValidationFailed
-from schema.inputs import Codes, FieldsModel, OptionalText, TerritoryCode, dates_in_order
+from schema.inputs import Codes, FieldsModel, OptionalText, TerritoryCode, in_order
 from schema.project import Project
 
 
@@ -27,8 +27,9 @@ class ProjectFields(FieldsModel):
     territory: TerritoryCode | None = None
     themes: Codes | None = Field(None, max_length=30)
 
-    def check(self) -> list[FieldError]:
-        return dates_in_order(self.started_on, self.ended_on, "startedOn", "endedOn")
+    @classmethod
+    def check(cls, data: dict[str, Any]) -> list[FieldError]:
+        return in_order(data, "startedOn", "endedOn")
 
 
 @strawberry.input(description="A new project.")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from pydantic import AfterValidator, Field, model_validator
 
 from schema.enums import ApplicationStatus, CooperationKind, InvolvementRole, ProjectRole
 from schema.errors import FieldError, Forbidden, NotFound, ValidationFailed
-from schema.inputs import Code, FieldsModel, id_of
+from schema.inputs import Code, FieldsModel, id_of, in_order
 
 Year = Annotated[int, Field(ge=1900, le=2100)]
 ActorId = Annotated[str, AfterValidator(id_of("Actor"))]
@@ -20,12 +20,6 @@ ResourceId = Annotated[str, AfterValidator(id_of("Resource"))]
 CallId = Annotated[str, AfterValidator(id_of("CommonsCall"))]
 
 
-def _years_in_order(start: int | None, end: int | None, start_name: str, end_name: str) -> list[FieldError]:
-    if start is not None and end is not None and end < start:
-        return [FieldError(field=end_name, message=f"must not be before {start_name}")]
-    return []
-
-
 class InvolvementFields(FieldsModel):
     actor_id: ActorId
     conflict_id: ConflictId
@@ -33,8 +27,9 @@ class InvolvementFields(FieldsModel):
     from_: Year | None = Field(None, alias="from")
     to: Year | None = None
 
-    def check(self) -> list[FieldError]:
-        return _years_in_order(self.from_, self.to, "from", "to")
+    @classmethod
+    def check(cls, data: dict[str, Any]) -> list[FieldError]:
+        return in_order(data, "from", "to")
 
 
 class CooperationFields(FieldsModel):
@@ -44,8 +39,9 @@ class CooperationFields(FieldsModel):
     since: Year | None = None
     until: Year | None = None
 
-    def check(self) -> list[FieldError]:
-        return _years_in_order(self.since, self.until, "since", "until")
+    @classmethod
+    def check(cls, data: dict[str, Any]) -> list[FieldError]:
+        return in_order(data, "since", "until")
 
 
 class MembershipFields(FieldsModel):
