@@ -266,7 +266,7 @@ CALL (root) {
   ORDER BY coalesce(nearest, 1.0e12) DESC, c.year DESC, c.id
   WITH z, count(c) AS conflicts,
        collect(CASE WHEN nearest IS NULL OR nearest > $radius
-               THEN {id: c.id, title: c.title, status: c.status, year: c.year, nearestHelpKm: nearest / 1000.0}
+               THEN {conflict: c {.*}, nearestHelpKm: nearest / 1000.0}
                END) AS uncovered
   WHERE size(uncovered) > 0
   WITH z, conflicts, size(uncovered) AS uncoveredCount, uncovered
@@ -275,7 +275,7 @@ CALL (root) {
   RETURN collect({territory: z {.*}, conflicts: conflicts, uncoveredCount: uncoveredCount,
                   uncovered: uncovered[..$examples]}) AS gaps
 }
-RETURN root IS NOT NULL AS knownType, gaps
+RETURN root IS NOT NULL AS knownType, root {.*} AS type, gaps
 """
 
 
@@ -309,7 +309,16 @@ class GapQuery:
         }
 
 
-async def experience_gaps(store: Store, query: GapQuery) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Gaps:
+    """The conflict type asked about and its gaps: `{territory, conflicts, uncoveredCount, uncovered:
+    [{conflict, nearestHelpKm}]}` records, most uncovered first."""
+
+    conflict_type: dict[str, Any]
+    gaps: list[dict[str, Any]]
+
+
+async def experience_gaps(store: Store, query: GapQuery) -> Gaps:
     """Territories with counted conflicts left without help within the radius, most uncovered first.
 
     Raises NotFoundError when the conflict type does not exist (an empty answer would read as "no gap").
@@ -317,5 +326,4 @@ async def experience_gaps(store: Store, query: GapQuery) -> list[dict[str, Any]]
     row = (await store.read("analytics.experienceGaps", _GAPS, query.params()))[0]
     if not row["knownType"]:
         raise NotFoundError(f"No conflict type has the code {query.conflict_type!r}.")
-    gaps: list[dict[str, Any]] = row["gaps"]
-    return gaps
+    return Gaps(conflict_type=row["type"], gaps=row["gaps"])

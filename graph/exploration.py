@@ -9,6 +9,8 @@ prepared queries.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -125,6 +127,31 @@ class Subgraph:
     nodes: list[dict[str, Any]]
     edges: list[dict[str, Any]]
     truncated: bool
+
+
+def plain(value: Any) -> Any:
+    """A JSON-friendly copy of a Neo4j value: temporal values as ISO 8601, points as {lat, lon}."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "iso_format"):
+        return str(value.iso_format())
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "srid") and hasattr(value, "x"):
+        return {"lat": round(float(value.y), 6), "lon": round(float(value.x), 6)}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def display_label(properties: Mapping[str, Any]) -> str:
+    """What a viewer shows for a node: its name, title, label or code."""
+    for key in ("name", "title", "label", "code", "need"):
+        if properties.get(key):
+            return str(properties[key])
+    return str(properties.get("id", ""))
 
 
 def public_properties(properties: dict[str, Any], *, include_private: bool) -> dict[str, Any]:

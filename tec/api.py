@@ -18,12 +18,13 @@ from schema.matching import ExperiencedActor, Ranking
 from schema.pagination import Connection
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
+from tec.analyst_api import AnalystQuery
 from tec.domain_api import DOMAIN_TYPES, DomainMutation, DomainQuery
 from tec.settings import Settings
 
 
 @strawberry.type
-class Query(DomainQuery):
+class Query(DomainQuery, AnalystQuery):
     node: relay.Node | None = strawberry.field(resolver=node_resolvers.node, description="Any object by its global id.")
     territory: Territory | None = strawberry.field(
         resolver=territory_resolvers.territory, description="One territory by INSEE code (SIREN for an EPCI)."

@@ -27,6 +27,7 @@ from graph import exports as export_store
 from graph.actors import ACTOR_KINDS
 from graph.apikeys import find_api_key
 from graph.errors import GraphError, NotFoundError
+from graph.exploration import display_label, plain
 from graph.store import Store
 from tec.exports import (
     LAT,
@@ -37,7 +38,6 @@ from tec.exports import (
     csv_chunks,
     geojson_chunks,
     graphml_chunks,
-    plain,
 )
 
 log = logging.getLogger(__name__)
@@ -471,7 +471,7 @@ async def _gap_rows(store: Store, where: GapWhere) -> list[dict[str, Any]]:
     )
     gaps = await analytics.experience_gaps(store, query)
     rows = []
-    for gap in gaps:
+    for gap in gaps.gaps:
         distances = [case["nearestHelpKm"] for case in gap["uncovered"] if case["nearestHelpKm"] is not None]
         rows.append(
             {
@@ -479,18 +479,10 @@ async def _gap_rows(store: Store, where: GapWhere) -> list[dict[str, Any]]:
                 "conflicts": gap["conflicts"],
                 "uncovered": gap["uncoveredCount"],
                 "nearestHelpKm": round(min(distances), 1) if distances else None,
-                "uncoveredConflicts": [case["title"] for case in gap["uncovered"]],
+                "uncoveredConflicts": [case["conflict"]["title"] for case in gap["uncovered"]],
             }
         )
     return rows
-
-
-def display_label(properties: Mapping[str, Any]) -> str:
-    """What a viewer shows for a node: its name, title, label or code."""
-    for key in ("name", "title", "label", "code", "need"):
-        if properties.get(key):
-            return str(properties[key])
-    return str(properties.get("id", ""))
 
 
 def _graphml_type(values: list[Any]) -> str:

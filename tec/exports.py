@@ -16,7 +16,6 @@ which filters and columns, is in `tec/export_requests.py`.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import re
@@ -24,6 +23,8 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
+
+from graph.exploration import plain
 
 MEDIA_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",
@@ -35,23 +36,6 @@ Chunks = AsyncIterator[list[dict[str, Any]]]
 
 
 # --- values -------------------------------------------------------------------------------------------
-
-
-def plain(value: Any) -> Any:
-    """A JSON-friendly value: temporal values as ISO 8601, points as {lat, lon}, lists kept."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if hasattr(value, "iso_format"):
-        return str(value.iso_format())
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if hasattr(value, "srid") and hasattr(value, "x"):
-        return {"lat": round(float(value.y), 6), "lon": round(float(value.x), 6)}
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    return str(value)
 
 
 def lon_lat(value: Any) -> tuple[float, float] | None:

@@ -198,30 +198,35 @@ async def test_experience_gaps_rank_territories_by_conflicts_left_without_nearby
 
     query = analytics.GapQuery(conflict_type="WATER_WORKS", territory_level="DEPARTEMENT", radius_km=30, since=2021)
     async with counting_round_trips() as trips:
-        gaps = await analytics.experience_gaps(store, query)
+        gaps = (await analytics.experience_gaps(store, query)).gaps
     assert trips.count == 1
     ranking = [(g["territory"]["code"], g["uncoveredCount"], g["conflicts"]) for g in gaps]
     # Vienne: both cases uncovered; Deux-Sèvres: only Sainte-Soline of three; La Rochelle's 2019
     # settled case is neither recent nor open, so Charente-Maritime is not counted.
     assert ranking == [("86", 2, 2), ("79", 1, 3)]
-    assert [c["title"] for c in gaps[1]["uncovered"]] == ["Bassine de Sainte-Soline"]
+    assert [c["conflict"]["title"] for c in gaps[1]["uncovered"]] == ["Bassine de Sainte-Soline"]
     assert gaps[1]["uncovered"][0]["nearestHelpKm"] == pytest.approx(40.4, abs=0.5)
     # For Poitiers the nearest help is the Sainte-Soline collective (44 km): it has lived another case.
     assert [c["nearestHelpKm"] for c in gaps[0]["uncovered"]] == [pytest.approx(44.0, abs=0.5)] * 2
-    assert [c["title"] for c in gaps[0]["uncovered"]] == ["Seconde bassine de Poitiers", "Bassine de Poitiers"]
+    assert [c["conflict"]["title"] for c in gaps[0]["uncovered"]] == [
+        "Seconde bassine de Poitiers",
+        "Bassine de Poitiers",
+    ]
 
     # 42 km: Sainte-Soline (40.4 km from Niort) is now covered, Poitiers (44 km) is not.
     wider = await analytics.experience_gaps(
         store, analytics.GapQuery(conflict_type="IRRIGATION_RESERVOIR", radius_km=42, since=2021)
     )
-    assert [(g["territory"]["code"], g["uncoveredCount"]) for g in wider] == [("86", 2)]
+    assert wider.conflict_type["label"] == "Réserve de substitution (« méga-bassine »)"
+    assert [(g["territory"]["code"], g["uncoveredCount"]) for g in wider.gaps] == [("86", 2)]
 
 
 async def test_experience_gaps_with_no_experienced_actor_anywhere(store: Store) -> None:
     await build_conflicts(store)
-    gaps = await analytics.experience_gaps(
+    result = await analytics.experience_gaps(
         store, analytics.GapQuery(conflict_type="ONSHORE_WIND", territory_level="REGION", since=2019)
     )
+    gaps = result.gaps
     # Open or since-2019 onshore cases: Brest (ACTIVE), Amiens (ACTIVE), Abbeville 2020; nobody has experience.
     assert [(g["territory"]["code"], g["uncoveredCount"]) for g in gaps] == [("32", 2), ("53", 1)]
     assert all(case["nearestHelpKm"] is None for g in gaps for case in g["uncovered"])
