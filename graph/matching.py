@@ -243,11 +243,14 @@ def _prelude(theme: bool, sponsors: bool) -> LiteralString:
         text += "OPTIONAL MATCH (theme:Theme {code: $theme})\n"
     else:
         text += "WITH asked, null AS theme\n"
-    if sponsors:
-        text += _BENEFICIARY
+    if sponsors:  # around the beneficiary's base
+        text += _BENEFICIARY + (
+            "WITH asked, theme, ben, benPopulation, ben.location IS NOT NULL AS originFound, ben.location AS here\n"
+        )
     else:
         text += "WITH asked, theme, null AS ben, null AS benPopulation\n"
-    text += _ORIGIN + "WITH asked, theme, ben, benPopulation, " + _HERE + "\n" + _TYPES
+        text += _ORIGIN + "WITH asked, theme, ben, benPopulation, " + _HERE + "\n"
+    text += _TYPES
     if theme:
         text += (
             "CALL (theme) {\n"
@@ -385,8 +388,9 @@ WITH a, casesFound, evidence, experience, km, {
        size: CASE WHEN ratio IS NULL THEN 1.0 ELSE 1.0 + $w.size * ratio END,
        trust: CASE WHEN path IS NULL THEN 1.0 ELSE 1.0 + $w.trust / length(path) END,
        hops: length(path),
-       pathNodes: [n IN nodes(path) | n {.id, .name, .kind}],
-       pathLinks: [l IN relationships(path) | {type: type(l), kind: l.kind}]
+       pathNodes: [n IN nodes(path) | n {.*}],
+       pathLinks: [l IN relationships(path) | {type: type(l), source: startNode(l).id, target: endNode(l).id,
+                                               properties: properties(l)}]
      } AS extra
 WITH a, casesFound, evidence, experience, km, extra, experience * extra.peer * extra.size * extra.trust AS score
 """
@@ -530,7 +534,7 @@ async def experienced_actors(store: Store, request: MatchRequest, weights: Match
     return MatchResult(
         conflict_type=row["askedType"],
         theme=row["askedTheme"],
-        origin_found=bool(row["originFound"]) or request.near.territory is None,
+        origin_found=bool(row["originFound"]) or not (request.near.territory or request.beneficiary),
         beneficiary=row["beneficiary"],
         origin=row["here"],
         within_radius=int(row["withinCount"]),

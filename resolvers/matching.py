@@ -37,6 +37,7 @@ class MatchArgs(BaseModel):
     lon: float | None = Field(None, ge=-180, le=180)
     radius_km: float = Field(gt=0)
     since: int | None = Field(None, ge=1900, le=2100)
+    place_required: bool = True
 
     @field_validator("conflict_type", "theme")
     @classmethod
@@ -54,6 +55,10 @@ class MatchArgs(BaseModel):
 
     @model_validator(mode="after")
     def _one_place(self) -> MatchArgs:
+        if (self.conflict_type is None) == (self.theme is None):
+            raise ValueError("the need is either a `conflictType` or a `theme`, not both")
+        if not self.place_required:
+            return self
         has_point = self.lat is not None or self.lon is not None
         if (self.territory is None) == (not has_point) or (has_point and (self.lat is None or self.lon is None)):
             raise ValueError("`near` needs either a `territory` or both `lat` and `lon`, not both")
@@ -63,7 +68,7 @@ class MatchArgs(BaseModel):
 def match_request(
     info: Info,
     *,
-    near: PlaceInput,
+    near: PlaceInput | None,
     radius_km: float | None,
     first: int | None,
     after: str | None,
@@ -84,11 +89,12 @@ def match_request(
         args = MatchArgs(
             conflict_type=conflict_type,
             theme=theme,
-            territory=near.territory,
-            lat=near.lat,
-            lon=near.lon,
+            territory=near.territory if near else None,
+            lat=near.lat if near else None,
+            lon=near.lon if near else None,
             radius_km=radius,
             since=since,
+            place_required=beneficiary is None,
         )
     except ValidationError as error:
         parts = [
@@ -123,12 +129,15 @@ async def run_match(info: Info, request: MatchRequest) -> MatchResult:
         )
     if request.theme is not None and result.theme is None:
         raise bad_input(f"No theme has the code {request.theme!r}; the `themes` query lists them.")
-    if not result.origin_found:
+    if request.beneficiary is not None:
+        if result.beneficiary is None:
+            raise ApiError(f"No actor has the id {request.beneficiary!r}.", "NOT_FOUND")
+        if not result.origin_found:
+            raise bad_input("The beneficiary has no base commune (basedIn): matching needs a place to start from.")
+    elif not result.origin_found:
         raise bad_input(
             f"No territory has the code {request.near.territory!r} (an INSEE code, an EPCI SIREN or an id)."
         )
-    if request.beneficiary is not None and result.beneficiary is None:
-        raise ApiError(f"No actor has the id {request.beneficiary!r}.", "NOT_FOUND")
     return result
 
 

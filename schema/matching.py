@@ -12,8 +12,10 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from strawberry import relay
 
+from graph.exploration import CooperationPath as PathRecord
 from graph.matching import MatchResult
 from schema.actor import Actor
+from schema.exploration import CooperationPath
 from schema.scalars import GeoPoint
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
@@ -237,13 +239,6 @@ class ExperiencedActor:
         )
 
 
-@strawberry.type(description="A short chain of cooperation (COOPERATES_WITH, MEMBER_OF) from the beneficiary.")
-class CooperationPath:
-    hops: int
-    actors: list[Actor] = strawberry.field(description="From the beneficiary to the candidate.")
-    links: list[str] = strawberry.field(description="Each link: COOPERATES_WITH:<kind> or MEMBER_OF.")
-
-
 @strawberry.type(description="A candidate sponsor: experienced, open to sponsorship, under capacity, and why.")
 class SponsorCandidate:
     actor: Actor
@@ -256,7 +251,9 @@ class SponsorCandidate:
     active_sponsorships: int = strawberry.field(description="Accepted or active sponsorships it runs now.")
     capacity: int
     population: int | None = strawberry.field(description="Population of the territory it governs, if any.")
-    cooperation_path: CooperationPath | None
+    cooperation_path: CooperationPath | None = strawberry.field(
+        description="The shortest chain of cooperation from the beneficiary (3 hops at most), if any."
+    )
     evidence: list[Evidence]
     score_factors: list[ScoreFactor]
 
@@ -266,15 +263,7 @@ class SponsorCandidate:
         sponsor = item["sponsor"]
         path = None
         if sponsor.get("hops") is not None:
-            links = [
-                f"{link['type']}:{link['kind']}" if link.get("kind") else str(link["type"])
-                for link in sponsor["pathLinks"]
-            ]
-            path = CooperationPath(
-                hops=int(sponsor["hops"]),
-                actors=[Actor.from_record(node) for node in sponsor["pathNodes"]],
-                links=links,
-            )
+            path = CooperationPath.from_record(PathRecord(actors=sponsor["pathNodes"], links=sponsor["pathLinks"]))
         return cls(
             actor=Actor.from_record(item["actor"]),
             based_in=Territory.from_record(base) if base else None,

@@ -8,23 +8,22 @@ import strawberry
 from strawberry import relay
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, QueryDepthLimiter
 
-from resolvers import matching as matching_resolvers
 from resolvers import nodes as node_resolvers
 from resolvers import taxonomy as taxonomy_resolvers
 from resolvers import territories as territory_resolvers
 from schema.errors import ErrorCodes
 from schema.limits import cost_limit_rule
-from schema.matching import ExperiencedActor, Ranking
 from schema.pagination import Connection
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
 from tec.analyst_api import AnalystQuery
 from tec.domain_api import DOMAIN_TYPES, DomainMutation, DomainQuery
+from tec.matching_api import MatchingMutation, MatchingQuery
 from tec.settings import Settings
 
 
 @strawberry.type
-class Query(DomainQuery, AnalystQuery):
+class Query(DomainQuery, AnalystQuery, MatchingQuery):
     node: relay.Node | None = strawberry.field(resolver=node_resolvers.node, description="Any object by its global id.")
     territory: Territory | None = strawberry.field(
         resolver=territory_resolvers.territory, description="One territory by INSEE code (SIREN for an EPCI)."
@@ -46,18 +45,10 @@ class Query(DomainQuery, AnalystQuery):
         resolver=taxonomy_resolvers.conflict_type, description="One conflict type by code, e.g. ONSHORE_WIND."
     )
     themes: list[Theme] = strawberry.field(resolver=taxonomy_resolvers.themes, description="Every theme, by code.")
-    experienced_actors: Ranking[ExperiencedActor] = strawberry.field(
-        resolver=matching_resolvers.experienced_actors,
-        description=(
-            "Who has already dealt with this type of conflict near here: actors involved in a case of the type "
-            "(or a subtype; with includeRelated, a sibling type, weighted lower) whose place or base lies within "
-            "the radius, ranked by an explained score (docs/matching.md). One database round trip."
-        ),
-    )
 
 
 @strawberry.type
-class Mutation(DomainMutation):
+class Mutation(DomainMutation, MatchingMutation):
     pass
 
 
