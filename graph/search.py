@@ -1,21 +1,23 @@
 """French full-text search: what is indexed, and how a user's words become a Lucene query.
 
-Choice (tested in `tests/graph/test_search.py`): every searchable node carries `searchText`, the
-folded text of its title/name and summary/description (`graph.text.fold`: lower case, no accents,
-punctuation as spaces), indexed by a Neo4j full-text index with Lucene's `french` analyzer (elision,
-stop words, light French stemming: plurals and common suffixes). The user's words are folded the same
-way, so accents and case never matter on either side — the `french` analyzer alone keeps accents
-(`mediation` would miss "Médiation"), the `standard-folding` one has no stemming (`concertations`
-would miss "concertation"). Every word is required, and a word of three letters or more also matches
-as a prefix (`eol` finds "éolien"), which makes the same argument usable for search-as-you-type.
-Folded words hold only `[0-9a-z]`, so no Lucene syntax can reach the index from a user.
+Choice (tested in `tests/graph/test_search.py`): every searchable node carries `searchText`
+(`graph.text.search_text`), the folded text of its title/name and summary/description (lower case,
+no accents, punctuation as spaces), indexed by a Neo4j full-text index with Lucene's `french`
+analyzer (elision, stop words, light French stemming: plurals and common suffixes). The user's words
+are folded the same way, so accents and case never matter on either side — the `french` analyzer
+alone keeps accents (`mediation` would miss "Médiation"), the `standard-folding` one has no stemming
+(`concertations` would miss "concertation"). Every word is required, and a word of three letters or
+more also matches as a prefix (`eol` finds "éolien"), which makes the same argument usable for
+search-as-you-type. Folded words hold only `[0-9a-z]`, so no Lucene syntax can reach the index.
 """
 
 from __future__ import annotations
 
 from typing import LiteralString
 
-from graph.text import fold
+from graph.text import fold, search_text
+
+__all__ = ["ANALYZER", "FULLTEXT_INDEXES", "fulltext_index_statements", "lucene_query", "search_text"]
 
 ANALYZER: LiteralString = "french"
 
@@ -30,11 +32,6 @@ FULLTEXT_INDEXES: dict[str, LiteralString] = {
 
 MAX_WORDS = 12
 PREFIX_MIN_LENGTH = 3
-
-
-def search_text(*parts: str | None) -> str:
-    """The `searchText` property of a node: its searchable texts, folded and joined."""
-    return " ".join(fold(part) for part in parts if part)
 
 
 def lucene_query(text: str | None) -> str | None:

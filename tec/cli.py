@@ -15,7 +15,7 @@ from graph import apikeys
 from graph.errors import GraphError
 from graph.migrations import migrate
 from graph.store import Store
-from tec import export_cli, import_cli, neo4j_local, reference_cli
+from tec import export_cli, import_cli, neo4j_local, reference_cli, schema_cli
 from tec.settings import Settings, SettingsError, get_settings
 
 T = TypeVar("T")
@@ -35,6 +35,7 @@ app.add_typer(seed_app, name="seed")
 app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.command("export")(export_cli.export)
+app.add_typer(schema_cli.app, name="schema")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
