@@ -241,17 +241,28 @@ async def most_experienced(
 # Experience gaps. For each conflict of the type (or a subtype) that is open (LATENT, ACTIVE) or
 # started in `since` or later and has a location, the distance to the nearest help: an actor INVOLVED_IN
 # ANOTHER conflict of the type or a subtype, measured from the actor's base or from that other case's
-# place, whichever is nearer (the matching's "near here" reading). A conflict is uncovered when no help
-# lies within the radius. Territories rank by uncovered conflicts, then by all counted conflicts.
+# place, whichever is nearer (the matching's "near here" reading); as in the matching, a completed
+# sponsorship ON the type is experience too, placed at the sponsor's and the beneficiary's bases (only
+# when no role filter is given: sponsoring is not an INVOLVED_IN role). A conflict is uncovered when no
+# help lies within the radius. Territories rank by uncovered conflicts, then by all counted conflicts.
 _GAPS: LiteralString = """
 OPTIONAL MATCH (root:ConflictType {code: $type})
 CALL (root) {
   WITH root WHERE root IS NOT NULL
   CALL (root) {
-    MATCH (a:Actor)-[inv:INVOLVED_IN]->(e:Conflict)-[:OF_TYPE]->(:ConflictType)-[:SUBTYPE_OF*0..]->(root)
-    WHERE size($roles) = 0 OR inv.role IN $roles
-    WITH e, collect(DISTINCT a.location) AS bases
-    RETURN collect({conflict: e.id, points: [p IN bases + [e.location] WHERE p IS NOT NULL]}) AS experience
+    CALL (root) {
+      MATCH (a:Actor)-[inv:INVOLVED_IN]->(e:Conflict)-[:OF_TYPE]->(:ConflictType)-[:SUBTYPE_OF*0..]->(root)
+      WHERE size($roles) = 0 OR inv.role IN $roles
+      WITH e, collect(DISTINCT a.location) AS bases
+      RETURN e.id AS case, [p IN bases + [e.location] WHERE p IS NOT NULL] AS points
+      UNION
+      MATCH (a:Actor)-[:SPONSORS]->(s:Sponsorship {status: 'COMPLETED'})-[:ON]->(:ConflictType)
+            -[:SUBTYPE_OF*0..]->(root)
+      WHERE size($roles) = 0
+      OPTIONAL MATCH (s)-[:BENEFITS]->(b:Actor)
+      RETURN s.id AS case, [p IN [a.location, b.location] WHERE p IS NOT NULL] AS points
+    }
+    RETURN collect({conflict: case, points: points}) AS experience
   }
   MATCH (c:Conflict)-[:OF_TYPE]->(:ConflictType)-[:SUBTYPE_OF*0..]->(root)
   WHERE c.location IS NOT NULL AND (c.status IN $openStatuses OR c.year >= $since)

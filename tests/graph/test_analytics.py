@@ -232,3 +232,32 @@ async def test_experience_gaps_with_no_experienced_actor_anywhere(store: Store) 
     assert all(case["nearestHelpKm"] is None for g in gaps for case in g["uncovered"])
     with pytest.raises(NotFoundError):
         await analytics.experience_gaps(store, analytics.GapQuery(conflict_type="NOPE"))
+
+
+async def test_a_completed_sponsorship_on_the_type_counts_as_nearby_help(store: Store) -> None:
+    await build_conflicts(store)
+    await add_conflict(store, "Bassine de Poitiers", "IRRIGATION_RESERVOIR", POITIERS, 2022)
+    sponsor = await add_actor(store, "Syndicat des eaux du Clain", "COLLECTIVITE", POITIERS)
+    beneficiary = await add_actor(store, "Commune de Melle", "COLLECTIVITE", MELLE)
+    await store.write(
+        "tests.sponsorship",
+        "MATCH (a:Actor {id: $sponsor}), (b:Actor {id: $beneficiary}), (t:ConflictType {code: 'IRRIGATION_RESERVOIR'}) "
+        "CREATE (a)-[:SPONSORS]->(s:Sponsorship {id: 'sp-1', status: $status})-[:BENEFITS]->(b), (s)-[:ON]->(t)",
+        {"sponsor": sponsor, "beneficiary": beneficiary, "status": "ACTIVE"},
+    )
+    query = analytics.GapQuery(conflict_type="IRRIGATION_RESERVOIR", territory_level="DEPARTEMENT", since=2021)
+    before = (await analytics.experience_gaps(store, query)).gaps
+    assert [(g["territory"]["code"], g["uncoveredCount"]) for g in before] == [("79", 3), ("86", 1)]
+    # Once completed, the sponsorship is experience placed at both bases: Poitiers (the sponsor) covers
+    # the Poitiers case, Melle (the beneficiary) is within 40 km of the three Deux-Sèvres cases.
+    await store.write("tests.complete", "MATCH (s:Sponsorship {id: 'sp-1'}) SET s.status = 'COMPLETED'")
+    after = (await analytics.experience_gaps(store, query)).gaps
+    assert after == []
+    # Sponsoring is not an INVOLVED_IN role: with a role filter, it does not count.
+    mediators_only = analytics.GapQuery(
+        conflict_type="IRRIGATION_RESERVOIR", territory_level="DEPARTEMENT", since=2021, roles=("MEDIATOR",)
+    )
+    assert [g["territory"]["code"] for g in (await analytics.experience_gaps(store, mediators_only)).gaps] == [
+        "79",
+        "86",
+    ]
