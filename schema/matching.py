@@ -15,8 +15,10 @@ from strawberry import relay
 from graph.exploration import CooperationPath as PathRecord
 from graph.matching import MatchResult
 from schema.actor import Actor
+from schema.conflict import Conflict
 from schema.exploration import CooperationPath
 from schema.scalars import GeoPoint
+from schema.sponsorship import Sponsorship
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
 
@@ -89,6 +91,8 @@ class Evidence:
     kind: CaseKind
     case_id: relay.GlobalID = strawberry.field(description="Global id of the conflict, sponsorship, resource or theme.")
     title: str
+    conflict: Conflict | None = strawberry.field(description="The case, when it is a conflict.")
+    sponsorship: Sponsorship | None = strawberry.field(description="The case, when it is a completed sponsorship.")
     conflict_type: ConflictType | None
     match: MatchKind
     role: MatchingRole
@@ -119,6 +123,8 @@ class Evidence:
             kind=CaseKind(kind),
             case_id=relay.GlobalID(_GLOBAL_TYPE[kind], str(case["id"])),
             title=_title(kind, node),
+            conflict=Conflict.from_record(node) if kind == "CONFLICT" else None,
+            sponsorship=Sponsorship.from_record(node) if kind == "SPONSORSHIP" else None,
             conflict_type=ConflictType.from_record(type_record) if type_record else None,
             match=MatchKind(case["match"]),
             role=MatchingRole(case["role"]),

@@ -10,8 +10,10 @@ import strawberry
 
 from resolvers import matching as matching_resolvers
 from resolvers import sponsorships as sponsorship_resolvers
+from resolvers import task_forces as task_force_resolvers
 from schema.matching import ExperiencedActor, Ranking, SponsorCandidate
 from schema.sponsorship_input import ProposeSponsorshipResult, SponsorshipStepResult
+from schema.task_force_input import CreateTaskForceResult, TaskForceMemberResult, TaskForceProposal
 
 
 @strawberry.type
@@ -32,6 +34,14 @@ class MatchingQuery:
             "cooperation path (returned). One database round trip."
         ),
     )
+    task_force_proposal: TaskForceProposal = strawberry.field(
+        resolver=task_force_resolvers.task_force_proposal,
+        description=(
+            "A team for a conflict covering mediation, technical and legal expertise, a peer authority and civil "
+            "society, within travelling distance, one member per organisation or network, each with its reason; "
+            "roles no one can fill are listed. One database round trip."
+        ),
+    )
 
 
 @strawberry.type
@@ -50,4 +60,16 @@ class MatchingMutation:
     complete_sponsorship: SponsorshipStepResult = strawberry.mutation(
         resolver=sponsorship_resolvers.complete_sponsorship,
         description="Close an active sponsorship with outcome and feedback; it becomes experience for the sponsor.",
+    )
+    create_task_force: CreateTaskForceResult = strawberry.mutation(
+        resolver=task_force_resolvers.create_task_force,
+        description="Create a task force for a conflict from `members` or `fromProposal` (editor or admin).",
+    )
+    add_task_force_member: TaskForceMemberResult = strawberry.mutation(
+        resolver=task_force_resolvers.add_task_force_member,
+        description="Add a member, one per organisation or network (the task force's creator or an admin).",
+    )
+    remove_task_force_member: TaskForceMemberResult = strawberry.mutation(
+        resolver=task_force_resolvers.remove_task_force_member,
+        description="Remove a member (the task force's creator or an admin).",
     )

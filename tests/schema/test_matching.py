@@ -28,6 +28,7 @@ query Match($type: String!, $near: PlaceInput!, $radius: Float, $first: Int, $af
         scoreFactors { name value detail }
         evidence {
           kind caseId title match role year outcome distanceKm measuredFrom rank rankWeight caseScore contribution
+          conflict { id title year status }
           conflictType { code }
           place { code name }
           factors { type distance recency outcome role }
@@ -65,6 +66,8 @@ async def test_each_result_explains_itself(gql: GraphQL, store: Store) -> None:
     assert node["basedIn"] == {"code": "29019", "name": "Brest"}
     first, second = node["evidence"]
     assert first["title"] == "Parc éolien de Bruz"
+    assert first["conflict"]["title"] == "Parc éolien de Bruz"
+    assert first["conflict"]["id"] == first["caseId"]
     assert (first["kind"], first["match"], first["role"], first["year"]) == ("CONFLICT", "EXACT", "MEDIATOR", 2022)
     assert first["place"] == {"code": "35047", "name": "Bruz"}
     assert first["conflictType"] == {"code": "ONSHORE_WIND"}

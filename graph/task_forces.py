@@ -1,0 +1,412 @@
+"""Task forces: a proposed team for a conflict (one read), then the team as a TaskForce node.
+
+The proposal query gathers, in one round trip, the actors based within travelling distance of the
+conflict (point index on `Actor.location`) who are not parties to it, with the cases, resources,
+themes and networks that qualify them for a role; `propose_team` then scores each role and picks the
+team in Python: the assignment covering the most roles, then with the highest total score, never two
+members from the same organisation or network. docs/matching.md explains each role's rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from graph.editing import Editor, NotAllowed, RecordMissing, write_tx
+from graph.errors import GraphError
+from graph.matching import MatchingWeights
+from graph.store import Store, run_in_tx
+
+ROLES: tuple[str, ...] = ("MEDIATION", "TECHNICAL_EXPERTISE", "LEGAL_EXPERTISE", "PEER_AUTHORITY", "CIVIL_SOCIETY")
+CIVIL_KINDS: tuple[str, ...] = ("ASSOCIATION", "COLLECTIF_CITOYEN")
+MEDIATION_THEMES: tuple[str, ...] = ("MEDIATION",)
+CIVIL_THEMES: tuple[str, ...] = ("CONCERTATION", "PARTICIPATION", "DEBAT_PUBLIC")
+# Folded words (graph.text.fold) that mark legal know-how in an actor's name or description.
+LEGAL_WORDS: tuple[str, ...] = ("juridique", "avocat", "droit de l environnement", "contentieux", "juriste")
+OTHER_TYPE = 0.25  # a mediation case of an unrelated type still shows mediation know-how, weakly
+POOL = 6  # best candidates per role considered by the team search
+
+
+class TaskForceRefused(GraphError):
+    """The team breaks a rule (an input field is named); nothing was written."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+_CANDIDATES: LiteralString = """
+OPTIONAL MATCH (c:Conflict {id: $conflict})
+OPTIONAL MATCH (c)-[:OF_TYPE]->(asked:ConflictType)
+CALL (asked) {
+  OPTIONAL MATCH (sub:ConflictType)-[:SUBTYPE_OF*1..3]->(asked)
+  RETURN collect(DISTINCT sub) AS subtypes
+}
+CALL (asked) {
+  OPTIONAL MATCH (asked)-[:SUBTYPE_OF]->(:ConflictType)<-[:SUBTYPE_OF]-(sibling:ConflictType)
+  WHERE sibling <> asked
+  OPTIONAL MATCH (cousin:ConflictType)-[:SUBTYPE_OF*0..3]->(sibling)
+  RETURN collect(DISTINCT cousin) AS related
+}
+CALL (c, asked, subtypes, related) {
+  WITH c, asked, subtypes, related, c.location AS here, [(p:Actor)-[:INVOLVED_IN]->(c) | p] AS parties
+  WHERE here IS NOT NULL
+  MATCH (a:Actor) USING POINT INDEX a:Actor(location)
+  WHERE point.distance(a.location, here) <= $radiusKm * 1000.0 AND NOT a IN parties
+  CALL (a, asked, subtypes, related) {
+    OPTIONAL MATCH (a)-[r:INVOLVED_IN]->(k:Conflict)-[:OF_TYPE]->(kt:ConflictType)
+    WITH r, k, CASE WHEN kt = asked THEN 'EXACT' WHEN kt IN subtypes THEN 'SUBTYPE'
+                    WHEN kt IN related THEN 'RELATED' ELSE 'OTHER' END AS match
+    WHERE k IS NOT NULL
+    RETURN collect({id: k.id, title: k.title, match: match, role: r.role, outcome: k.outcome,
+                    year: coalesce(r.to, k.endedOn.year, r.from, k.year),
+                    legal: k.outcome = 'COURT_DECISION' OR 'LAWSUIT' IN coalesce(k.mobilisations, [])}) AS cases
+  }
+  WITH a, here, cases,
+       COUNT { (a)-[:AUTHORED]->(:Resource)-[:ABOUT]->(rt:ConflictType) WHERE rt = asked OR rt IN subtypes }
+         AS resources,
+       [(a)-[:WORKS_ON]->(th:Theme) | th.code] AS themes,
+       [(a)-[:MEMBER_OF]->(n:Actor) | n.id] AS networks,
+       toLower(coalesce(a.searchText, a.name + ' ' + coalesce(a.description, ''))) AS text
+  WITH a, here, cases, resources, themes, networks, any(w IN $legalWords WHERE text CONTAINS w) AS legalWords
+  WHERE size(cases) > 0 OR resources > 0 OR legalWords OR any(t IN themes WHERE t IN $themes)
+  OPTIONAL MATCH (a)-[:BASED_IN]->(base:Territory)
+  RETURN collect({actor: a {.*}, base: base {.*}, distanceKm: point.distance(a.location, here) / 1000.0,
+                  cases: cases, resources: resources, themes: themes, networks: networks,
+                  legalWords: legalWords}) AS candidates
+}
+RETURN c {.*} AS conflict, asked {.*} AS conflictType, candidates
+"""
+
+
+@dataclass
+class Pick:
+    """A candidate for one role: score, and the reason in a sentence."""
+
+    actor: dict[str, Any]
+    base: dict[str, Any] | None
+    role: str
+    score: float
+    distance_km: float
+    reason: str
+    groups: frozenset[str]
+    cases: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Proposal:
+    conflict: dict[str, Any] | None
+    conflict_type: dict[str, Any] | None
+    radius_km: float
+    members: list[Pick]
+    unfilled: list[tuple[str, str, str]]  # (role, reason code, sentence)
+
+
+def _case_score(case: dict[str, Any], weights: MatchingWeights, year_now: int) -> float:
+    type_weight = {
+        "EXACT": weights.type_exact,
+        "SUBTYPE": weights.type_subtype,
+        "RELATED": weights.type_related,
+    }.get(case["match"], OTHER_TYPE)
+    year = case.get("year")
+    recency = weights.unknown_year if year is None else 0.5 ** (max(0, year_now - year) / weights.half_life_years)
+    outcome = weights.outcomes.get(case.get("outcome") or "UNKNOWN", weights.outcomes["UNKNOWN"])
+    return float(type_weight * recency * outcome)
+
+
+def _sum_decayed(scores: list[float], decay: float) -> float:
+    return sum(score * decay**rank for rank, score in enumerate(sorted(scores, reverse=True)[:10]))
+
+
+def _qualify(
+    candidate: dict[str, Any], role: str, type_code: str, weights: MatchingWeights, year_now: int
+) -> tuple[float, str, list[dict[str, Any]]] | None:
+    """(role score before distance, reason, cases used) when the candidate qualifies for `role`."""
+    actor = candidate["actor"]
+    kind = actor.get("kind")
+    cases: list[dict[str, Any]] = candidate["cases"]
+    on_type = [case for case in cases if case["match"] != "OTHER"]
+    role_weight = weights.roles
+    used: list[dict[str, Any]]
+    extra = 0.0
+    if role == "MEDIATION":
+        used = [case for case in cases if case["role"] in ("MEDIATOR", "FACILITATOR")]
+        if any(theme in MEDIATION_THEMES for theme in candidate["themes"]):
+            extra = role_weight["WORKS_ON"]
+        what = "mediator or facilitator"
+    elif role == "TECHNICAL_EXPERTISE":
+        used = [case for case in on_type if case["role"] == "EXPERT"]
+        extra = role_weight["AUTHOR"] * min(int(candidate["resources"]), 3)
+        what = "expert"
+    elif role == "LEGAL_EXPERTISE":
+        used = [
+            case
+            for case in cases
+            if case["legal"] and case["role"] in ("EXPERT", "MEDIATOR", "FACILITATOR", "PUBLIC_AUTHORITY")
+        ]
+        extra = 0.5 if candidate["legalWords"] else 0.0
+        what = "legal know-how (lawsuit or court decision)"
+    elif role == "PEER_AUTHORITY":
+        used = on_type if kind == "COLLECTIVITE" else []
+        what = "authority that lived it"
+    else:  # CIVIL_SOCIETY
+        used = on_type if kind in CIVIL_KINDS else []
+        if kind in CIVIL_KINDS and any(theme in CIVIL_THEMES for theme in candidate["themes"]):
+            extra = role_weight["WORKS_ON"]
+        what = "civil-society organisation"
+    scores = [
+        _case_score(case, weights, year_now) * role_weight.get(case["role"] or "OPPONENT", role_weight["OPPONENT"])
+        for case in used
+    ]
+    total = _sum_decayed(scores, weights.case_decay) + extra
+    if total <= 0:
+        return None
+    ranked = sorted(used, key=lambda case: (-_case_score(case, weights, year_now), case["id"]))
+    parts = []
+    if ranked:
+        best = ranked[0]
+        parts.append(
+            f"{what} in {len(ranked)} case(s), {sum(1 for c in ranked if c['match'] != 'OTHER')} of them "
+            f"{type_code} or a related type (best: « {best['title']} », {best.get('year') or 'year unknown'}, "
+            f"{(best.get('outcome') or 'outcome unknown').lower()})"
+        )
+    if role == "TECHNICAL_EXPERTISE" and candidate["resources"]:
+        parts.append(f"author of {candidate['resources']} resource(s) about {type_code}")
+    if role == "LEGAL_EXPERTISE" and candidate["legalWords"]:
+        parts.append("legal work named in its description")
+    if extra and role in ("MEDIATION", "CIVIL_SOCIETY"):
+        parts.append("works on " + ", ".join(t for t in candidate["themes"] if t in MEDIATION_THEMES + CIVIL_THEMES))
+    return total, "; ".join(parts), ranked[:3]
+
+
+def _groups(candidate: dict[str, Any]) -> frozenset[str]:
+    """An actor's organisation and networks: two members may not share any."""
+    return frozenset([candidate["actor"]["id"], *candidate["networks"]])
+
+
+def _best_team(pools: dict[str, list[Pick]], size: int) -> list[Pick]:
+    """The assignment of roles (in ROLES order) covering the most roles, then scoring the most."""
+    roles = [role for role in ROLES if pools[role]][:size]
+    options = [[*pools[role][:POOL], None] for role in roles]
+    best: tuple[int, float, list[Pick]] = (0, 0.0, [])
+    for combo in itertools.product(*options):
+        chosen = [pick for pick in combo if pick is not None]
+        seen: set[str] = set()
+        clash = False
+        for pick in chosen:
+            if seen & pick.groups:
+                clash = True
+                break
+            seen |= pick.groups
+        if clash:
+            continue
+        key = (len(chosen), sum(pick.score for pick in chosen))
+        if key[0] > best[0] or (key[0] == best[0] and key[1] > best[1] + 1e-12):
+            best = (key[0], key[1], chosen)
+    return best[2]
+
+
+async def propose_team(
+    store: Store, conflict_id: str, *, size: int, radius_km: float, weights: MatchingWeights
+) -> Proposal:
+    """A team for the conflict: who covers which role and why, and the roles no one can fill."""
+    params = {
+        "conflict": conflict_id,
+        "radiusKm": float(radius_km),
+        "legalWords": list(LEGAL_WORDS),
+        "themes": list(MEDIATION_THEMES + CIVIL_THEMES),
+    }
+    row = (await store.read("taskForces.proposal", _CANDIDATES, params))[0]
+    conflict, conflict_type = row["conflict"], row["conflictType"]
+    if conflict is None:
+        return Proposal(conflict=None, conflict_type=None, radius_km=radius_km, members=[], unfilled=[])
+    type_code = (conflict_type or {}).get("code", "its type")
+    year_now = dt.date.today().year
+    tau = radius_km * weights.distance_scale
+    pools: dict[str, list[Pick]] = {role: [] for role in ROLES}
+    for candidate in row["candidates"] or []:
+        for role in ROLES:
+            qualified = _qualify(candidate, role, type_code, weights, year_now)
+            if qualified is None:
+                continue
+            score, reason, used = qualified
+            distance = float(candidate["distanceKm"])
+            pools[role].append(
+                Pick(
+                    actor=candidate["actor"],
+                    base=candidate["base"],
+                    role=role,
+                    score=score * math.exp(-distance / tau),
+                    distance_km=distance,
+                    reason=f"{reason}; based {distance:.0f} km away",
+                    groups=_groups(candidate),
+                    cases=used,
+                )
+            )
+    for picks in pools.values():
+        picks.sort(key=lambda pick: (-pick.score, pick.actor["id"]))
+    team = _best_team(pools, size)
+    members = _fill_extra_seats(team, pools, size)
+    covered = {pick.role for pick in members}
+    unfilled: list[tuple[str, str, str]] = []
+    for role in ROLES:
+        if role in covered:
+            continue
+        if not pools[role]:
+            unfilled.append((role, "NO_CANDIDATE", f"No actor within {radius_km:g} km qualifies."))
+        elif len(covered) >= size:
+            unfilled.append((role, "TEAM_TOO_SMALL", f"A team of {size} is full before this role."))
+        else:
+            unfilled.append(
+                (role, "SAME_ORGANISATION", "Every candidate shares an organisation or network with a member.")
+            )
+    order = {role: index for index, role in enumerate(ROLES)}
+    members.sort(key=lambda pick: (order[pick.role], -pick.score))
+    return Proposal(conflict, conflict_type, radius_km, members, unfilled)
+
+
+def _fill_extra_seats(team: list[Pick], pools: dict[str, list[Pick]], size: int) -> list[Pick]:
+    """Seats beyond the roles go to the best remaining candidates, whatever their role, under the same rule."""
+    members = list(team)
+    taken: set[str] = set().union(*(pick.groups for pick in members)) if members else set()
+    rest = sorted((pick for picks in pools.values() for pick in picks), key=lambda p: (-p.score, p.actor["id"]))
+    for pick in rest:
+        if len(members) >= size:
+            break
+        if taken & pick.groups:
+            continue
+        members.append(pick)
+        taken |= pick.groups
+    return members
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+_MEMBER_GROUPS: LiteralString = """
+UNWIND $ids AS id
+OPTIONAL MATCH (a:Actor {id: id})
+RETURN id, a IS NOT NULL AS found, a.name AS name, [(a)-[:MEMBER_OF]->(n:Actor) | n.id] AS networks
+"""
+
+_CREATE: LiteralString = """
+MATCH (c:Conflict {id: $conflict})
+OPTIONAL MATCH (c)-[:OF_TYPE]->(t:ConflictType)
+CREATE (f:TaskForce {id: $id, name: $name, status: 'ACTIVE', startedOn: date(), createdAt: datetime(),
+                     updatedAt: datetime(), createdBy: $by, updatedBy: $by})
+CREATE (f)-[:HANDLES]->(c)
+FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (f)-[:FOCUSES_ON]->(t))
+WITH f
+UNWIND $members AS m
+MATCH (a:Actor {id: m.actor})
+CREATE (a)-[:MEMBER_OF_TASK_FORCE {role: m.role, reason: m.reason, since: date(), addedBy: $by}]->(f)
+RETURN DISTINCT f {.*} AS taskForce
+"""
+
+_CONFLICT: LiteralString = "MATCH (c:Conflict {id: $id}) RETURN c.title AS title"
+
+
+def check_rule(rows: list[dict[str, Any]], field: str) -> None:
+    """Refuse unknown actors, duplicates, and two members of one organisation or network."""
+    owner: dict[str, str] = {}
+    for index, row in enumerate(rows):
+        if not row["found"]:
+            raise TaskForceRefused(f"{field}.{index}", f"No actor has the id {row['id']!r}.")
+        for group in [row["id"], *row["networks"]]:
+            if group in owner:
+                other = owner[group]
+                raise TaskForceRefused(
+                    f"{field}.{index}",
+                    f"{row['name']} and {other} belong to the same organisation or network; "
+                    "a task force takes one member from each.",
+                )
+            owner[group] = row["name"]
+
+
+async def create_task_force(
+    store: Store, conflict_id: str, name: str | None, members: list[dict[str, str]], editor: Editor
+) -> dict[str, Any]:
+    """Create the TaskForce, HANDLES the conflict, FOCUSES_ON its type, with its members; one transaction."""
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        found = await run_in_tx(tx, _CONFLICT, {"id": conflict_id})
+        if not found:
+            raise RecordMissing("Conflict", conflict_id)
+        check_rule(await run_in_tx(tx, _MEMBER_GROUPS, {"ids": [m["actor"] for m in members]}), "members")
+        params = {
+            "conflict": conflict_id,
+            "id": str(uuid.uuid4()),
+            "name": name or f"Task force — {found[0]['title']}",
+            "members": members,
+            "by": editor.by,
+        }
+        record: dict[str, Any] = (await run_in_tx(tx, _CREATE, params))[0]["taskForce"]
+        return record
+
+    return await write_tx(store, "taskForces.create", work)
+
+
+_LOCK_TASK_FORCE: LiteralString = """
+MATCH (f:TaskForce {id: $id})
+SET f._lock = true REMOVE f._lock
+RETURN f {.*} AS taskForce, ($admin OR f.createdBy = $by) AS allowed,
+       [(a:Actor)-[:MEMBER_OF_TASK_FORCE]->(f) | a.id] AS members
+"""
+
+_ADD: LiteralString = """
+MATCH (f:TaskForce {id: $id}), (a:Actor {id: $actor})
+CREATE (a)-[:MEMBER_OF_TASK_FORCE {role: $role, reason: $reason, since: date(), addedBy: $by}]->(f)
+SET f.updatedAt = datetime(), f.updatedBy = $by
+RETURN f {.*} AS taskForce
+"""
+
+_REMOVE: LiteralString = """
+MATCH (a:Actor {id: $actor})-[m:MEMBER_OF_TASK_FORCE]->(f:TaskForce {id: $id})
+DELETE m
+SET f.updatedAt = datetime(), f.updatedBy = $by
+RETURN f {.*} AS taskForce
+"""
+
+
+async def _locked(tx: AsyncManagedTransaction, task_force_id: str, editor: Editor) -> dict[str, Any]:
+    rows = await run_in_tx(tx, _LOCK_TASK_FORCE, {"id": task_force_id, **editor.params()})
+    if not rows:
+        raise RecordMissing("TaskForce", task_force_id)
+    if not rows[0]["allowed"]:
+        raise NotAllowed("Only the task force's creator or an admin may change its members.")
+    return rows[0]
+
+
+async def add_member(
+    store: Store, task_force_id: str, actor_id: str, role: str, reason: str, editor: Editor
+) -> dict[str, Any]:
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        current = await _locked(tx, task_force_id, editor)
+        if actor_id in current["members"]:
+            raise TaskForceRefused("actor", "This actor is already a member.")
+        ids = [*current["members"], actor_id]
+        check_rule(await run_in_tx(tx, _MEMBER_GROUPS, {"ids": ids}), "actor")
+        params = {"id": task_force_id, "actor": actor_id, "role": role, "reason": reason, "by": editor.by}
+        record: dict[str, Any] = (await run_in_tx(tx, _ADD, params))[0]["taskForce"]
+        return record
+
+    return await write_tx(store, "taskForces.addMember", work)
+
+
+async def remove_member(store: Store, task_force_id: str, actor_id: str, editor: Editor) -> dict[str, Any]:
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        current = await _locked(tx, task_force_id, editor)
+        if actor_id not in current["members"]:
+            raise TaskForceRefused("actor", "This actor is not a member of the task force.")
+        rows = await run_in_tx(tx, _REMOVE, {"id": task_force_id, "actor": actor_id, "by": editor.by})
+        record: dict[str, Any] = rows[0]["taskForce"]
+        return record
+
+    return await write_tx(store, "taskForces.removeMember", work)
