@@ -246,8 +246,8 @@ async def children_pages(store: Store, keys: Sequence[ChildrenKey]) -> list[Page
 # --- counts (import checks, bootstrap) -------------------------------------------------------------
 
 _COUNTS: LiteralString = """
-CALL () { MATCH (t:Territory) RETURN t.level AS level, count(*) AS n }
-RETURN collect([level, n]) AS levels,
+CALL () { MATCH (t:Territory) WITH t.level AS level, count(*) AS n RETURN collect([level, n]) AS levels }
+RETURN levels,
        COUNT { ()-[:PART_OF]->(:Territory) } AS partOf,
        COUNT { (:Territory)-[:NEIGHBOUR_OF]->(:Territory) } AS neighbourOf
 """
@@ -316,27 +316,36 @@ async def upsert_territories(store: Store, rows: list[dict[str, Any]]) -> WriteC
 _LINK_PARENTS: LiteralString = """
 UNWIND $rows AS row
 MATCH (c:Territory {level: row.level, code: row.code})
-OPTIONAL MATCH (c)-[old:PART_OF]->(o:Territory {level: row.parentLevel})
-  WHERE row.parentCode IS NULL OR o.code <> row.parentCode
-DELETE old
-WITH c, row, count(old) AS removed
 OPTIONAL MATCH (p:Territory {level: row.parentLevel, code: row.parentCode})
 OPTIONAL MATCH (c)-[existing:PART_OF]->(p)
 FOREACH (_ IN CASE WHEN p IS NOT NULL AND existing IS NULL THEN [1] ELSE [] END | MERGE (c)-[:PART_OF]->(p))
-RETURN sum(removed) AS removed,
-       sum(CASE WHEN p IS NOT NULL AND existing IS NULL THEN 1 ELSE 0 END) AS created,
-       collect(CASE WHEN row.parentCode IS NOT NULL AND p IS NULL THEN row.parentLevel + '-' + row.parentCode END)
-         AS missing
+RETURN sum(CASE WHEN p IS NOT NULL AND existing IS NULL THEN 1 ELSE 0 END) AS created,
+       collect(CASE WHEN p IS NULL THEN row.parentLevel + '-' + row.parentCode END) AS missing
 """
 
 
 async def link_parents(store: Store, rows: list[dict[str, Any]]) -> tuple[WriteCounts, list[str]]:
-    """Make each `(level, code)` PART_OF its `(parentLevel, parentCode)`, replacing a previous parent
-    of that level (`parentCode` None: no parent of that level). Returns the counts and the ids of
-    named parents that do not exist."""
+    """Make each `(level, code)` PART_OF its `(parentLevel, parentCode)`. Returns the counts and the
+    ids of named parents that do not exist."""
     result = await store.write("territories.linkParents", _LINK_PARENTS, {"rows": rows})
     row = result[0]
-    return WriteCounts(created=int(row["created"]), removed=int(row["removed"])), list(row["missing"])
+    return WriteCounts(created=int(row["created"])), list(row["missing"])
+
+
+_UNLINK_STALE_PARENTS: LiteralString = """
+UNWIND $rows AS row
+MATCH (c:Territory {level: row.level, code: row.code})-[old:PART_OF]->(o:Territory {level: row.parentLevel})
+WHERE row.parentCode IS NULL OR o.code <> row.parentCode
+DELETE old
+RETURN count(*) AS removed
+"""
+
+
+async def unlink_stale_parents(store: Store, rows: list[dict[str, Any]]) -> WriteCounts:
+    """Delete each `(level, code)`'s PART_OF links to a territory of `parentLevel` other than
+    `parentCode` (`parentCode` None: every parent of that level)."""
+    result = await store.write("territories.unlinkStaleParents", _UNLINK_STALE_PARENTS, {"rows": rows})
+    return WriteCounts(removed=int(result[0]["removed"]))
 
 
 _LINK_NEIGHBOURS: LiteralString = """

@@ -8,6 +8,7 @@ reported, never deleted: actors and conflicts may still point at them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import defaultdict
@@ -109,17 +110,29 @@ async def _run_step(
     write: Callable[[list[T]], Any],
     report: ImportReport,
     progress: Progress | None,
+    *,
+    parallel: int = 1,
 ) -> StepReport:
+    """Write `items` in batches of `size`, at most `parallel` transactions at once (only for writes
+    that never lock the same nodes, such as upserts of distinct keys)."""
     step = StepReport(name=name, rows=len(items))
     done = 0
     if progress:
         progress(name, 0, len(items))
-    for batch in _batches(items, size):
-        counts: WriteCounts = await write(list(batch))
+    slots = asyncio.Semaphore(parallel)
+
+    async def one(batch: Sequence[T]) -> None:
+        nonlocal done
+        async with slots:
+            counts: WriteCounts = await write(list(batch))
         step.counts = step.counts + counts
         done += len(batch)
         if progress:
             progress(name, done, len(items))
+
+    async with asyncio.TaskGroup() as group:
+        for batch in _batches(items, size):
+            group.create_task(one(batch))
     report.steps.append(step)
     log.info("reference import %s: %d rows, %s", name, len(items), step.counts)
     return step
@@ -132,6 +145,7 @@ async def import_territories(
     started = time.perf_counter()
     snapshot = snapshot or read_territory_snapshot()
     report = ImportReport()
+    before = await territory_store.territory_counts(store)
     nodes = [territory_rows(record) for record in snapshot.territories]
     await _run_step(
         "territories",
@@ -140,8 +154,20 @@ async def import_territories(
         lambda batch: territory_store.upsert_territories(store, batch),
         report,
         progress,
+        parallel=2,
     )
 
+    links = parent_rows(snapshot)
+    if before.part_of:
+        # Replace the parents a previous snapshot gave (a graph without any PART_OF has none to replace).
+        await _run_step(
+            "PART_OF (stale)",
+            links,
+            LINK_BATCH,
+            lambda batch: territory_store.unlink_stale_parents(store, batch),
+            report,
+            progress,
+        )
     missing: list[str] = []
 
     async def parents(batch: list[dict[str, Any]]) -> WriteCounts:
@@ -149,7 +175,8 @@ async def import_territories(
         missing.extend(absent)
         return counts
 
-    await _run_step("PART_OF", parent_rows(snapshot), LINK_BATCH, parents, report, progress)
+    named = [row for row in links if row["parentCode"] is not None]
+    await _run_step("PART_OF", named, LINK_BATCH, parents, report, progress)
     if missing:
         report.warnings.append(f"{len(missing)} parents named in the snapshot do not exist, e.g. {missing[:3]}")
 
@@ -165,23 +192,25 @@ async def import_territories(
     if matched != len(snapshot.neighbours):
         report.warnings.append(f"{len(snapshot.neighbours) - matched} neighbour pairs name an unknown commune")
 
-    # A pair is stored from its lower code; drop stored pairs the snapshot no longer lists.
-    higher: dict[str, list[str]] = defaultdict(list)
-    for low, high in snapshot.neighbours:
-        higher[low].append(high)
-    prune = [
-        {"code": record.code, "neighbours": higher.get(record.code, [])}
-        for record in snapshot.territories
-        if record.level == "COMMUNE"
-    ]
-    await _run_step(
-        "NEIGHBOUR_OF (stale)",
-        prune,
-        LINK_BATCH,
-        lambda batch: territory_store.prune_neighbours(store, batch),
-        report,
-        progress,
-    )
+    if before.neighbour_of:
+        # A pair is stored from its lower code; drop stored pairs the snapshot no longer lists (a graph
+        # that had no pair before this run has only the snapshot's).
+        higher: dict[str, list[str]] = defaultdict(list)
+        for low, high in snapshot.neighbours:
+            higher[low].append(high)
+        prune = [
+            {"code": record.code, "neighbours": higher.get(record.code, [])}
+            for record in snapshot.territories
+            if record.level == "COMMUNE"
+        ]
+        await _run_step(
+            "NEIGHBOUR_OF (stale)",
+            prune,
+            LINK_BATCH,
+            lambda batch: territory_store.prune_neighbours(store, batch),
+            report,
+            progress,
+        )
 
     gone = await territory_store.territories_not_in(store, [row["id"] for row in nodes])
     if gone:
