@@ -44,6 +44,7 @@ ACTOR_LIST = ListSpec(
     },
     default_sort="NAME",
     area_filter="EXISTS { MATCH (n)-[:BASED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }",
+    area_source="MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:BASED_IN]-(n:Actor)",
     located=True,
 )
 

@@ -42,6 +42,7 @@ CONFLICT_LIST = ListSpec(
     },
     default_sort="STARTED_ON",
     area_filter="EXISTS { MATCH (n)-[:LOCATED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }",
+    area_source="MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:LOCATED_IN]-(n:Conflict)",
     located=True,
 )
 

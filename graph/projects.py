@@ -25,6 +25,7 @@ PROJECT_LIST = ListSpec(
     },
     default_sort="TITLE",
     area_filter="EXISTS { MATCH (n)-[:LOCATED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }",
+    area_source="MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:LOCATED_IN]-(n:Project)",
 )
 
 

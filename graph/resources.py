@@ -26,6 +26,9 @@ RESOURCE_LIST = ListSpec(
     area_filter=(
         "EXISTS { MATCH (n)-[:DOCUMENTS]->(:Conflict|Project)-[:LOCATED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }"
     ),
+    area_source=(
+        "MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:LOCATED_IN]-(:Conflict|Project)<-[:DOCUMENTS]-(n:Resource)"
+    ),
 )
 
 

@@ -43,6 +43,8 @@ async def test_a_territory_filter_includes_everything_inside(gql: GraphQL, store
     ]
     assert await _names(gql, {"territory": "243500139"}) == ["Mairie de Rennes"]  # Rennes Métropole (EPCI)
     assert await _names(gql, {"territory": "35", "kinds": ["COLLECTIVITE"]}) == ["Mairie de Rennes"]
+    assert await _names(gql, {"territory": "35"}, search="mairie") == ["Mairie de Rennes"]  # search, then place
+    assert await _names(gql, {"territory": "44"}, search="mairie") == []
 
 
 async def test_an_unknown_territory_is_refused_not_silently_empty(gql: GraphQL, store: Store) -> None:
