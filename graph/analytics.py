@@ -102,10 +102,11 @@ _CONFLICT_COUNTS: LiteralString = (
   WITH c, g, head(collect(z)) AS z
   WITH g, z, CASE WHEN $byYear THEN c.year END AS year, count(c) AS conflicts
   ORDER BY conflicts DESC, g.code, z.code, year
-  RETURN collect({type: g {.*}, territory: z {.*}, year: year, conflicts: conflicts}) AS groups
+  RETURN collect({type: g, territory: z, year: year, conflicts: conflicts}) AS groups
 }
 RETURN knownType, size(groups) AS groupCount, reduce(n = 0, x IN groups | n + x.conflicts) AS total,
-       groups[..$limit] AS groups
+       [x IN groups[..$limit] | {type: properties(x.type), territory: properties(x.territory), year: x.year,
+                                 conflicts: x.conflicts}] AS groups
 """
 )
 
@@ -157,8 +158,9 @@ OPTIONAL MATCH (a)-[:BASED_IN]->(:Territory)-[:PART_OF*0..2]->(z:Territory {leve
 WITH a, head(collect(z)) AS z
 WITH a.kind AS kind, z, count(a) AS actors
 ORDER BY actors DESC, kind, z.code
-WITH collect({kind: kind, territory: z {.*}, actors: actors}) AS groups
-RETURN size(groups) AS groupCount, reduce(n = 0, x IN groups | n + x.actors) AS total, groups[..$limit] AS groups
+WITH collect({kind: kind, territory: z, actors: actors}) AS groups
+RETURN size(groups) AS groupCount, reduce(n = 0, x IN groups | n + x.actors) AS total,
+       [x IN groups[..$limit] | {kind: x.kind, territory: properties(x.territory), actors: x.actors}] AS groups
 """
 
 
@@ -186,8 +188,9 @@ CALL () {
   WHERE $territoryCode IS NULL OR z.code = $territoryCode
   WITH g, z, a, count(DISTINCT c) AS cases, collect(DISTINCT inv.role) AS roles, max(c.year) AS lastYear
   ORDER BY cases DESC, lastYear DESC, a.name, a.id
-  WITH g, z, count(a) AS actorCount,
-       collect({actor: a {.*}, cases: cases, roles: roles, lastYear: lastYear})[..$top] AS leaders
+  WITH g, z, count(a) AS actorCount, collect({actor: a, cases: cases, roles: roles, lastYear: lastYear})[..$top] AS best
+  WITH g, z, actorCount,
+       [x IN best | {actor: properties(x.actor), cases: x.cases, roles: x.roles, lastYear: x.lastYear}] AS leaders
   ORDER BY g.code, z.code
   LIMIT $limit
   RETURN collect({type: g {.*}, territory: z {.*}, actorCount: actorCount, leaders: leaders}) AS groups
@@ -250,41 +253,60 @@ OPTIONAL MATCH (root:ConflictType {code: $type})
 CALL (root) {
   WITH root WHERE root IS NOT NULL
   CALL (root) {
-    CALL (root) {
-      MATCH (a:Actor)-[inv:INVOLVED_IN]->(e:Conflict)-[:OF_TYPE]->(:ConflictType)-[:SUBTYPE_OF*0..]->(root)
-      WHERE size($roles) = 0 OR inv.role IN $roles
-      WITH e, collect(DISTINCT a.location) AS bases
-      RETURN e.id AS case, [p IN bases + [e.location] WHERE p IS NOT NULL] AS points
-      UNION
-      MATCH (a:Actor)-[:SPONSORS]->(s:Sponsorship {status: 'COMPLETED'})-[:ON]->(:ConflictType)
-            -[:SUBTYPE_OF*0..]->(root)
-      WHERE size($roles) = 0
-      OPTIONAL MATCH (s)-[:BENEFITS]->(b:Actor)
-      RETURN s.id AS case, [p IN [a.location, b.location] WHERE p IS NOT NULL] AS points
-    }
-    RETURN collect({conflict: case, points: points}) AS experience
+    MATCH (a:Actor)-[:SPONSORS]->(s:Sponsorship {status: 'COMPLETED'})-[:ON]->(:ConflictType)
+          -[:SUBTYPE_OF*0..]->(root)
+    WHERE size($roles) = 0
+    OPTIONAL MATCH (s)-[:BENEFITS]->(b:Actor)
+    RETURN collect([p IN [a.location, b.location] WHERE p IS NOT NULL]) AS sponsored
   }
   MATCH (c:Conflict)-[:OF_TYPE]->(:ConflictType)-[:SUBTYPE_OF*0..]->(root)
   WHERE c.location IS NOT NULL AND (c.status IN $openStatuses OR c.year >= $since)
-  CALL (c, experience) {
+  // Covered? Asked of the point indexes: experienced actors based, or other cases lived, within the radius.
+  WITH root, sponsored, c,
+       EXISTS {
+         MATCH (a:Actor)-[inv:INVOLVED_IN]->(e:Conflict)
+         WHERE point.distance(a.location, c.location) <= $radius AND e <> c
+           AND (size($roles) = 0 OR inv.role IN $roles)
+           AND EXISTS { (e)-[:OF_TYPE]->(:ConflictType)-[:SUBTYPE_OF*0..]->(root) }
+       }
+       OR EXISTS {
+         MATCH (e:Conflict)<-[inv:INVOLVED_IN]-(:Actor)
+         WHERE point.distance(e.location, c.location) <= $radius AND e <> c
+           AND (size($roles) = 0 OR inv.role IN $roles)
+           AND EXISTS { (e)-[:OF_TYPE]->(:ConflictType)-[:SUBTYPE_OF*0..]->(root) }
+       }
+       OR any(points IN sponsored WHERE any(p IN points WHERE point.distance(p, c.location) <= $radius)) AS covered
+  WITH root, sponsored, collect({c: c, covered: covered}) AS counted
+  // How far is help for the uncovered ones: every experience point, measured once per uncovered conflict.
+  CALL (root, counted) {
+    WITH root WHERE any(x IN counted WHERE NOT x.covered)
+    MATCH (a:Actor)-[inv:INVOLVED_IN]->(e:Conflict)-[:OF_TYPE]->(:ConflictType)-[:SUBTYPE_OF*0..]->(root)
+    WHERE size($roles) = 0 OR inv.role IN $roles
+    WITH e, collect(DISTINCT a.location) AS bases
+    RETURN collect({conflict: e.id, points: [p IN bases + [e.location] WHERE p IS NOT NULL]}) AS cases
+  }
+  WITH counted, cases + [points IN sponsored | {conflict: null, points: points}] AS experience
+  UNWIND counted AS item
+  WITH item.c AS c, item.covered AS covered, experience
+  CALL (c, covered, experience) {
+    WITH c, experience WHERE NOT covered
     UNWIND experience AS x
-    WITH x WHERE x.conflict <> c.id
+    WITH c, x WHERE x.conflict IS NULL OR x.conflict <> c.id
     UNWIND x.points AS p
     RETURN min(point.distance(p, c.location)) AS nearest
   }
   MATCH (c)-[:LOCATED_IN]->(:Territory)-[:PART_OF*0..2]->(z:Territory {level: $territoryLevel})
-  WITH DISTINCT z, c, nearest
+  WITH DISTINCT z, c, covered, nearest
   ORDER BY coalesce(nearest, 1.0e12) DESC, c.year DESC, c.id
   WITH z, count(c) AS conflicts,
-       collect(CASE WHEN nearest IS NULL OR nearest > $radius
-               THEN {conflict: c {.*}, nearestHelpKm: nearest / 1000.0}
-               END) AS uncovered
+       collect(CASE WHEN NOT covered THEN {conflict: c, nearestHelpKm: nearest / 1000.0} END) AS uncovered
   WHERE size(uncovered) > 0
   WITH z, conflicts, size(uncovered) AS uncoveredCount, uncovered
   ORDER BY uncoveredCount DESC, conflicts DESC, z.code
   LIMIT $limit
   RETURN collect({territory: z {.*}, conflicts: conflicts, uncoveredCount: uncoveredCount,
-                  uncovered: uncovered[..$examples]}) AS gaps
+                  uncovered: [x IN uncovered[..$examples] | {conflict: properties(x.conflict),
+                                                              nearestHelpKm: x.nearestHelpKm}]}) AS gaps
 }
 RETURN root IS NOT NULL AS knownType, root {.*} AS type, gaps
 """
