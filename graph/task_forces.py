@@ -21,16 +21,18 @@ from neo4j import AsyncManagedTransaction
 from graph.editing import Editor, NotAllowed, RecordMissing, write_tx
 from graph.errors import GraphError
 from graph.matching import MatchingWeights
+from graph.search import FULLTEXT_INDEXES
 from graph.store import Store, run_in_tx
 
 ROLES: tuple[str, ...] = ("MEDIATION", "TECHNICAL_EXPERTISE", "LEGAL_EXPERTISE", "PEER_AUTHORITY", "CIVIL_SOCIETY")
 CIVIL_KINDS: tuple[str, ...] = ("ASSOCIATION", "COLLECTIF_CITOYEN")
 MEDIATION_THEMES: tuple[str, ...] = ("MEDIATION",)
 CIVIL_THEMES: tuple[str, ...] = ("CONCERTATION", "PARTICIPATION", "DEBAT_PUBLIC")
-# Folded words (graph.text.fold) that mark legal know-how in an actor's name or description.
-LEGAL_WORDS: tuple[str, ...] = ("juridique", "avocat", "droit de l environnement", "contentieux", "juriste")
+# Words that mark legal know-how in an actor's name or description (full-text index, French analyzer).
+LEGAL_QUERY = 'juridique OR avocat OR juriste OR contentieux OR "droit de l environnement"'
 OTHER_TYPE = 0.25  # a mediation case of an unrelated type still shows mediation know-how, weakly
 POOL = 6  # best candidates per role considered by the team search
+QUICK_POOL = 25  # best candidates per role (by the query's quick score) scored fully in Python
 
 
 class TaskForceRefused(GraphError):
@@ -56,32 +58,79 @@ CALL (asked) {
   OPTIONAL MATCH (cousin:ConflictType)-[:SUBTYPE_OF*0..3]->(sibling)
   RETURN collect(DISTINCT cousin) AS related
 }
-CALL (c, asked, subtypes, related) {
-  WITH c, asked, subtypes, related, c.location AS here, [(p:Actor)-[:INVOLVED_IN]->(c) | p] AS parties
-  WHERE here IS NOT NULL
-  MATCH (a:Actor) USING POINT INDEX a:Actor(location)
-  WHERE point.distance(a.location, here) <= $radiusKm * 1000.0 AND NOT a IN parties
-  CALL (a, asked, subtypes, related) {
-    OPTIONAL MATCH (a)-[r:INVOLVED_IN]->(k:Conflict)-[:OF_TYPE]->(kt:ConflictType)
-    WITH r, k, CASE WHEN kt = asked THEN 'EXACT' WHEN kt IN subtypes THEN 'SUBTYPE'
-                    WHEN kt IN related THEN 'RELATED' ELSE 'OTHER' END AS match
-    WHERE k IS NOT NULL
-    RETURN collect({id: k.id, title: k.title, match: match, role: r.role, outcome: k.outcome,
-                    year: coalesce(r.to, k.endedOn.year, r.from, k.year),
-                    legal: k.outcome = 'COURT_DECISION' OR 'LAWSUIT' IN coalesce(k.mobilisations, [])}) AS cases
+WITH c, asked, subtypes, related, c.location AS here,
+     [x IN [asked] + subtypes + related WHERE x IS NOT NULL] AS types,
+     [(p:Actor)-[:INVOLVED_IN]->(c) | p] AS parties
+OPTIONAL CALL (c, asked, subtypes, related, types, here, parties) {
+  WITH c, asked, subtypes, related, types, here, parties WHERE here IS NOT NULL
+  CALL (asked, subtypes, related, types, here, parties) {
+    UNWIND types AS kt
+    MATCH (kt)<-[:OF_TYPE]-(k:Conflict)<-[r:INVOLVED_IN]-(a:Actor)
+    WHERE point.distance(a.location, here) <= $radiusKm * 1000.0 AND NOT a IN parties
+    RETURN a, k, r, kt
+    UNION
+    MATCH (k:Conflict) USING POINT INDEX k:Conflict(location)
+    WHERE point.distance(k.location, here) <= $radiusKm * 1000.0
+    MATCH (k)<-[r:INVOLVED_IN]-(a:Actor)
+    WHERE (r.role IN ['MEDIATOR', 'FACILITATOR'] OR (r.role IN ['EXPERT', 'PUBLIC_AUTHORITY']
+           AND (k.outcome = 'COURT_DECISION' OR 'LAWSUIT' IN coalesce(k.mobilisations, []))))
+      AND point.distance(a.location, here) <= $radiusKm * 1000.0 AND NOT a IN parties
+    MATCH (k)-[:OF_TYPE]->(kt:ConflictType)
+    RETURN a, k, r, kt
   }
-  WITH a, here, cases,
-       COUNT { (a)-[:AUTHORED]->(:Resource)-[:ABOUT]->(rt:ConflictType) WHERE rt = asked OR rt IN subtypes }
-         AS resources,
-       [(a)-[:WORKS_ON]->(th:Theme) | th.code] AS themes,
-       [(a)-[:MEMBER_OF]->(n:Actor) | n.id] AS networks,
-       toLower(coalesce(a.searchText, a.name + ' ' + coalesce(a.description, ''))) AS text
-  WITH a, here, cases, resources, themes, networks, any(w IN $legalWords WHERE text CONTAINS w) AS legalWords
-  WHERE size(cases) > 0 OR resources > 0 OR legalWords OR any(t IN themes WHERE t IN $themes)
-  OPTIONAL MATCH (a)-[:BASED_IN]->(base:Territory)
-  RETURN collect({actor: a {.*}, base: base {.*}, distanceKm: point.distance(a.location, here) / 1000.0,
-                  cases: cases, resources: resources, themes: themes, networks: networks,
-                  legalWords: legalWords}) AS candidates
+  WITH a, {kind: 'CASE', id: k.id, title: k.title, role: r.role, outcome: k.outcome,
+           year: coalesce(r.to, k.endedOn.year, r.from, k.year),
+           match: CASE WHEN kt = asked THEN 'EXACT' WHEN kt IN subtypes THEN 'SUBTYPE'
+                       WHEN kt IN related THEN 'RELATED' ELSE 'OTHER' END,
+           legal: k.outcome = 'COURT_DECISION' OR 'LAWSUIT' IN coalesce(k.mobilisations, [])} AS item
+  RETURN a, item
+  UNION
+  WITH asked, subtypes, here, parties WHERE here IS NOT NULL
+  UNWIND [asked] + subtypes AS rt
+  MATCH (rt)<-[:ABOUT]-(res:Resource)<-[:AUTHORED]-(a:Actor)
+  WHERE point.distance(a.location, here) <= $radiusKm * 1000.0 AND NOT a IN parties
+  RETURN a, {kind: 'RESOURCE', id: res.id} AS item
+  UNION
+  WITH here, parties WHERE here IS NOT NULL
+  CALL db.index.fulltext.queryNodes($actorIndex, $legalQuery) YIELD node AS a
+  WITH a, here, parties WHERE point.distance(a.location, here) <= $radiusKm * 1000.0 AND NOT a IN parties
+  RETURN a, {kind: 'LEGAL'} AS item
+}
+WITH c, asked, here, a, collect(DISTINCT item) AS items
+WITH c, asked, here, a, items, point.distance(a.location, here) / 1000.0 AS km,
+     [i IN items WHERE i.kind = 'CASE' | i {.*, w: CASE i.match WHEN 'EXACT' THEN $w.typeExact
+        WHEN 'SUBTYPE' THEN $w.typeSubtype WHEN 'RELATED' THEN $w.typeRelated ELSE $otherType END}] AS cases
+// A quick score per role (type weights, discounted by distance) keeps the best $pool per role;
+// Python then scores those fully (recency, outcome, role weights, diminishing returns).
+WITH c, asked, here, collect(CASE WHEN a IS NULL THEN null ELSE {a: a, km: km, items: items, cases: cases,
+       quick: [
+         reduce(s = 0.0, i IN cases | s + CASE WHEN i.role IN ['MEDIATOR', 'FACILITATOR'] THEN i.w ELSE 0 END),
+         reduce(s = 0.0, i IN cases | s + CASE WHEN i.role = 'EXPERT' AND i.match <> 'OTHER' THEN i.w ELSE 0 END)
+           + 0.6 * size([i IN items WHERE i.kind = 'RESOURCE']),
+         reduce(s = 0.0, i IN cases | s + CASE WHEN i.legal THEN i.w ELSE 0 END)
+           + CASE WHEN any(i IN items WHERE i.kind = 'LEGAL') THEN 0.5 ELSE 0 END,
+         CASE WHEN a.kind = 'COLLECTIVITE' THEN reduce(s = 0.0, i IN cases | s + CASE WHEN i.match <> 'OTHER'
+           THEN i.w ELSE 0 END) ELSE 0 END,
+         CASE WHEN a.kind IN $civilKinds THEN reduce(s = 0.0, i IN cases | s + CASE WHEN i.match <> 'OTHER'
+           THEN i.w ELSE 0 END) ELSE 0 END]} END) AS all
+CALL (all) {
+  UNWIND range(0, 4) AS role
+  CALL (all, role) {
+    UNWIND all AS x
+    WITH x WHERE x.quick[role] > 0
+    RETURN x ORDER BY x.quick[role] * exp(-x.km / $tauKm) DESC, x.a.id LIMIT $pool
+  }
+  RETURN collect(DISTINCT x) AS kept
+}
+CALL (kept) {
+  UNWIND kept AS x
+  WITH x, x.a AS a
+  RETURN collect({
+    actor: a {.*}, base: head([(a)-[:BASED_IN]->(b:Territory) | b {.*}]), distanceKm: x.km,
+    cases: x.cases, resources: size([i IN x.items WHERE i.kind = 'RESOURCE']),
+    legalWords: any(i IN x.items WHERE i.kind = 'LEGAL'),
+    themes: [(a)-[:WORKS_ON]->(th:Theme) | th.code],
+    networks: [(a)-[:MEMBER_OF]->(n:Actor) | n.id]}) AS candidates
 }
 RETURN c {.*} AS conflict, asked {.*} AS conflictType, candidates
 """
@@ -221,8 +270,13 @@ async def propose_team(
     params = {
         "conflict": conflict_id,
         "radiusKm": float(radius_km),
-        "legalWords": list(LEGAL_WORDS),
-        "themes": list(MEDIATION_THEMES + CIVIL_THEMES),
+        "actorIndex": FULLTEXT_INDEXES["Actor"],
+        "legalQuery": LEGAL_QUERY,
+        "w": weights.as_params(),
+        "otherType": OTHER_TYPE,
+        "civilKinds": list(CIVIL_KINDS),
+        "tauKm": float(radius_km * weights.distance_scale),
+        "pool": QUICK_POOL,
     }
     row = (await store.read("taskForces.proposal", _CANDIDATES, params))[0]
     conflict, conflict_type = row["conflict"], row["conflictType"]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from graph.store import Store
+from graph.text import fold
 from tests.conftest import GraphQL
 from tests.graph.test_matching import add_actor, add_conflict, involve
 
@@ -118,8 +119,14 @@ async def test_a_team_covers_the_roles_one_per_network_and_reports_what_it_canno
 
 async def test_small_teams_legal_expertise_and_clashing_candidates(gql: GraphQL, store: Store) -> None:
     ids = await scene(store)
+    description = "Avocats en droit de l'environnement."
     lawyer = await add_actor(
-        store, "Cabinet Lebrun", base="35238", kind="AUTRE", description="Avocats en droit de l'environnement."
+        store,
+        "Cabinet Lebrun",
+        base="35238",
+        kind="AUTRE",
+        description=description,
+        searchText=fold(f"Cabinet Lebrun {description}"),
     )
     await experienced(store, "Juristes de l'eau", "ASSOCIATION", "EXPERT", "QUARRY", outcome="COURT_DECISION")
     small = (await gql(PROPOSAL, {"conflict": ids["conflict"], "size": 3})).json()["data"]["taskForceProposal"]
