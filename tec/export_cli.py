@@ -20,7 +20,8 @@ import typer
 from graph.apikeys import find_api_key
 from graph.errors import NotFoundError
 from graph.store import Store
-from tec.export_requests import FORMATS, WHATS, Export, ExportError, filter_names, open_export, parse_pairs
+from tec.export_filters import ExportError, filter_names, parse_pairs
+from tec.export_requests import FORMATS, WHATS, Export, open_export
 
 T = TypeVar("T")
 _WHERE_HELP = "; ".join(f"{what}: {', '.join(filter_names(what))}" for what in WHATS)

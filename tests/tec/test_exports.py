@@ -20,7 +20,8 @@ import pytest
 
 from graph.errors import NotFoundError
 from graph.store import Store, counting_round_trips
-from tec.export_requests import ExportError, open_export
+from tec.export_filters import ExportError
+from tec.export_requests import open_export
 from tec.settings import Settings
 from tests.analyst_graph import add_actor, add_conflict, involve, link
 
