@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+
 from graph.store import Store
-from tests.conftest import GraphQL, add_territory
+from tests.conftest import GraphQL
+
+pytestmark = pytest.mark.usefixtures("reference_data")  # real communes (35238 Rennes); never overwrite them
 
 CREATE = """
 mutation Create($input: CreateActorInput!) {
@@ -28,7 +32,6 @@ async def count_actors(store: Store) -> int:
 async def test_an_editor_creates_an_actor_based_in_a_commune(
     gql: GraphQL, store: Store, api_key: Callable[..., Awaitable[str]]
 ) -> None:
-    await add_territory(store, "COMMUNE", "35238", "Rennes", 48.11, -1.68)
     token = await api_key("editor")
     payload = {"name": "Association Bretonne de Médiation", "kind": "ASSOCIATION", "basedIn": "35238"}
     response = await gql(CREATE, {"input": payload}, token=token)

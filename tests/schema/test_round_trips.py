@@ -93,3 +93,16 @@ async def test_a_transaction_past_the_timeout_is_answered_with_query_timeout(
     assert response.status_code == 504
     rows = await store.read("t", "MATCH (a:Actor {id: $id}) RETURN a.name AS name", {"id": actor})
     assert rows == [{"name": "Association verrouillée"}]
+
+
+async def test_nested_lists_count_their_default_page_in_the_cost(store: Store, settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"max_cost": 2000}), store)
+    flat = "{ actors(first: 100) { nodes { name kind } } }"
+    nested = "{ actors(first: 100) { nodes { name conflicts { role conflict { title } } } } }"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        allowed = await http.post("/graphql", json={"query": flat})
+        refused = await http.post("/graphql", json={"query": nested})
+    assert allowed.status_code == 200
+    error = refused.json()["errors"][0]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert error["extensions"]["cost"] > 100 * 20  # each actor's conflicts count as a page of 20
