@@ -176,7 +176,7 @@ SET s += $props, s.status = $to, s.updatedAt = datetime(), s.updatedBy = $by
 WITH s
 OPTIONAL MATCH (a:Actor)-[:SPONSORS]->(s)-[:BENEFITS]->(b:Actor)
 FOREACH (_ IN CASE WHEN $to = 'ACTIVE' AND a IS NOT NULL THEN [1] ELSE [] END |
-  MERGE (a)-[c:COOPERATES_WITH {kind: 'SPONSORSHIP'}]->(b)
+  MERGE (a)-[c:COOPERATES_WITH {kind: 'SPONSORSHIP'}]-(b)
   ON CREATE SET c.since = $year, c.createdAt = datetime(), c.createdBy = $by)
 RETURN s {.*} AS sponsorship
 """

@@ -202,7 +202,7 @@ async def test_the_workflow_runs_and_a_completed_sponsorship_becomes_experience(
     assert started["data"]["startSponsorship"]["sponsorship"]["startedOn"] == "2025-01-15"
     link = await store.read(
         "tests.link",
-        "MATCH (:Actor {id: $a})-[c:COOPERATES_WITH {kind: 'SPONSORSHIP'}]->(:Actor {id: $b}) RETURN c.since AS since",
+        "MATCH (:Actor {id: $a})-[c:COOPERATES_WITH {kind: 'SPONSORSHIP'}]-(:Actor {id: $b}) RETURN c.since AS since",
         {"a": mentor, "b": niort},
     )
     assert [row["since"] for row in link] == [2025]
