@@ -46,6 +46,7 @@ class StepReport:
     name: str
     rows: int
     counts: WriteCounts = field(default_factory=WriteCounts)
+    seconds: float = 0.0
 
 
 @dataclass
@@ -63,7 +64,7 @@ class ImportReport:
     def lines(self) -> list[str]:
         out = [
             f"{s.name}: {s.rows} rows, {s.counts.created} created, {s.counts.updated} updated, "
-            f"{s.counts.removed} removed"
+            f"{s.counts.removed} removed ({s.seconds:.1f} s)"
             for s in self.steps
         ]
         return out + [f"warning: {w}" for w in self.warnings]
@@ -116,6 +117,7 @@ async def _run_step(
     """Write `items` in batches of `size`, at most `parallel` transactions at once (only for writes
     that never lock the same nodes, such as upserts of distinct keys)."""
     step = StepReport(name=name, rows=len(items))
+    started = time.perf_counter()
     done = 0
     if progress:
         progress(name, 0, len(items))
@@ -133,6 +135,7 @@ async def _run_step(
     async with asyncio.TaskGroup() as group:
         for batch in _batches(items, size):
             group.create_task(one(batch))
+    step.seconds = time.perf_counter() - started
     report.steps.append(step)
     log.info("reference import %s: %d rows, %s", name, len(items), step.counts)
     return step
