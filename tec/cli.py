@@ -15,7 +15,7 @@ from graph import apikeys
 from graph.errors import GraphError
 from graph.migrations import migrate
 from graph.store import Store
-from tec import export_cli, import_cli, neo4j_local, reference_cli, schema_cli
+from tec import export_cli, import_cli, neo4j_local, reference_cli, schema_cli, seed_cli
 from tec.settings import Settings, SettingsError, get_settings
 
 T = TypeVar("T")
@@ -32,6 +32,8 @@ import_app.command("territories")(reference_cli.import_territories)
 import_app.command("taxonomy")(reference_cli.import_taxonomy)
 import_app.command("partners")(import_cli.import_partners)
 app.add_typer(seed_app, name="seed")
+seed_app.command("demo")(seed_cli.seed_demo)
+seed_app.command("scale")(seed_cli.seed_scale)
 app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.command("export")(export_cli.export)

@@ -1,0 +1,553 @@
+"""Batched writers: ``UNWIND $rows AS row MERGE …`` per allow-listed label and relationship type.
+
+Seeds (and any bulk load) hand over plain rows. Rows are checked here, in Python, against the graph
+model contract (docs/graph-model.md) before anything is written, so a bad row stops the load with a
+sentence naming it instead of half-writing a batch. Each batch is one managed transaction that
+MERGEs on `id` (nodes) or on the pair of endpoints (relationships): a load interrupted part-way and
+run again converges to the same graph.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, LiteralString
+
+from neo4j.spatial import WGS84Point
+
+from graph.errors import GraphError
+from graph.store import Store
+from graph.text import fold, search_text
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 5_000
+SOURCE_NAMESPACE = uuid.UUID("5b0f6c1e-3f57-4c0e-9d39-7f3f4d1c2a10")
+
+Row = Mapping[str, Any]
+Progress = Callable[[str, int, int], None]
+"""Called after each batch with (what is written, rows done, rows in all)."""
+
+
+class BulkRowError(GraphError):
+    """A row does not fit the graph model; nothing of its load was written."""
+
+    code = "INVALID_ROW"
+
+
+# --- what each label and relationship may hold -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prop:
+    """One allowed property: its Python type(s), its allowed values, whether a row must give it."""
+
+    types: tuple[type, ...]
+    choices: frozenset[str] = frozenset()
+    required: bool = False
+    item_choices: frozenset[str] = frozenset()  # for lists of enum values
+
+    def problem(self, value: Any) -> str | None:
+        if value is None:
+            return "is required" if self.required else None
+        if isinstance(value, bool) and bool not in self.types:
+            return f"must be {self._type_names()} (got a boolean)"
+        if not isinstance(value, self.types):
+            return f"must be {self._type_names()} (got {type(value).__name__})"
+        if isinstance(value, datetime) and datetime not in self.types:
+            return f"must be {self._type_names()} (got a datetime)"
+        if self.choices and value not in self.choices:
+            return f"must be one of {', '.join(sorted(self.choices))} (got {value!r})"
+        if isinstance(value, str) and self.required and not value.strip():
+            return "must not be empty"
+        if self.item_choices and isinstance(value, list):
+            wrong = [item for item in value if item not in self.item_choices]
+            if wrong:
+                return f"holds {wrong[0]!r}, not one of {', '.join(sorted(self.item_choices))}"
+        return None
+
+    def _type_names(self) -> str:
+        names = {str: "text", int: "an integer", bool: "true or false", float: "a number", list: "a list"}
+        names.update({date: "a date", datetime: "a date-time", WGS84Point: "a WGS84 point"})
+        return " or ".join(names.get(kind, kind.__name__) for kind in self.types)
+
+
+def _text(required: bool = False) -> Prop:
+    return Prop((str,), required=required)
+
+
+def _enum(*values: str, required: bool = False) -> Prop:
+    return Prop((str,), choices=frozenset(values), required=required)
+
+
+_INT = Prop((int,))
+_YEAR = Prop((int,))
+_BOOL = Prop((bool,))
+_DATE = Prop((date,))
+_DATETIME = Prop((datetime,))
+_POINT = Prop((WGS84Point,))
+
+ACTOR_KINDS = (
+    "COLLECTIVITE",
+    "ASSOCIATION",
+    "ENTREPRISE",
+    "BUREAU_ETUDES",
+    "RESEAU",
+    "SERVICE_ETAT",
+    "COLLECTIF_CITOYEN",
+    "CHERCHEUR",
+    "AUTRE",
+)
+CONFLICT_STATUSES = ("LATENT", "ACTIVE", "SETTLED", "ABANDONED")
+INTENSITIES = ("LATENT", "LOW", "MEDIUM", "HIGH")
+OUTCOMES = (
+    "NEGOTIATED",
+    "PROJECT_MODIFIED",
+    "PROJECT_CANCELLED",
+    "COURT_DECISION",
+    "MORATORIUM",
+    "COMPENSATION",
+    "ONGOING",
+)
+MOBILISATIONS = ("PETITION", "LAWSUIT", "PUBLIC_MEETING", "PROTEST", "LOCAL_REFERENDUM", "ALTERNATIVE_PROPOSAL")
+PROJECT_KINDS = ("DEVELOPMENT", "PARTICIPATORY_PROCESS", "COMMONS")
+PROJECT_STATUSES = ("PLANNED", "ONGOING", "COMPLETED", "ABANDONED")
+RESOURCE_KINDS = ("GUIDE", "METHOD", "TOOL", "CASE_STUDY", "ARTICLE")
+SPONSORSHIP_STATUSES = ("PROPOSED", "ACCEPTED", "DECLINED", "ACTIVE", "COMPLETED")
+TASK_FORCE_STATUSES = ("PROPOSED", "ACTIVE", "CLOSED")
+ROLES = ("MEDIATOR", "FACILITATOR", "PROJECT_OWNER", "OPPONENT", "PUBLIC_AUTHORITY", "EXPERT", "SUPPORTER")
+COOPERATION_KINDS = ("PARTNERSHIP", "CONTRACT", "FUNDING", "NETWORK", "SPONSORSHIP")
+APPLICATION_STATUSES = ("SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED")
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    props: Mapping[str, Prop]
+    name_field: str | None = None  # folded into `nameKey`
+    search_fields: tuple[str, ...] = ()  # folded into `searchText`
+    owned: bool = False  # carries `source`, the name of the owning Source
+
+    def computed(self, row: Row) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if self.name_field is not None:
+            extra["nameKey"] = fold(str(row.get(self.name_field) or ""))
+        if self.search_fields:
+            extra["searchText"] = search_text(*(row.get(field) for field in self.search_fields))
+        return extra
+
+
+NODE_SPECS: dict[LiteralString, NodeSpec] = {
+    "Actor": NodeSpec(
+        {
+            "name": _text(required=True),
+            "kind": _enum(*ACTOR_KINDS, required=True),
+            "description": _text(),
+            "website": _text(),
+            "siren": _text(),
+            "siret": _text(),
+            "rna": _text(),
+            "openToSponsorship": _BOOL,
+            "sponsorshipCapacity": _INT,
+            "email": _text(),
+            "phone": _text(),
+            "contactName": _text(),
+            "location": _POINT,
+        },
+        name_field="name",
+        search_fields=("name", "description"),
+        owned=True,
+    ),
+    "Conflict": NodeSpec(
+        {
+            "title": _text(required=True),
+            "summary": _text(),
+            "status": _enum(*CONFLICT_STATUSES, required=True),
+            "intensity": _enum(*INTENSITIES),
+            "startedOn": _DATE,
+            "endedOn": _DATE,
+            "year": _YEAR,
+            "outcome": _enum(*OUTCOMES),
+            "mobilisations": Prop((list,), item_choices=frozenset(MOBILISATIONS)),
+            "location": _POINT,
+        },
+        search_fields=("title", "summary"),
+        owned=True,
+    ),
+    "Project": NodeSpec(
+        {
+            "title": _text(required=True),
+            "kind": _enum(*PROJECT_KINDS, required=True),
+            "status": _enum(*PROJECT_STATUSES, required=True),
+            "summary": _text(),
+            "startedOn": _DATE,
+            "endedOn": _DATE,
+        },
+        search_fields=("title", "summary"),
+        owned=True,
+    ),
+    "Resource": NodeSpec(
+        {
+            "title": _text(required=True),
+            "kind": _enum(*RESOURCE_KINDS, required=True),
+            "url": _text(),
+            "summary": _text(),
+            "publishedOn": _DATE,
+            "language": _text(),
+        },
+        search_fields=("title", "summary"),
+        owned=True,
+    ),
+    "Sponsorship": NodeSpec(
+        {
+            "status": _enum(*SPONSORSHIP_STATUSES, required=True),
+            "need": _text(required=True),
+            "proposedAt": _DATETIME,
+            "respondedAt": _DATETIME,
+            "startedOn": _DATE,
+            "completedOn": _DATE,
+            "declineReason": _text(),
+            "outcome": _text(),
+            "feedback": _text(),
+        }
+    ),
+    "TaskForce": NodeSpec(
+        {
+            "name": _text(required=True),
+            "status": _enum(*TASK_FORCE_STATUSES, required=True),
+            "startedOn": _DATE,
+            "endedOn": _DATE,
+        }
+    ),
+    "CommonsCall": NodeSpec(
+        {"title": _text(required=True), "description": _text(), "opensOn": _DATE, "closesOn": _DATE},
+        search_fields=("title", "description"),
+        owned=True,
+    ),
+}
+
+# How a relationship's endpoint is found: reference nodes by their code, the rest by id.
+_KEYS: dict[str, LiteralString] = {"ConflictType": "code", "Theme": "code"}
+
+_NO_PROPS: Mapping[str, Prop] = {}
+_INVOLVEMENT = {"role": _enum(*ROLES, required=True), "from": _YEAR, "to": _YEAR}
+_COOPERATION = {"kind": _enum(*COOPERATION_KINDS, required=True), "since": _YEAR, "until": _YEAR}
+_TASK_FORCE_MEMBER = {"role": _text(required=True), "reason": _text()}
+_APPLICATION = {"status": _enum(*APPLICATION_STATUSES, required=True), "submittedAt": _DATETIME}
+
+RelKey = tuple[LiteralString, LiteralString, LiteralString]
+
+# Relationships stored once per pair and per value of this property (docs/graph-model.md); others once per pair.
+MERGE_KEYS: dict[LiteralString, LiteralString] = {"INVOLVED_IN": "role", "COOPERATES_WITH": "kind"}
+
+REL_SPECS: dict[RelKey, Mapping[str, Prop]] = {
+    ("Actor", "BASED_IN", "Territory"): _NO_PROPS,
+    ("Actor", "ACTS_IN", "Territory"): _NO_PROPS,
+    ("Actor", "GOVERNS", "Territory"): _NO_PROPS,
+    ("Actor", "INVOLVED_IN", "Conflict"): _INVOLVEMENT,
+    ("Conflict", "OF_TYPE", "ConflictType"): _NO_PROPS,
+    ("Conflict", "LOCATED_IN", "Territory"): _NO_PROPS,
+    ("Conflict", "ABOUT", "Project"): _NO_PROPS,
+    ("Actor", "RUNS", "Project"): _NO_PROPS,
+    ("Actor", "TAKES_PART_IN", "Project"): _NO_PROPS,
+    ("Project", "LOCATED_IN", "Territory"): _NO_PROPS,
+    ("Project", "ABOUT", "Theme"): _NO_PROPS,
+    ("Actor", "COOPERATES_WITH", "Actor"): _COOPERATION,
+    ("Actor", "MEMBER_OF", "Actor"): _NO_PROPS,
+    ("Actor", "AUTHORED", "Resource"): _NO_PROPS,
+    ("Actor", "WORKS_ON", "Theme"): _NO_PROPS,
+    ("Resource", "ABOUT", "ConflictType"): _NO_PROPS,
+    ("Resource", "ABOUT", "Theme"): _NO_PROPS,
+    ("Resource", "DOCUMENTS", "Conflict"): _NO_PROPS,
+    ("Resource", "DOCUMENTS", "Project"): _NO_PROPS,
+    ("Actor", "SPONSORS", "Sponsorship"): _NO_PROPS,
+    ("Sponsorship", "BENEFITS", "Actor"): _NO_PROPS,
+    ("Sponsorship", "ON", "ConflictType"): _NO_PROPS,
+    ("Sponsorship", "ON", "Theme"): _NO_PROPS,
+    ("Actor", "MEMBER_OF_TASK_FORCE", "TaskForce"): _TASK_FORCE_MEMBER,
+    ("TaskForce", "FOCUSES_ON", "ConflictType"): _NO_PROPS,
+    ("TaskForce", "HANDLES", "Conflict"): _NO_PROPS,
+    ("Project", "APPLIED_TO", "CommonsCall"): _APPLICATION,
+}
+
+
+def node_label(label: str) -> LiteralString:
+    """The allow-listed label equal to `label`, or refuse: labels cannot be query parameters."""
+    for allowed in NODE_SPECS:
+        if allowed == label:
+            return allowed
+    raise ValueError(f"no batched writer for the label {label!r}; known: {', '.join(NODE_SPECS)}")
+
+
+def rel_key(start: str, rel_type: str, end: str) -> RelKey:
+    """The allow-listed (start label, type, end label) equal to the given one, or refuse."""
+    for key in REL_SPECS:
+        if key == (start, rel_type, end):
+            return key
+    raise ValueError(f"no batched writer for ({start})-[:{rel_type}]->({end})")
+
+
+# --- Cypher, built once from the allow-lists above --------------------------------------------------
+
+
+def _node_query(label: LiteralString, owned: bool) -> LiteralString:
+    owner: LiteralString = ", n.source = s.name" if owned else ""
+    return (
+        "MATCH (s:Source {id: $sourceId}) "
+        "UNWIND $rows AS row "
+        "MERGE (n:" + label + " {id: row.id}) "
+        "ON CREATE SET n.createdAt = datetime(), n.updatedAt = datetime(), n.createdBy = $by "
+        "SET n += row.props, n.updatedBy = $by" + owner + " "
+        "MERGE (n)-[f:FROM_SOURCE]->(s) "
+        "ON CREATE SET f.externalId = row.id, f.importedAt = datetime() "
+        "RETURN count(n) AS written"
+    )
+
+
+def _rel_query(key: RelKey) -> LiteralString:
+    start, rel_type, end = key
+    start_key = _KEYS.get(start, "id")
+    end_key = _KEYS.get(end, "id")
+    merge_key = MERGE_KEYS.get(rel_type)
+    merge_props: LiteralString = " {" + merge_key + ": row.props." + merge_key + "}" if merge_key else ""
+    return (
+        "UNWIND $rows AS row "
+        "MATCH (a:" + start + " {" + start_key + ": row.from}) "
+        "MATCH (b:" + end + " {" + end_key + ": row.to}) "
+        "MERGE (a)-[r:" + rel_type + merge_props + "]->(b) "
+        "SET r += row.props "
+        "RETURN count(r) AS written"
+    )
+
+
+_NODE_QUERIES: dict[str, LiteralString] = {label: _node_query(label, spec.owned) for label, spec in NODE_SPECS.items()}
+_REL_QUERIES: dict[RelKey, LiteralString] = {key: _rel_query(key) for key in REL_SPECS}
+
+_ENSURE_SOURCE: LiteralString = """
+MERGE (s:Source {name: $name})
+ON CREATE SET s.id = $id, s.createdAt = datetime(), s.createdBy = $by
+SET s.kind = $kind, s.licence = $licence, s.importedAt = datetime(), s.updatedAt = datetime(), s.updatedBy = $by
+RETURN s.id AS id
+"""
+
+_DELETE_SOURCE_BATCH: LiteralString = """
+MATCH (:Source {name: $name})<-[:FROM_SOURCE]-(n)
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+_DELETE_SOURCE: LiteralString = "MATCH (s:Source {name: $name}) DETACH DELETE s"
+
+# Reference nodes other loads link to, found by the key relationships use (`_KEYS`).
+_FOUND: dict[str, LiteralString] = {
+    "Territory": "UNWIND $keys AS key MATCH (n:Territory {id: key}) RETURN collect(n.id) AS found",
+    "ConflictType": "UNWIND $keys AS key MATCH (n:ConflictType {code: key}) RETURN collect(n.code) AS found",
+    "Theme": "UNWIND $keys AS key MATCH (n:Theme {code: key}) RETURN collect(n.code) AS found",
+}
+_COUNT: dict[str, LiteralString] = {
+    label: "MATCH (n:" + label + ") RETURN count(n) AS n" for label in (*NODE_SPECS, "Territory")
+}
+
+
+# --- validation ------------------------------------------------------------------------------------
+
+
+def _check(what: str, index: int, ident: Any, row: Row, props: Mapping[str, Prop], skip: frozenset[str]) -> None:
+    unknown = [key for key in row if key not in props and key not in skip]
+    if unknown:
+        raise BulkRowError(
+            f"{what} row {index} ({ident}): unknown propert{'ies' if len(unknown) > 1 else 'y'} "
+            f"{', '.join(sorted(unknown))}; allowed: {', '.join(sorted(props))}."
+        )
+    for name, prop in props.items():
+        problem = prop.problem(row.get(name))
+        if problem:
+            raise BulkRowError(f"{what} row {index} ({ident}): {name!r} {problem}.")
+
+
+def node_rows(label: str, rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """Validate node rows (`id` plus contract properties) and shape them for the writer.
+
+    Raises `BulkRowError` naming the first bad row (its position and id) and the property at fault.
+    """
+    spec = NODE_SPECS[node_label(label)]
+    shaped: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        ident = row.get("id")
+        if not isinstance(ident, str) or not ident:
+            raise BulkRowError(f"{label} row {index}: 'id' must be a non-empty string (got {ident!r}).")
+        if ident in seen:
+            raise BulkRowError(f"{label} row {index} (id {ident}): the id appears twice in this load.")
+        seen.add(ident)
+        _check(label, index, f"id {ident}", row, spec.props, frozenset({"id"}))
+        props = {key: value for key, value in row.items() if key != "id"}
+        props.update(spec.computed(row))
+        shaped.append({"id": ident, "props": props})
+    return shaped
+
+
+def rel_rows(key: RelKey, rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """Validate relationship rows (`from`, `to` keys of the endpoints, plus properties in `props`)."""
+    start, rel_type, end = rel_key(*key)
+    spec = REL_SPECS[(start, rel_type, end)]
+    what = f"({start})-[:{rel_type}]->({end})"
+    merge_key = MERGE_KEYS.get(rel_type)
+    shaped: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, Any]] = set()
+    for index, row in enumerate(rows):
+        source, target = row.get("from"), row.get("to")
+        if not (isinstance(source, str) and source and isinstance(target, str) and target):
+            raise BulkRowError(f"{what} row {index}: 'from' and 'to' must be non-empty strings.")
+        pair = f"{source} -> {target}"
+        props = row.get("props") or {}
+        extra = [name for name in row if name not in ("from", "to", "props")]
+        if extra:
+            raise BulkRowError(f"{what} row {index} ({pair}): unexpected keys {', '.join(extra)}; use 'props'.")
+        _check(what, index, pair, props, spec, frozenset())
+        identity = (source, target, props.get(merge_key) if merge_key else None)
+        if identity in seen:
+            raise BulkRowError(f"{what} row {index} ({pair}): the same relationship appears twice in this load.")
+        seen.add(identity)
+        shaped.append({"from": source, "to": target, "props": dict(props)})
+    return shaped
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class WriteReport:
+    """What one writer call did: rows given, rows that landed, time spent."""
+
+    name: str
+    rows: int = 0
+    written: int = 0
+    seconds: float = 0.0
+
+    @property
+    def missing(self) -> int:
+        """Relationship rows dropped because an endpoint does not exist."""
+        return self.rows - self.written
+
+
+def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def source_id(name: str) -> str:
+    """The stable id of the Source called `name` (the same on every machine and every run)."""
+    return str(uuid.uuid5(SOURCE_NAMESPACE, name))
+
+
+class BulkWriter:
+    """Writes validated rows in batches, attributing every node to one Source and one author."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        source: str,
+        by: str,
+        source_kind: str = "DEMO",
+        licence: str | None = None,
+        batch_size: int = BATCH_SIZE,
+        progress: Progress | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.store = store
+        self.source = source
+        self.source_kind = source_kind
+        self.licence = licence
+        self.by = by
+        self.batch_size = batch_size
+        self.progress = progress
+        self._source_id: str | None = None
+
+    async def ensure_source(self) -> str:
+        """Create (or refresh) the Source node; return its id."""
+        rows = await self.store.write(
+            "bulk.ensureSource",
+            _ENSURE_SOURCE,
+            {
+                "name": self.source,
+                "id": source_id(self.source),
+                "kind": self.source_kind,
+                "licence": self.licence,
+                "by": self.by,
+            },
+        )
+        self._source_id = str(rows[0]["id"])
+        return self._source_id
+
+    async def nodes(self, label: str, rows: Iterable[Row]) -> WriteReport:
+        """MERGE nodes of `label` on `id`, with their properties, `nameKey`/`searchText`, and FROM_SOURCE."""
+        checked = node_label(label)
+        shaped = node_rows(checked, rows)
+        sid = self._source_id or await self.ensure_source()
+        return await self._run(checked, _NODE_QUERIES[checked], shaped, {"sourceId": sid, "by": self.by})
+
+    async def relationships(self, start: str, rel_type: str, end: str, rows: Iterable[Row]) -> WriteReport:
+        """MERGE one relationship per (from, to) pair and set its properties."""
+        key = rel_key(start, rel_type, end)
+        shaped = rel_rows(key, rows)
+        return await self._run(f"{key[0]}-{key[1]}->{key[2]}", _REL_QUERIES[key], shaped, {})
+
+    async def _run(
+        self, name: str, query: LiteralString, rows: Sequence[dict[str, Any]], params: dict[str, Any]
+    ) -> WriteReport:
+        report = WriteReport(name=name, rows=len(rows))
+        started = time.perf_counter()
+        done = 0
+        for batch in _batches(rows, self.batch_size):
+            result = await self.store.write(f"bulk.{name}", query, {**params, "rows": list(batch)}, timeout=300.0)
+            report.written += int(result[0]["written"]) if result else 0
+            done += len(batch)
+            if self.progress is not None:
+                self.progress(name, done, report.rows)
+        report.seconds = time.perf_counter() - started
+        log.info("bulk %s: %d rows, %d written in %.1f s", name, report.rows, report.written, report.seconds)
+        return report
+
+
+async def missing_keys(store: Store, label: str, keys: Sequence[str]) -> list[str]:
+    """The keys (ids of territories, codes of conflict types and themes) with no node, in the given order."""
+    if label not in _FOUND:
+        raise ValueError(f"cannot check keys of {label!r}; known: {', '.join(_FOUND)}")
+    if not keys:
+        return []
+    rows = await store.read(f"bulk.found{label}", _FOUND[label], {"keys": list(keys)})
+    found = set(rows[0]["found"]) if rows else set()
+    return [key for key in keys if key not in found]
+
+
+async def count_nodes(store: Store, label: str) -> int:
+    """How many nodes carry `label` (an allow-listed one)."""
+    if label not in _COUNT:
+        raise ValueError(f"cannot count {label!r}; known: {', '.join(_COUNT)}")
+    rows = await store.read(f"bulk.count{label}", _COUNT[label])
+    return int(rows[0]["n"]) if rows else 0
+
+
+async def delete_source(store: Store, name: str, *, batch_size: int = BATCH_SIZE) -> int:
+    """Delete every node linked FROM_SOURCE to the Source `name`, then the Source; return nodes deleted.
+
+    Batched (each batch its own transaction), so it can be interrupted and run again.
+    """
+    deleted = 0
+    while True:
+        rows = await store.write(
+            "bulk.deleteSource", _DELETE_SOURCE_BATCH, {"name": name, "limit": batch_size}, timeout=300.0
+        )
+        count = int(rows[0]["deleted"]) if rows else 0
+        deleted += count
+        if count == 0:
+            break
+    await store.write("bulk.deleteSourceNode", _DELETE_SOURCE, {"name": name})
+    return deleted
