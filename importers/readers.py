@@ -32,7 +32,7 @@ csv.field_size_limit(16 * _CHUNK)
 
 @dataclass(frozen=True, slots=True)
 class RawRow:
-    """One record as the file holds it: cells by column name (CSV) or a JSON object."""
+    """One record as the file holds it: raw cells by column name (CSV; "" when empty) or a JSON object."""
 
     line: int
     data: dict[str, Any]
@@ -193,17 +193,14 @@ class RowStream:
                     f"has {len(cells)} cells where the header has {width} "
                     f"(an unquoted {_delimiter_name(self.delimiter)} inside a value?)"
                 )
-            data = {name: _cell(cells[i]) if i < len(cells) else None for i, name in enumerate(self.columns)}
-            yield RawRow(line, data, problem)
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            # cells stay raw text ("" when empty): the mapping strips and reads only the columns it uses
+            yield RawRow(line, dict(zip(self.columns, cells, strict=False)), problem)
 
 
 def _delimiter_name(delimiter: str | None) -> str:
     return {"\t": "tab", None: "','"}.get(delimiter, f"'{delimiter}'")
-
-
-def _cell(value: str) -> str | None:
-    value = value.strip()
-    return value or None
 
 
 def _columns(header: list[str]) -> list[str]:

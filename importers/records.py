@@ -52,6 +52,7 @@ LIST_FIELDS = frozenset({"themes", "mobilisations"})
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y")
 _TRUE = frozenset({"true", "oui", "o", "vrai", "yes", "y", "1", "x"})
 _FALSE = frozenset({"false", "non", "n", "faux", "no", "0"})
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SITE = re.compile(r"^(https?://)?[^\s/]+\.[^\s/]+(/\S*)?$", re.IGNORECASE)
 
@@ -64,6 +65,14 @@ def parse_date(value: Any) -> Any:
     if not text:
         return None
     head = text[:10] if len(text) > 10 and text[10] in "T " else text
+    if _ISO_DATE.match(head):  # the common case, without strptime
+        try:
+            parsed = date.fromisoformat(head)
+        except ValueError:
+            raise ValueError("not a date (expected YYYY-MM-DD or DD/MM/YYYY)") from None
+        if not 1800 <= parsed.year <= 2100:
+            raise ValueError(f"the year {parsed.year} is out of range")
+        return parsed
     for pattern in _DATE_FORMATS:
         try:
             parsed = datetime.strptime(head, pattern).date()
