@@ -265,3 +265,18 @@ async def test_a_point_works_as_the_origin_and_an_unknown_code_is_reported(store
     unknown_type = await match(store, "NO_SUCH_TYPE")
     assert unknown_type.conflict_type is None
     assert unknown_type.items == []
+
+
+async def test_weights_are_configurable_and_checked(store: Store) -> None:
+    await case(store, "Médiateur", "ONSHORE_WIND", "35360", role="MEDIATOR")  # 36 km
+    await case(store, "Experte", "ONSHORE_WIND", "35047", role="EXPERT")  # 11 km
+    assert names(await match(store)) == ["Experte", "Médiateur"]  # 0.8 × e^(-11/25) > 1.0 × e^(-36/25)
+    request = MatchRequest(near=RENNES, radius_km=50.0, conflict_type="ONSHORE_WIND", current_year=YEAR)
+    mediators_first = MatchingWeights(roles={"EXPERT": 0.2})
+    result = await experienced_actors(store, request, mediators_first)
+    assert names(result) == ["Médiateur", "Experte"]
+    assert result.items[1]["evidence"][0]["case"]["factors"]["role"] == 0.2
+    with pytest.raises(ValueError, match="unknown roles"):
+        MatchingWeights(roles={"BOSS": 1.0})
+    with pytest.raises(ValueError, match="greater than 0"):
+        MatchingWeights(half_life_years=0)
