@@ -88,6 +88,7 @@ _STATUS_BY_CODE = {
     "QUERY_TOO_DEEP": 400,
     "TOO_MANY_ALIASES": 400,
     "QUERY_TIMEOUT": 504,
+    "BAD_USER_INPUT": 400,
 }
 
 
@@ -125,6 +126,9 @@ class ErrorCodes(SchemaExtension):
             return _with(error, str(original), {"code": original.code})
         if isinstance(original, ValidationError):
             return _with(error, f"Invalid input: {original.errors()[0]['msg']}", {"code": "BAD_USER_INPUT"})
+        if original is not None and not error.path:
+            # raised before execution (e.g. a variable of the wrong type): the request itself is wrong
+            return _with(error, error.message, {"code": "BAD_USER_INPUT"})
         if original is None:
             code = "GRAPHQL_PARSE_FAILED" if parse_failed else "GRAPHQL_VALIDATION_FAILED"
             lowered = error.message.lower()

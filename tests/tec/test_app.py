@@ -111,3 +111,12 @@ async def test_metrics_are_exposed_in_prometheus_text_format(client: httpx.Async
     assert 'tec_http_requests_total{route="/graphql",status="200"} 1.0' in text
     assert "tec_graphql_db_round_trips_count 1.0" in text
     assert "tec_neo4j_up 1.0" in text
+
+
+async def test_a_variable_of_the_wrong_value_is_the_callers_error_not_ours(gql: GraphQL) -> None:
+    query = "query Q($kinds: [ActorKind!]) { actors(where: {kinds: $kinds}) { totalCount } }"
+    response = await gql(query, {"kinds": ["MARCHAND"]})
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "MARCHAND" in error["message"]
