@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import time
 
+from graph.bulk import count_nodes
 from graph.migrations import migrate
 from graph.store import Store
 from graph.taxonomy import taxonomy_counts
 from graph.territories import territory_counts
+from importers.generator import DEMO
 from importers.territories import load_missing_reference_data
+from tec.seed_cli import SeedRefused, seed_network
 
 log = logging.getLogger(__name__)
 
@@ -27,3 +30,10 @@ async def first_run(store: Store) -> None:
             f"{places.part_of} PART_OF, {places.neighbour_of} NEIGHBOUR_OF, "
             f"{taxonomy['conflictTypes']} conflict types, {taxonomy['themes']} themes"
         )
+    if await count_nodes(store, "Actor") == 0:
+        try:
+            report = await seed_network(store, DEMO)
+        except SeedRefused as error:
+            print(f"Demo data not loaded: {error}")
+        else:
+            print(f"Demo data loaded: {report.summary()}")
