@@ -1,15 +1,16 @@
 """Who has already dealt with this type of conflict near here: the one Cypher query behind matching.
 
-`experienced_actors` answers "experienced actors" and `sponsor_candidates` the mécénat variant of the
-same question; both run ONE read query built from the pieces below. The score and its defaults are
-explained in `docs/matching.md`; every weight reaches Cypher as the `$w` map parameter, never as text.
+`experienced_actors` answers `experiencedActors` and, given a beneficiary, `sponsorshipCandidates`;
+each request runs ONE read query, one constant per variant (experts, sponsors by type, sponsors by
+theme) built from the pieces below. The score is explained in `docs/matching.md`; its weights
+(`graph.scoring`) reach Cypher as the `$w` map parameter, never as text.
 
 Shape of the query: resolve the asked type (its subtypes, and its siblings' trees when related types
 are wanted) and the origin point; gather the candidate cases within the radius through the point
 indexes on `Conflict.location` and `Actor.location` (plus completed sponsorships, which count as
 experience); score each case, keep each actor's best relation per case, sum the cases with
 diminishing returns; rank. Only when the page is not full within the radius does a second subquery
-(same round trip) look in the ring up to `widen × radius` for the next actors.
+(same round trip) look further, from the asked types, up to the widened radius.
 """
 
 from __future__ import annotations
@@ -18,36 +19,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
 from graph.pagination import InvalidCursor, decode_cursor, encode_cursor
+from graph.scoring import MatchingWeights
 from graph.store import Store
 
-CASE_ROLES: tuple[str, ...] = (
-    "MEDIATOR",
-    "FACILITATOR",
-    "PUBLIC_AUTHORITY",
-    "EXPERT",
-    "PROJECT_OWNER",
-    "OPPONENT",
-    "SUPPORTER",
-    "SPONSOR",  # a completed mécénat d'expérience on the type
-    "AUTHOR",  # authored a resource about the theme (theme needs only)
-    "WORKS_ON",  # declares the theme among its themes (theme needs only)
-)
-OUTCOMES: tuple[str, ...] = (
-    "NEGOTIATED",
-    "PROJECT_MODIFIED",
-    "COMPENSATION",
-    "MORATORIUM",
-    "COURT_DECISION",
-    "PROJECT_CANCELLED",
-    "ONGOING",
-    "NEED_MET",  # sponsorship outcomes
-    "PARTLY_MET",
-    "NOT_MET",
-    "UNKNOWN",
-)
+__all__ = ["MatchRequest", "MatchResult", "MatchingWeights", "Near", "experienced_actors", "match_params"]
 
 # Theme needs (mécénat): the conflict categories whose cases are experience of that theme. Method
 # themes (mediation, concertation…) take every conflict: the role weights then favour mediators.
@@ -66,95 +42,6 @@ THEME_CONFLICT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "PARTICIPATION": ("AMENAGEMENT", "USAGE"),
     "DEBAT_PUBLIC": ("AMENAGEMENT",),
 }
-
-
-def _default_roles() -> dict[str, float]:
-    return {
-        "MEDIATOR": 1.0,
-        "FACILITATOR": 1.0,
-        "SPONSOR": 1.0,
-        "PUBLIC_AUTHORITY": 0.8,
-        "EXPERT": 0.8,
-        "AUTHOR": 0.6,
-        "PROJECT_OWNER": 0.5,
-        "WORKS_ON": 0.4,
-        "OPPONENT": 0.3,
-        "SUPPORTER": 0.3,
-    }
-
-
-def _default_outcomes() -> dict[str, float]:
-    return {
-        "NEGOTIATED": 1.0,
-        "PROJECT_MODIFIED": 1.0,
-        "NEED_MET": 1.0,
-        "COMPENSATION": 0.85,
-        "PARTLY_MET": 0.85,
-        "MORATORIUM": 0.75,
-        "COURT_DECISION": 0.7,
-        "PROJECT_CANCELLED": 0.7,
-        "ONGOING": 0.6,
-        "UNKNOWN": 0.6,
-        "NOT_MET": 0.5,
-    }
-
-
-class MatchingWeights(BaseModel):
-    """The score's weights (see docs/matching.md); set with TEC_MATCHING_WEIGHTS as JSON."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    type_exact: float = Field(1.0, gt=0, le=10)
-    type_subtype: float = Field(0.9, gt=0, le=10)
-    type_related: float = Field(0.5, gt=0, le=10)
-    type_theme: float = Field(0.7, gt=0, le=10)
-    distance_scale: float = Field(0.5, gt=0, le=10, description="τ = radius × distance_scale in exp(-d/τ).")
-    half_life_years: float = Field(8.0, gt=0, le=100)
-    unknown_year: float = Field(0.5, ge=0, le=1)
-    roles: dict[str, float] = Field(default_factory=_default_roles)
-    outcomes: dict[str, float] = Field(default_factory=_default_outcomes)
-    case_decay: float = Field(0.7, gt=0, le=1, description="The k-th best case (from 0) counts case_decay**k.")
-    max_cases: int = Field(10, ge=1, le=50)
-    peer: float = Field(1.2, ge=1, le=10, description="Sponsor of the beneficiary's own kind.")
-    size: float = Field(0.3, ge=0, le=10, description="× (1 + size × smaller/larger population).")
-    trust: float = Field(0.5, ge=0, le=10, description="× (1 + trust / hops of the cooperation path).")
-
-    @field_validator("roles")
-    @classmethod
-    def _roles(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(CASE_ROLES))
-        if unknown:
-            raise ValueError(f"unknown roles {unknown}; known: {', '.join(CASE_ROLES)}")
-        if any(weight < 0 for weight in value.values()):
-            raise ValueError("role weights must be ≥ 0")
-        return {**_default_roles(), **value}
-
-    @field_validator("outcomes")
-    @classmethod
-    def _outcomes(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(OUTCOMES))
-        if unknown:
-            raise ValueError(f"unknown outcomes {unknown}; known: {', '.join(OUTCOMES)}")
-        if any(weight < 0 for weight in value.values()):
-            raise ValueError("outcome weights must be ≥ 0")
-        return {**_default_outcomes(), **value}
-
-    def as_params(self) -> dict[str, Any]:
-        return {
-            "typeExact": self.type_exact,
-            "typeSubtype": self.type_subtype,
-            "typeRelated": self.type_related,
-            "typeTheme": self.type_theme,
-            "halfLifeYears": self.half_life_years,
-            "unknownYear": self.unknown_year,
-            "roles": {**self.roles, "OTHER": min(self.roles.values())},
-            "outcomes": self.outcomes,
-            "caseDecay": self.case_decay,
-            "maxCases": self.max_cases,
-            "peer": self.peer,
-            "size": self.size,
-            "trust": self.trust,
-        }
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph.editing import Editor, NotAllowed, RecordMissing, write_tx
 from graph.errors import GraphError
-from graph.matching import MatchingWeights
+from graph.scoring import MatchingWeights
 from graph.search import FULLTEXT_INDEXES
 from graph.store import Store, run_in_tx
 

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.matching import MatchingWeights
+from graph.scoring import MatchingWeights
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
