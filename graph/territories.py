@@ -138,7 +138,7 @@ async def territory_page(
     query: LiteralString = (
         total_part + "CALL () { " + match + " WHERE " + where + " WITH DISTINCT t "
         "WITH t, " + sort + " WHERE " + keyset + " "
-        "ORDER BY " + order + " LIMIT $limit "
+        "WITH t, s1, s2 ORDER BY " + order + " LIMIT $limit "
         "RETURN collect(t {.*, _s1: s1, _s2: s2}) AS items } "
         "RETURN total, items"
     )
