@@ -121,7 +121,7 @@ class Settings(BaseSettings):
     matching_weights: MatchingWeights = Field(
         default_factory=MatchingWeights,
         validation_alias="TEC_MATCHING_WEIGHTS",
-        description="Score weights as JSON, e.g. {\"half_life_years\": 5} (docs/matching.md).",
+        description='Score weights as JSON, e.g. {"half_life_years": 5} (docs/matching.md).',
     )
     task_force_radius_km: float = Field(
         150.0,

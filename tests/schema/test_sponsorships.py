@@ -98,8 +98,9 @@ async def test_candidates_are_open_to_sponsorship_and_under_capacity(gql: GraphQ
     await existing_sponsorship(store, busy_but_free, other, "ACCEPTED")
     await existing_sponsorship(store, busy_but_free, other, "COMPLETED")
     variables = {"beneficiary": niort, "need": {"conflictType": "IRRIGATION_RESERVOIR"}}
-    body = (await gql(CANDIDATES, variables)).json()
-    edges = body["data"]["sponsorshipCandidates"]["edges"]
+    response = await gql(CANDIDATES, variables)
+    assert response.headers["x-db-round-trips"] == "1"
+    edges = response.json()["data"]["sponsorshipCandidates"]["edges"]
     load = {edge["node"]["actor"]["name"]: edge["node"]["activeSponsorships"] for edge in edges}
     assert load == {"Disponible": 0, "Une place libre": 1}
 
