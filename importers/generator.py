@@ -23,9 +23,11 @@ from neo4j.spatial import WGS84Point
 from graph.bulk import RelKey
 from graph.text import fold
 from importers import names
+from importers.geography import Geography, Grid, km
 from importers.reference import ConflictTypeRecord, Taxonomy, TerritoryRecord
 
 ID_NAMESPACE = uuid.UUID("0d6b7f0e-8a51-4d8e-b6a2-3f1c9c2e7a41")
+NEAR_CELL = 0.1  # degrees: the cells of the actor grids and of the "nearest actors" cache
 RESOURCE_SITE = "https://ressources.territoires-en-commun.example.fr"
 TODAY = date(2026, 6, 30)  # the generated world's "today": cases start 2005–2026 and end by then
 Row = dict[str, Any]
@@ -158,106 +160,6 @@ class Network:
         return sorted({row["to"] for key, rows in self.links.items() if key[2] == "Territory" for row in rows})
 
 
-# --- places ----------------------------------------------------------------------------------------
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    return 6371.0 * math.hypot(x, math.radians(lat2 - lat1))
-
-
-class _Grid:
-    """Items bucketed by cells of `cell` degrees, for "what is near here" without scanning everything."""
-
-    def __init__(self, cell: float = 0.1) -> None:
-        self.cell = cell
-        self.cells: dict[tuple[int, int], list[int]] = {}
-
-    def add(self, item: int, lat: float, lon: float) -> None:
-        self.cells.setdefault((math.floor(lat / self.cell), math.floor(lon / self.cell)), []).append(item)
-
-    def around(self, lat: float, lon: float, km: float) -> list[int]:
-        """Items in the cells that a circle of `km` around the point touches (a superset of the circle)."""
-        reach_lat = math.ceil(km / (111.0 * self.cell))
-        reach_lon = math.ceil(km / (111.0 * max(0.2, math.cos(math.radians(lat))) * self.cell))
-        row, col = math.floor(lat / self.cell), math.floor(lon / self.cell)
-        found: list[int] = []
-        for i in range(row - reach_lat, row + reach_lat + 1):
-            for j in range(col - reach_lon, col + reach_lon + 1):
-                found.extend(self.cells.get((i, j), ()))
-        return found
-
-    def nearby(self, lat: float, lon: float, enough: int, max_ring: int = 30) -> list[int]:
-        """Items in rings of cells around the point, until `enough` are found (plus one ring for the corners)."""
-        row, col = math.floor(lat / self.cell), math.floor(lon / self.cell)
-        found: list[int] = list(self.cells.get((row, col), ()))
-        stop = 1 if len(found) >= enough else None
-        for ring in range(1, max_ring + 1):
-            for j in range(col - ring, col + ring + 1):
-                found.extend(self.cells.get((row - ring, j), ()))
-                found.extend(self.cells.get((row + ring, j), ()))
-            for i in range(row - ring + 1, row + ring):
-                found.extend(self.cells.get((i, col - ring), ()))
-                found.extend(self.cells.get((i, col + ring), ()))
-            if stop is None and len(found) >= enough:
-                stop = ring + 1
-            if stop is not None and ring >= stop:
-                break
-        return found
-
-
-class Geography:
-    """The territories the generator places things in: the snapshot's, or any subset of them."""
-
-    def __init__(self, territories: Sequence[TerritoryRecord]) -> None:
-        by_level: dict[str, list[TerritoryRecord]] = {"COMMUNE": [], "EPCI": [], "DEPARTEMENT": [], "REGION": []}
-        for record in territories:
-            by_level[record.level].append(record)
-        self.communes = [
-            c for c in by_level["COMMUNE"] if c.zone != "com" and c.population and c.departement and c.region
-        ]
-        self.departements = {d.code: d for d in by_level["DEPARTEMENT"]}
-        self.regions = {r.code: r for r in by_level["REGION"]}
-        self.epcis = {e.code: e for e in by_level["EPCI"]}
-        self.commune_by_code = {c.code: c for c in self.communes}
-        self.grid = _Grid(0.25)
-        self._near: dict[tuple[str, float], list[TerritoryRecord]] = {}
-        for index, commune in enumerate(self.communes):
-            self.grid.add(index, commune.lat, commune.lon)
-        self.seat: dict[str, TerritoryRecord] = {}  # territory id → its most populous commune
-        for commune in self.communes:
-            for level, code in (
-                ("DEPARTEMENT", commune.departement),
-                ("REGION", commune.region),
-                ("EPCI", commune.epci),
-            ):
-                key = f"{level}-{code}"
-                if code and (key not in self.seat or (commune.population or 0) > (self.seat[key].population or 0)):
-                    self.seat[key] = commune
-        if not self.communes:
-            raise ValueError("the generator needs at least one commune with a population")
-
-    def near(self, commune: TerritoryRecord, km: float) -> list[TerritoryRecord]:
-        """The communes within `km` of a commune (itself included), cached."""
-        key = (commune.code, km)
-        if key not in self._near:
-            found = [self.communes[i] for i in self.grid.around(commune.lat, commune.lon, km)]
-            self._near[key] = [c for c in found if _km(commune.lat, commune.lon, c.lat, c.lon) <= km]
-        return self._near[key]
-
-    def dept_name(self, commune: TerritoryRecord) -> str:
-        dept = self.departements.get(commune.departement or "")
-        return dept.name if dept else commune.name
-
-    def de_area(self, commune: TerritoryRecord, rng: random.Random) -> str:
-        """A local area around a commune in its "de …" form: a pays if we know one, else the département."""
-        local = names.PAYS.get(commune.departement or "")
-        if local and rng.random() < 0.7:
-            return rng.choice(local)
-        dept = self.departements.get(commune.departement or "")
-        return names.de_departement(dept.code, dept.name) if dept else names.de_commune(commune.name)
-
-
 def _point(commune: TerritoryRecord) -> WGS84Point:
     return WGS84Point((commune.lon, commune.lat))
 
@@ -343,11 +245,11 @@ class _Builder:
         self.actors: list[_Actor] = []
         self.conflicts: list[_Conflict] = []
         self.governor: dict[str, int] = {}  # territory id → the collectivité actor governing it
-        self.pools: dict[str, _Grid] = {}
+        self.pools: dict[str, Grid] = {}
         self.pool_members: dict[str, list[int]] = {}
         self.actor_lat: list[float] = []
         self.actor_lon: list[float] = []
-        self.nearest_cache: dict[tuple[str, str], list[tuple[float, int]]] = {}
+        self.nearest_cache: dict[tuple[str, int, int], list[tuple[float, int]]] = {}
         self.experience: dict[int, Counter[str]] = {}
         self.used_names: set[str] = set()
         self.pairs: set[tuple[int, int]] = set()
@@ -407,13 +309,18 @@ class _Builder:
         return template.format(**slots)
 
     def nearest(self, pool: str, commune: TerritoryRecord, k: int = 40) -> list[tuple[float, int]]:
-        """About the `k` actors of `pool` nearest to a commune, as (km, actor index), cached per commune."""
-        key = (pool, commune.code)
+        """About the `k` actors of `pool` nearest to a commune, as (km, actor index).
+
+        Measured from the centre of the commune's 0.1° cell and cached per cell: neighbouring communes
+        share one answer, which is close enough for a generator and several times faster.
+        """
+        row, col = math.floor(commune.lat / NEAR_CELL), math.floor(commune.lon / NEAR_CELL)
+        key = (pool, row, col)
         cached = self.nearest_cache.get(key)
         if cached is not None:
             return cached
-        found = self.pools[pool].nearby(commune.lat, commune.lon, k) or self.pool_members.get(pool, [])
-        lat, lon = commune.lat, commune.lon
+        lat, lon = (row + 0.5) * NEAR_CELL, (col + 0.5) * NEAR_CELL
+        found = self.pools[pool].nearby(lat, lon, k) or self.pool_members.get(pool, [])
         x_km = math.cos(math.radians(lat)) * 111.32
         alat, alon = self.actor_lat, self.actor_lon
         scored = [(math.hypot((alon[i] - lon) * x_km, (alat[i] - lat) * 110.57), i) for i in found]
@@ -543,7 +450,7 @@ class _Builder:
         pools["LEGAL"] = ("ENTREPRISE",)
         pools["COLLECTIVITE"] = ("COLLECTIVITE",)
         for pool, kinds in pools.items():
-            grid = _Grid()
+            grid = Grid(NEAR_CELL)
             members = []
             for actor in self.actors:
                 if actor.kind in kinds and (pool != "LEGAL" or "droit de l'environnement" in actor.name):
@@ -1067,7 +974,7 @@ class _Builder:
             here = conflict.commune
             sponsor = min(
                 candidates,
-                key=lambda a: (_km(here.lat, here.lon, self.actors[a].commune.lat, self.actors[a].commune.lon), a),
+                key=lambda a: (km(here.lat, here.lon, self.actors[a].commune.lat, self.actors[a].commune.lon), a),
             )
             if status in ("ACTIVE", "ACCEPTED"):
                 busy[sponsor] += 1
@@ -1110,7 +1017,7 @@ class _Builder:
         active = [c for c in self.conflicts if c.status == "ACTIVE"]
         if rennes is not None:  # the first one: wind farms around Rennes
             active.sort(
-                key=lambda c: (c.type.code != "ONSHORE_WIND", _km(rennes.lat, rennes.lon, c.commune.lat, c.commune.lon))
+                key=lambda c: (c.type.code != "ONSHORE_WIND", km(rennes.lat, rennes.lon, c.commune.lat, c.commune.lon))
             )
         for number in range(min(self.size.task_forces, len(active))):
             conflict = active[0] if number == 0 else rng.choice(active)
@@ -1122,7 +1029,7 @@ class _Builder:
                     for c in active
                     if c.type.code == conflict.type.code
                     and c is not conflict
-                    and _km(here.lat, here.lon, c.commune.lat, c.commune.lon) < 80
+                    and km(here.lat, here.lon, c.commune.lat, c.commune.lon) < 80
                 ][:2],
             ]
             tid = self.uid("TaskForce", number)
@@ -1150,7 +1057,7 @@ class _Builder:
                     continue
                 taken.add(member)
                 actor = self.actors[member]
-                distance = _km(here.lat, here.lon, actor.commune.lat, actor.commune.lon)
+                distance = km(here.lat, here.lon, actor.commune.lat, actor.commune.lon)
                 cases = self.experience.get(member, Counter())[conflict.type.code]
                 reason = (
                     f"{cases} cas de ce type, à {distance:.0f} km"
@@ -1172,7 +1079,7 @@ class _Builder:
             return (
                 min(
                     peers,
-                    key=lambda a: (_km(here.lat, here.lon, self.actors[a].commune.lat, self.actors[a].commune.lon), a),
+                    key=lambda a: (km(here.lat, here.lon, self.actors[a].commune.lat, self.actors[a].commune.lon), a),
                 )
                 if peers
                 else None

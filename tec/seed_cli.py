@@ -17,7 +17,8 @@ import typer
 from graph import bulk
 from graph.migrations import migrate
 from graph.store import Store
-from importers.generator import DEMO, SCALE, Geography, Network, NetworkSize, generate
+from importers.generator import DEMO, SCALE, Network, NetworkSize, generate
+from importers.geography import Geography
 from importers.reference import Taxonomy, TerritoryRecord, read_taxonomy, read_territory_snapshot
 
 LICENCE = "Données fictives générées, sur le Code officiel géographique 2026 (Licence Ouverte 2.0)"

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from graph.bulk import ACTOR_KINDS, ROLES, node_rows, rel_rows
-from importers.generator import DEMO, SCALE, Geography, Network, generate
+from importers.generator import DEMO, SCALE, Network, generate
+from importers.geography import Geography
 from importers.reference import Taxonomy, TerritorySnapshot, read_taxonomy, read_territory_snapshot
 
 RENNES = (48.1118, -1.68189)
