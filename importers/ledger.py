@@ -29,6 +29,11 @@ class Ledger:
         ).fetchone()
         return (int(row[0]), str(row[1])) if row else None
 
+    def claim(self, label: str, external_id: str, line: int, digest: str) -> tuple[int, str] | None:
+        """Record this record as met here; if it was met before, return (line, hash) of that first time."""
+        cursor = self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", (label, external_id, line, digest))
+        return None if cursor.rowcount == 1 else self.first(label, external_id)
+
     def add(self, label: str, external_id: str, line: int, digest: str) -> None:
         self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", (label, external_id, line, digest))
 

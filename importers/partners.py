@@ -212,7 +212,7 @@ class _Run:
                 out.issues.append(self._with_row(territory, draft))
                 out.rejected += 1
                 continue
-            first = self.ledger.first("Actor", draft.external_id)
+            first = self.ledger.claim("Actor", draft.external_id, draft.line, "")
             if first is not None:
                 reason = f"the same external id is on line {first[0]}: this row is ignored"
                 out.issues.append(
@@ -236,7 +236,6 @@ class _Run:
                     }
                 )
             actor = self._actor_row(draft, territory, involvements)
-            self.ledger.add("Actor", draft.external_id, draft.line, actor["hash"])
             out.actors.append(actor)
         return out
 
@@ -276,9 +275,8 @@ class _Run:
             "territory": territory,
         }
         digested = row["hash"] = digest(row)
-        first = self.ledger.first("Conflict", conflict.external_id)
+        first = self.ledger.claim("Conflict", conflict.external_id, draft.line, digested)
         if first is None:
-            self.ledger.add("Conflict", conflict.external_id, draft.line, digested)
             out.conflicts.append(row)
         elif first[1] != digested:
             reason = f"the same case is described differently on line {first[0]}: the first description is kept"
@@ -293,8 +291,8 @@ class _Run:
     ) -> dict[str, Any]:
         record = draft.record
         props = record.props(ACTOR_PROPS)
-        props["nameKey"] = fold(record.name)
-        props["searchText"] = search_text(record.name, record.description)
+        props["nameKey"] = name_key = fold(record.name)
+        props["searchText"] = search_text(name_key, record.description)  # folding twice changes nothing
         row: dict[str, Any] = {
             "externalId": draft.external_id,
             "props": props,
