@@ -276,9 +276,11 @@ class _Builder:
         return [i for _, i in keyed[: min(count, len(pool))]]
 
     def unique_name(self, name: str, commune: TerritoryRecord) -> str:
+        """`name`, or `name` told apart by its commune (or, when it names it already, its département)."""
         candidate = name
         if candidate in self.used_names:
-            candidate = f"{name} – {commune.name}"
+            place = self.geo.dept_name(commune) if commune.name in name else commune.name
+            candidate = f"{name} ({place})" if commune.name in name else f"{name} – {place}"
         suffix = 2
         while candidate in self.used_names:
             candidate = f"{name} – {commune.name} ({suffix})"
@@ -439,7 +441,12 @@ class _Builder:
                         "BUREAU_ETUDES": names.BUREAU_PATTERNS,
                         "AUTRE": names.AUTRE_PATTERNS,
                     }[kind]
-                    name = self.fill(rng.choice(patterns), commune)
+                    # A fixed name ("Agence Parlons-en") is used once; then the patterns that name a place.
+                    fresh = [p for p in patterns if "{" in p or p not in self.used_names]
+                    for _ in range(6):
+                        name = self.fill(rng.choice(fresh), commune)
+                        if name not in self.used_names:
+                            break
                 self.add_actor(kind, name, commune)
 
     def index_actors(self) -> None:
@@ -530,6 +537,8 @@ class _Builder:
 
     def place(self, type_code: str, hotspots: list[TerritoryRecord]) -> TerritoryRecord:
         rng = self.rng
+        if type_code in COASTAL_TYPES and self.geo.coastal:
+            return self.geo.commune_by_code[rng.choice(self.geo.coastal)]
         constrained = type_code in COASTAL_TYPES or type_code in MOUNTAIN_TYPES
         if hotspots and not constrained and rng.random() < 0.4:
             return rng.choice(self.geo.near(rng.choice(hotspots), 30.0))
@@ -577,7 +586,10 @@ class _Builder:
                 continue
             for type_code in types:
                 if type_code in self.type_by_code:
-                    plan.extend((type_code, rng.choice(geo.near(anchor, 30.0))) for _ in range(self.size.anchor_cases))
+                    around = geo.near(anchor, 30.0)
+                    if type_code in COASTAL_TYPES:
+                        around = [c for c in around if c.code in geo.coastal] or [anchor]
+                    plan.extend((type_code, rng.choice(around)) for _ in range(self.size.anchor_cases))
         plan.extend((t.code, None) for t in self.leaf_types)  # every type at least once
         codes = [t.code for t in self.leaf_types]
         weights = [TYPE_WEIGHTS.get(code, 1) for code in codes]

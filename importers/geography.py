@@ -13,6 +13,41 @@ from collections.abc import Sequence
 from importers import names
 from importers.reference import TerritoryRecord
 
+# Seaside communes by département: where offshore wind farms, ports and coastal paths are contested.
+COASTAL_COMMUNES: dict[str, tuple[str, ...]] = {
+    "22": ("Plouha", "Paimpol", "Perros-Guirec", "Saint-Quay-Portrieux", "Erquy", "Pléneuf-Val-André", "Trébeurden",
+           "Binic-Étables-sur-Mer", "Saint-Cast-le-Guildo", "Lancieux"),
+    "29": ("Roscoff", "Brest", "Douarnenez", "Concarneau", "Crozon", "Le Conquet", "Plougasnou", "Bénodet",
+           "Penmarch", "Audierne"),
+    "35": ("Saint-Malo", "Cancale", "Dinard", "Saint-Briac-sur-Mer", "Saint-Lunaire"),
+    "56": ("Quiberon", "Lorient", "Carnac", "Larmor-Plage", "Arzon", "Étel"),
+    "44": ("La Baule-Escoublac", "Le Croisic", "Pornic", "Saint-Nazaire", "Pornichet", "Saint-Brevin-les-Pins"),
+    "85": ("Les Sables-d'Olonne", "Saint-Gilles-Croix-de-Vie", "Noirmoutier-en-l'Île", "Saint-Jean-de-Monts",
+           "La Tranche-sur-Mer"),
+    "17": ("La Rochelle", "Royan", "Saint-Martin-de-Ré", "Châtelaillon-Plage", "Fouras", "Saint-Pierre-d'Oléron"),
+    "33": ("Arcachon", "Lacanau", "La Teste-de-Buch", "Soulac-sur-Mer"),
+    "40": ("Capbreton", "Mimizan", "Biscarrosse", "Soorts-Hossegor"),
+    "64": ("Biarritz", "Saint-Jean-de-Luz", "Anglet", "Hendaye"),
+    "66": ("Collioure", "Argelès-sur-Mer", "Canet-en-Roussillon", "Port-Vendres"),
+    "11": ("Gruissan", "Leucate"),
+    "34": ("Sète", "Agde", "La Grande-Motte", "Palavas-les-Flots"),
+    "30": ("Le Grau-du-Roi",),
+    "13": ("Marseille", "La Ciotat", "Cassis", "Saintes-Maries-de-la-Mer", "Fos-sur-Mer"),
+    "83": ("Toulon", "Hyères", "Saint-Tropez", "Fréjus", "Bandol"),
+    "06": ("Nice", "Antibes", "Cannes", "Menton"),
+    "2A": ("Ajaccio", "Porto-Vecchio", "Bonifacio"),
+    "2B": ("Bastia", "Calvi", "L'Île-Rousse"),
+    "14": ("Honfleur", "Deauville", "Cabourg", "Ouistreham", "Trouville-sur-Mer"),
+    "50": ("Cherbourg-en-Cotentin", "Granville", "Barneville-Carteret", "Agon-Coutainville"),
+    "76": ("Le Havre", "Dieppe", "Étretat", "Fécamp", "Le Tréport"),
+    "80": ("Cayeux-sur-Mer", "Le Crotoy", "Saint-Valery-sur-Somme"),
+    "62": ("Calais", "Boulogne-sur-Mer", "Le Touquet-Paris-Plage", "Berck", "Wimereux"),
+    "59": ("Dunkerque", "Gravelines"),
+    "974": ("Saint-Paul", "Saint-Pierre"),
+    "971": ("Le Gosier", "Sainte-Anne"),
+    "972": ("Le Diamant", "Sainte-Luce"),
+}  # fmt: skip
+
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Distance in km, equirectangular: plenty for the few hundred km the generator looks at."""
@@ -74,6 +109,9 @@ class Geography:
         self.regions = {r.code: r for r in by_level["REGION"]}
         self.epcis = {e.code: e for e in by_level["EPCI"]}
         self.commune_by_code = {c.code: c for c in self.communes}
+        self.coastal = sorted(
+            c.code for c in self.communes if c.name in COASTAL_COMMUNES.get(c.departement or "", ())
+        )  # codes of the seaside communes present
         self.grid = Grid(0.25)
         self._near: dict[tuple[str, float], list[TerritoryRecord]] = {}
         for index, commune in enumerate(self.communes):

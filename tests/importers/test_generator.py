@@ -242,3 +242,14 @@ def test_a_subset_of_the_territories_keeps_everything_inside_it(
     network = generate(small, Geography(inside), taxonomy)
     assert set(network.territory_ids()) <= codes
     assert len(network.nodes["Actor"]) == 300
+
+
+def test_seaside_cases_are_by_the_sea_and_names_are_unique(demo: Network, geography: Geography) -> None:
+    types = {row["from"]: row["to"] for row in links(demo, "OF_TYPE")}
+    places = {row["from"]: row["to"] for row in demo.links[("Conflict", "LOCATED_IN", "Territory")]}
+    seaside = [places[c] for c, t in types.items() if t in ("OFFSHORE_WIND", "PORT", "COASTAL_ACCESS")]
+    assert len(seaside) >= 10
+    assert {place.removeprefix("COMMUNE-") for place in seaside} <= set(geography.coastal)
+    names = [row["name"] for row in demo.nodes["Actor"]]
+    assert len(set(names)) == len(names)
+    assert "Ville de Saint-Denis (Seine-Saint-Denis)" in names  # two Saint-Denis, told apart
