@@ -1,0 +1,265 @@
+"""One batch of an import: rows read and mapped, places resolved, duplicates caught, rows shaped for the graph.
+
+`ImportRun` holds what lives as long as one import: the mapper, the stream, the ledger of external
+ids, the report and the running summary. `prepare` and `finalize` run in a worker thread while the
+previous batch is written (see `importers.partners`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph import imports as graph_imports
+from graph.store import Store
+from graph.territories import territory_id
+from graph.text import fold, search_text
+from importers.fields import Point
+from importers.ledger import Ledger
+from importers.mapping import Mapping
+from importers.readers import RawRow, RowStream
+from importers.records import ACTOR_PROPS, CONFLICT_PROPS
+from importers.report import ReportWriter
+from importers.rows import ActorDraft, ConflictDraft, Issue, Rejected, RowMapper, Skipped
+from importers.summary import ImportSummary
+
+
+@dataclass
+class Batch:
+    drafts: list[ActorDraft] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    rows: int = 0
+    rejected: int = 0
+    skips: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class GraphRows:
+    actors: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    rejected: int = 0
+    dropped: int = 0
+
+
+def digest(payload: dict[str, Any]) -> str:
+    """A short content hash of a record as it will be written (key order and dates normalised)."""
+    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+class ImportRun:
+    """One import: the mapper, the ledger of external ids, the report, the running counts."""
+
+    def __init__(
+        self,
+        store: Store,
+        mapping: Mapping,
+        mapper: RowMapper,
+        stream: RowStream,
+        summary: ImportSummary,
+        report: ReportWriter,
+        batch_size: int,
+    ) -> None:
+        self.store = store
+        self.mapping = mapping
+        self.mapper = mapper
+        self.stream = stream
+        self.rows: Iterator[RawRow] = iter(stream)
+        self.summary = summary
+        self.report = report
+        self.batch_size = batch_size
+        self.ledger = Ledger()
+        self.source = summary.source
+        self.network = mapping.network.external_id if mapping.network else None
+
+    def prepare(self) -> Batch | None:
+        """Read and map the next batch of rows (runs in a worker thread)."""
+        batch = Batch()
+        for raw in self.rows:
+            batch.rows += 1
+            result = self.mapper.map(raw)
+            if isinstance(result, Skipped):
+                batch.skips[result.reason] += 1
+            elif isinstance(result, Rejected):
+                batch.rejected += 1
+                batch.issues.extend(result.issues)
+            else:
+                batch.drafts.append(result)
+            if batch.rows >= self.batch_size:
+                break
+        return batch if batch.rows else None
+
+    async def resolve_points(self, batch: Batch) -> dict[str, str]:
+        """Resolve every coordinate place of the batch in one query (nearest commune centroid)."""
+        points: dict[str, dict[str, Any]] = {}
+        max_meters = 0.0
+        for draft in batch.drafts:
+            places = [draft.place, *(conflict.place for conflict in draft.conflicts)]
+            for place in places:
+                if isinstance(place, Point):
+                    key = f"{place.lat:.6f},{place.lon:.6f}"
+                    points[key] = {"key": key, "lat": place.lat, "lon": place.lon}
+                    max_meters = max(max_meters, place.max_km * 1000)
+        return await graph_imports.nearest_communes(self.store, list(points.values()), max_meters)
+
+    def finalize(self, batch: Batch, nearest: dict[str, str]) -> GraphRows:
+        """Places to territory ids, duplicates caught, hashes computed: the rows for the graph."""
+        out = GraphRows(issues=list(batch.issues), rejected=batch.rejected)
+        for draft in batch.drafts:
+            territory = self._territory(draft.place, nearest)
+            if isinstance(territory, Issue):
+                out.issues.append(self._with_row(territory, draft))
+                out.rejected += 1
+                continue
+            first = self.ledger.claim("Actor", draft.external_id, draft.line, "")
+            if first is not None:
+                reason = f"the same external id is on line {first[0]}: this row is ignored"
+                out.issues.append(
+                    Issue(draft.line, draft.external_id, self.mapper.actor_id.column, draft.external_id, reason)
+                )
+                out.rejected += 1
+                continue
+            out.issues.extend(draft.item_issues)
+            out.dropped += len(draft.item_issues)
+            involvements = []
+            for conflict in draft.conflicts:
+                row = self._conflict_row(draft, conflict, nearest, out)
+                if row is None:
+                    continue
+                involvements.append(
+                    {
+                        "conflict": conflict.external_id,
+                        "role": conflict.involvement.role,
+                        "from": conflict.involvement.role_from,
+                        "to": conflict.involvement.role_to,
+                    }
+                )
+            actor = self._actor_row(draft, territory, involvements)
+            out.actors.append(actor)
+        return out
+
+    def _territory(self, place: str | Point | None, nearest: dict[str, str]) -> str | Issue | None:
+        if place is None:
+            return None
+        if isinstance(place, Point):
+            code = nearest.get(f"{place.lat:.6f},{place.lon:.6f}")
+            if code is None:
+                reason = f"no commune centroid within {place.max_km:g} km of these coordinates"
+                return Issue(None, None, place.field, place.value, reason)
+            return territory_id("COMMUNE", code)
+        return territory_id("COMMUNE", place)
+
+    @staticmethod
+    def _with_row(issue: Issue, draft: ActorDraft, scope: str = "row", prefix: str = "") -> Issue:
+        field = f"{prefix}.{issue.field}" if prefix else issue.field
+        return Issue(draft.line, draft.external_id, field, issue.value, issue.reason, scope)  # type: ignore[arg-type]
+
+    def _conflict_row(
+        self, draft: ActorDraft, conflict: ConflictDraft, nearest: dict[str, str], out: GraphRows
+    ) -> dict[str, Any] | None:
+        territory = self._territory(conflict.place, nearest)
+        if isinstance(territory, Issue):
+            out.issues.append(self._with_row(territory, draft, "item", conflict.label))
+            out.dropped += 1
+            return None
+        record = conflict.record
+        props = record.props(CONFLICT_PROPS)
+        props["status"] = record.derived_status()
+        props["year"] = record.derived_year()
+        props["searchText"] = search_text(record.title, record.summary)
+        row: dict[str, Any] = {
+            "externalId": conflict.external_id,
+            "props": props,
+            "type": conflict.type,
+            "territory": territory,
+        }
+        digested = row["hash"] = digest(row)
+        first = self.ledger.claim("Conflict", conflict.external_id, draft.line, digested)
+        if first is None:
+            out.conflicts.append(row)
+        elif first[1] != digested:
+            reason = f"the same case is described differently on line {first[0]}: the first description is kept"
+            out.issues.append(
+                Issue(draft.line, draft.external_id, conflict.label, conflict.external_id, reason, "item")
+            )
+            out.dropped += 1
+        return row
+
+    def _actor_row(
+        self, draft: ActorDraft, territory: str | None, involvements: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        record = draft.record
+        props = record.props(ACTOR_PROPS)
+        props["nameKey"] = name_key = fold(record.name)
+        props["searchText"] = search_text(name_key, record.description)  # folding twice changes nothing
+        row: dict[str, Any] = {
+            "externalId": draft.external_id,
+            "props": props,
+            "territory": territory,
+            "governs": territory if self.mapping.actor.governs else None,
+            "themes": draft.themes,
+            "network": self.network,
+            "since": draft.membership.since if draft.membership else None,
+            "involvements": involvements if self.mapping.conflicts is not None else None,
+        }
+        row["hash"] = digest(row)
+        return row
+
+    def network_row(self) -> dict[str, Any] | None:
+        network = self.mapping.network
+        if network is None:
+            return None
+        props: dict[str, Any] = {
+            "name": network.name,
+            "kind": "RESEAU",
+            "description": network.description,
+            "website": network.website,
+            "nameKey": fold(network.name),
+            "searchText": search_text(network.name, network.description),
+        }
+        row: dict[str, Any] = {
+            "externalId": network.external_id,
+            "props": props,
+            "territory": None,
+            "governs": None,
+            "themes": None,
+            "network": None,
+            "since": None,
+            "involvements": None,
+        }
+        row["hash"] = digest(row)
+        self.ledger.add("Actor", network.external_id, 0, row["hash"])
+        return row
+
+    def account(self, rows: GraphRows) -> None:
+        self.summary.rejected += rows.rejected
+        self.summary.dropped += rows.dropped
+        for issue in sorted(rows.issues, key=lambda issue: issue.line or 0):
+            self.report.add(issue)
+
+    def merge(self, outcome: graph_imports.BatchOutcome) -> None:
+        for label, counts in outcome.counts.items():
+            if label in self.summary.counts:
+                self.summary.counts[label].add(counts)
+
+    async def absent(self) -> None:
+        """Report the records of the source that the file no longer holds (`--full`)."""
+        after = ""
+        while True:
+            page = await graph_imports.source_records(self.store, self.source, after=after)
+            if not page:
+                return
+            by_label: dict[str, list[str]] = {}
+            for row in page:
+                by_label.setdefault(str(row["label"]), []).append(str(row["externalId"]))
+            for label, external_ids in by_label.items():
+                for external_id in self.ledger.missing(label, external_ids):
+                    reason = f"a {label} of source {self.source!r} that this file no longer holds (kept, not deleted)"
+                    self.report.add(Issue(None, external_id, "externalId", external_id, reason, "absent"))
+                    self.summary.absent += 1
+            after = str(page[-1]["externalId"])
