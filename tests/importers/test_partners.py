@@ -340,3 +340,23 @@ async def test_a_second_source_name_keeps_its_own_records(store: Store) -> None:
     assert other.created == 18
     row = await one(store, "MATCH (a:Actor {rna: 'W054468285'}) RETURN a.source AS source, a.id AS id")
     assert row["source"] == "rna-bretagne"
+
+
+async def test_the_same_members_as_a_json_array_import_to_the_same_graph(store: Store, tmp_path: Path) -> None:
+    lines = (FIXTURES / "network_members.jsonl").read_text(encoding="utf-8").splitlines()
+    array = tmp_path / "members.json"
+    array.write_text(json.dumps([json.loads(line) for line in lines if line.strip()], indent=2), encoding="utf-8")
+    await import_file(store, FIXTURES / "network_members.jsonl", "network-members")
+    from_lines = await graph_state(store, timestamps=False)
+
+    summary = await import_file(store, array, "network-members")
+
+    assert (summary.format, summary.read, summary.created, summary.updated) == ("json", 14, 0, 0)
+    assert summary.unchanged == 13 + 38
+    assert await graph_state(store, timestamps=False) == from_lines
+    starts = [number for number, line in enumerate(array.read_text().splitlines(), start=1) if line == "  {"]
+    assert [(issue.line, issue.external_id) for issue in summary.issues] == [
+        (starts[12], "NET-90001"),
+        (starts[12], "NET-90001"),
+        (starts[13], "NET-90002"),
+    ]
