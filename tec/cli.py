@@ -211,5 +211,31 @@ def up(
     serve(host, port)
 
 
+@app.command()
+def bench(
+    network: Annotated[str, typer.Option(help="demo or scale.")] = "scale",
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the figures as JSON here.")] = None,
+    fresh: Annotated[bool, typer.Option(help="Start from an empty database (measures the reference load).")] = False,
+    matching_requests: Annotated[int, typer.Option(help="Timed experiencedActors requests.")] = 300,
+    load_seconds: Annotated[float, typer.Option(help="Seconds of load per concurrency level.")] = 10.0,
+    import_rows: Annotated[int, typer.Option(help="Rows of the partner-import benchmark.")] = 20_000,
+    keep_neo4j: Annotated[bool, typer.Option(help="Leave the benchmark's Neo4j running afterwards.")] = False,
+) -> None:
+    """Measure latency, throughput, round trips, import speed and memory (docs/performance.md)."""
+    if network not in ("demo", "scale"):
+        raise fail("--network must be demo or scale.")
+    from bench.suite import main as run_bench
+
+    run_bench(
+        network,
+        json_path,
+        fresh=fresh,
+        matching_requests=matching_requests,
+        load_seconds=load_seconds,
+        import_rows=import_rows,
+        keep_neo4j=keep_neo4j,
+    )
+
+
 def main() -> None:
     app()

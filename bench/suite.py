@@ -1,0 +1,302 @@
+"""`tec bench`: run every measurement of issue 7 and write the figures (table + JSON)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.runner import (
+    DIRECTORY_QUERY,
+    MATCHING_QUERY,
+    Figures,
+    PeakRss,
+    Service,
+    concurrent_load,
+    connect,
+    latency_summary,
+    machine_info,
+    post,
+    start_neo4j,
+    temp_dir,
+    timed_sequence,
+)
+from graph.matching import MatchingWeights, MatchRequest, Near, experienced_actors
+from graph.migrations import migrate
+from graph.store import Store, counting_round_trips
+from importers.generator import DEMO, SCALE
+from importers.partners import import_file
+from importers.reference import read_taxonomy, read_territory_snapshot
+from importers.territories import load_missing_reference_data
+from tec import neo4j_local
+from tec.seed_cli import seed_network
+
+# Places and types the matching benchmark cycles through (varied: dense and sparse areas, both families).
+MATCH_CASES: tuple[tuple[str, float, float], ...] = (
+    ("ONSHORE_WIND", 48.1118, -1.68189),  # Rennes
+    ("IRRIGATION_RESERVOIR", 46.3237, -0.4588),  # Niort
+    ("QUARRY", 45.764, 4.8357),  # Lyon
+    ("HOUSING_ESTATE", 43.6047, 1.4442),  # Toulouse
+    ("WATER_SHARING", 43.9493, 4.8055),  # Avignon
+    ("SHORT_TERM_RENTALS", 43.2965, 5.3698),  # Marseille
+    ("LOGISTICS_WAREHOUSE", 49.4432, 1.0999),  # Rouen
+    ("ENERGY", 47.2184, -1.5536),  # Nantes
+    ("NOISE", 50.6292, 3.0573),  # Lille
+    ("GROUND_SOLAR", 44.8378, -0.5792),  # Bordeaux
+)
+DIRECTORY_TERRITORIES: tuple[str | None, ...] = (None, "35", "44", "33", "69", "13", "59", "75", "31", "53")
+
+ROLE_LABELS = (
+    "médiation",
+    "animation de la concertation",
+    "autorité publique",
+    "expertise technique",
+    "expertise juridique",
+    "maîtrise d'ouvrage",
+    "opposition",
+)
+OUTCOME_LABELS = ("accord trouvé", "projet modifié", "projet abandonné", "décision de justice", "moratoire", "en cours")
+KIND_LABELS = ("association", "bureau d'études", "collectivité", "médiateur indépendant", "réseau", "université")
+
+
+def partner_file(path: Path, rows: int, seed: int = 7) -> Path:
+    """A network-members JSON Lines file of `rows` members on real communes, like a partner's export."""
+    rng = random.Random(seed)
+    communes = [t for t in read_territory_snapshot().territories if t.level == "COMMUNE" and t.zone == "metro"]
+    aliases = [alias for ct in read_taxonomy().conflict_types if ct.level == 3 for alias in ct.aliases]
+    with path.open("w", encoding="utf-8") as out:
+        for index in range(rows):
+            seat = rng.choice(communes)
+            references = []
+            for ref in range(rng.randint(0, 3)):
+                place = rng.choice(communes)
+                label = rng.choice(aliases)
+                references.append(
+                    {
+                        "titre": f"{label.capitalize()} à {place.name} ({ref + 1})",
+                        "code_insee": place.code,
+                        "annee": rng.randint(2005, 2026),
+                        "type_conflit": label,
+                        "role": rng.choice(ROLE_LABELS),
+                        "issue": rng.choice(OUTCOME_LABELS),
+                    }
+                )
+            member = {
+                "identifiant": f"BENCH-{index:06d}",
+                "nom": f"Membre {index} de {seat.name}",
+                "type": rng.choice(KIND_LABELS),
+                "siege": {"code_insee": seat.code, "commune": seat.name},
+                "competences": ["médiation"],
+                "accepte_mecenat": rng.random() < 0.3,
+                "references": references,
+            }
+            out.write(json.dumps(member, ensure_ascii=False) + "\n")
+    return path
+
+
+async def load_network(store: Store, network: str, figures: Figures) -> None:
+    await migrate(store)
+    started = time.perf_counter()
+    reports = await load_missing_reference_data(store)
+    if reports:
+        figures.add("reference_load_s", round(time.perf_counter() - started, 1))
+    else:
+        figures.add("reference_load_s", "already loaded (use --fresh to measure)")
+    rows = await store.read("bench.actors", "MATCH (a:Actor) RETURN count(a) AS n")
+    if rows[0]["n"] == 0:
+        size = SCALE if network == "scale" else DEMO
+        report = await seed_network(store, size)
+        figures.add(
+            "network_load",
+            {
+                "rows": report.rows,
+                "seconds": round(report.write_seconds, 1),
+                "rows_per_s": round(report.rows_per_second),
+            },
+        )
+    counts = await store.read(
+        "bench.counts",
+        "CALL () { MATCH (a:Actor) RETURN count(a) AS actors } "
+        "CALL () { MATCH (c:Conflict) RETURN count(c) AS conflicts } "
+        "CALL () { MATCH ()-[r:INVOLVED_IN]->() RETURN count(r) AS involvements } "
+        "CALL () { MATCH ()-[r:COOPERATES_WITH]->() RETURN count(r) AS cooperations } "
+        "RETURN actors, conflicts, involvements, cooperations",
+    )
+    figures.add("network", counts[0])
+
+
+def match_variables(index: int) -> dict[str, Any]:
+    conflict_type, lat, lon = MATCH_CASES[index % len(MATCH_CASES)]
+    return {"type": conflict_type, "lat": lat, "lon": lon}
+
+
+def directory_variables(first: int) -> Any:
+    def make(index: int) -> dict[str, Any]:
+        return {"first": first, "territory": DIRECTORY_TERRITORIES[index % len(DIRECTORY_TERRITORIES)]}
+
+    return make
+
+
+async def bench_matching(store: Store, url: str, figures: Figures, count: int) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+
+        async def over_http(index: int) -> None:
+            await post(client, MATCHING_QUERY, match_variables(index))
+
+        http_ms = await timed_sequence(over_http, count, warmup=30)
+    weights = MatchingWeights()
+
+    async def direct(index: int) -> None:
+        variables = match_variables(index)
+        request = MatchRequest(
+            near=Near(lat=variables["lat"], lon=variables["lon"]),
+            radius_km=50.0,
+            conflict_type=variables["type"],
+            first=10,
+            widen_to_km=200.0,
+        )
+        await experienced_actors(store, request, weights)
+
+    driver_ms = await timed_sequence(direct, count, warmup=30)
+    http = latency_summary(http_ms)
+    driver = latency_summary(driver_ms)
+    figures.add("matching_http", http)
+    figures.add("matching_driver", driver)
+    figures.add("matching_overhead_ratio_p50", round(http["p50_ms"] / driver["p50_ms"], 2))
+
+
+async def bench_directory(service: Service, figures: Figures, seconds: float) -> None:
+    runs = []
+    with PeakRss(service) as rss:
+        for clients in (1, 8, 32):
+            await concurrent_load(service.url, DIRECTORY_QUERY, directory_variables(20), clients, 3)  # warm-up
+            runs.append(await concurrent_load(service.url, DIRECTORY_QUERY, directory_variables(20), clients, seconds))
+    figures.add("directory", runs)
+    figures.add("service_peak_rss_mb", round(rss.peak, 1))
+
+
+async def bench_round_trips(url: str, figures: Figures) -> None:
+    trips = {}
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        for first in (5, 100):
+            response = await post(client, DIRECTORY_QUERY, {"first": first, "territory": None})
+            trips[f"first_{first}"] = int(response.headers["x-db-round-trips"])
+    figures.add("directory_round_trips", trips)
+
+
+async def bench_import(store: Store, figures: Figures, rows: int) -> None:
+    path = partner_file(temp_dir() / "network-members-bench.jsonl", rows)
+    async with counting_round_trips():
+        started = time.perf_counter()
+        summary = await import_file(store, path, "network-members", source="bench-import")
+        seconds = time.perf_counter() - started
+    figures.add(
+        "partner_import",
+        {
+            "rows": rows,
+            "created": summary.created,
+            "rejected": summary.rejected,
+            "seconds": round(seconds, 2),
+            "rows_per_s": round(rows / seconds),
+        },
+    )
+
+
+def print_table(figures: Figures) -> None:
+    r = figures.results
+    directory = {run["clients"]: run for run in r.get("directory", [])}
+    lines = [
+        ("experiencedActors p50 over HTTP (ms)", r.get("matching_http", {}).get("p50_ms"), "≤ 30"),
+        ("experiencedActors p95 / p99 over HTTP (ms)", _pair(r.get("matching_http")), ""),
+        ("same Cypher through the driver p50 (ms)", r.get("matching_driver", {}).get("p50_ms"), ""),
+        ("overhead HTTP / driver (p50)", r.get("matching_overhead_ratio_p50"), "≤ 1.5×"),
+    ]
+    for clients in (1, 8, 32):
+        run = directory.get(clients, {})
+        target = "≥ 200 req/s, p95 ≤ 100 ms" if clients == 8 else ""
+        lines.append((f"directory page, {clients} clients: req/s, p95 ms", _rps(run), target))
+    lines += [
+        ("round trips per directory page (first 5 / 100)", _trips(r.get("directory_round_trips")), "equal, ≤ 4"),
+        ("partner import rows/s", r.get("partner_import", {}).get("rows_per_s"), "≥ 10,000"),
+        ("reference data load (s)", r.get("reference_load_s"), "≤ 60"),
+        ("service peak RSS under load (MB)", r.get("service_peak_rss_mb"), "≤ 250"),
+    ]
+    width = max(len(label) for label, _, _ in lines)
+    print(f"\n{'figure'.ljust(width)}  {'measured':>22}  target")
+    for label, value, target in lines:
+        print(f"{label.ljust(width)}  {value!s:>22}  {target}")
+
+
+def _pair(summary: dict[str, Any] | None) -> str:
+    return f"{summary['p95_ms']} / {summary['p99_ms']}" if summary else "-"
+
+
+def _rps(run: dict[str, Any]) -> str:
+    return f"{run['requests_per_s']} / {run['p95_ms']}" if run else "-"
+
+
+def _trips(trips: dict[str, int] | None) -> str:
+    return f"{trips['first_5']} / {trips['first_100']}" if trips else "-"
+
+
+async def run_suite(
+    network: str, *, fresh: bool, matching_requests: int, load_seconds: float, import_rows: int
+) -> Figures:
+    running = start_neo4j(network, fresh)
+    figures = Figures()
+    store = connect(running.uri)
+    try:
+        versions = await store.read("bench.version", "CALL dbms.components() YIELD versions RETURN versions[0] AS v")
+        figures.machine = machine_info(versions[0]["v"])
+        print(f"Neo4j {figures.machine['neo4j']} at {running.uri}; network {network}", flush=True)
+        await load_network(store, network, figures)
+        service = Service(running.uri, neo4j_local.free_port())
+        try:
+            await bench_matching(store, service.url, figures, matching_requests)
+            await bench_round_trips(service.url, figures)
+            await bench_directory(service, figures, load_seconds)
+        finally:
+            service.stop()
+        await bench_import(store, figures, import_rows)
+    finally:
+        await store.close()
+    return figures
+
+
+def main(
+    network: str,
+    json_path: Path | None,
+    *,
+    fresh: bool = False,
+    matching_requests: int = 300,
+    load_seconds: float = 10.0,
+    import_rows: int = 20_000,
+    keep_neo4j: bool = False,
+) -> Figures:
+    try:
+        figures = asyncio.run(
+            run_suite(
+                network,
+                fresh=fresh,
+                matching_requests=matching_requests,
+                load_seconds=load_seconds,
+                import_rows=import_rows,
+            )
+        )
+    finally:
+        if not keep_neo4j:
+            from bench.runner import bench_data_dir
+
+            neo4j_local.stop(bench_data_dir(network))
+    print_table(figures)
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"network": network, "machine": figures.machine, "results": figures.results}
+        json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+        print(f"\nWritten to {json_path}")
+    return figures
