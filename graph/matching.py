@@ -453,3 +453,20 @@ async def experienced_actors(store: Store, request: MatchRequest, weights: Match
         cursors=cursors,
         has_next=len(items) > request.first,
     )
+
+
+async def warm_up(store: Store) -> None:
+    """Plan the matching queries once (planning takes seconds; Neo4j then reuses the cached plan).
+
+    Called at service start-up, so the first user does not pay for it. The parameters have the
+    same types as real requests', which is what the plan cache keys on.
+    """
+    weights = MatchingWeights()
+    near = Near(lat=48.1118, lon=-1.68189)
+    requests = (
+        MatchRequest(near=near, radius_km=50.0, conflict_type="ONSHORE_WIND", widen_to_km=200.0),
+        MatchRequest(near=near, radius_km=50.0, conflict_type="ONSHORE_WIND", beneficiary="warm-up"),
+        MatchRequest(near=near, radius_km=50.0, theme="CONCERTATION", beneficiary="warm-up"),
+    )
+    for request in requests:
+        await experienced_actors(store, request, weights)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from strawberry.asgi import GraphQL
 
 from graph.apikeys import find_api_key
 from graph.errors import GraphError
+from graph.matching import warm_up
 from graph.migrations import migrate
 from graph.store import Store, counting_round_trips
 from schema.context import ANONYMOUS, Context, Principal
@@ -188,6 +190,9 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
             await active.wait_until_ready(settings.neo4j_startup_wait)
             if run_migrations:
                 await migrate(active)
+                started = time.perf_counter()
+                await warm_up(active)
+                log.info("matching queries planned in %.1f s", time.perf_counter() - started)
             app.state.store = active
             yield
         finally:

@@ -41,7 +41,8 @@ def progress_reporter() -> Iterator[ProgressCallback]:
                 last[0], finished[0] = now, done
                 share = 100 * update.bytes_read / update.bytes_total if update.bytes_total else 100
                 typer.echo(
-                    f"  {update.rows:,} rows read ({share:.0f}% of the file), {update.changed:,} new or changed records, "
+                    f"  {update.rows:,} rows read ({share:.0f}% of the file), "
+                    f"{update.changed:,} new or changed records, "
                     f"{update.rows_per_second:,.0f} rows/s",
                     err=True,
                 )

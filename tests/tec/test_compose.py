@@ -29,7 +29,7 @@ def test_the_service_waits_for_a_healthy_neo4j_and_is_wired_by_settings_it_under
     assert (PROJECT_ROOT / service["build"] / "Dockerfile").exists()
     environment = {key: str(value) for key, value in service["environment"].items()}
     assert environment["NEO4J_URI"] == "bolt://neo4j:7687"
-    settings = Settings(**{"NEO4J_URI": environment["NEO4J_URI"], "TEC_PORT": environment["TEC_PORT"]})
+    settings = Settings.model_validate({"NEO4J_URI": environment["NEO4J_URI"], "TEC_PORT": environment["TEC_PORT"]})
     assert settings.port == 8000
     assert not settings.uses_local_neo4j
 
