@@ -90,11 +90,11 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    try:  # a zombie child is not alive
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        return done == 0
-    except ChildProcessError:
+    try:  # a zombie (exited, not yet reaped by its parent) is not alive
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
         return True
+    return state != "Z"
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
@@ -230,7 +230,8 @@ def _terminate(pid: int, grace: float) -> None:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
         return
-    while _alive(pid):
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
 
 

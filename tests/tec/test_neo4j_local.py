@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,21 @@ def test_missing_java_is_explained_in_one_sentence(tmp_path: Path) -> None:
     assert "Java 17+ and Maven" in message
     assert "NEO4J_URI" in message
     assert "docker compose up" in message
+
+
+@pytest.mark.slow
+def test_stop_from_another_shell_returns_while_the_starter_still_runs(tmp_path: Path) -> None:
+    # `tec up` starts Neo4j and keeps running; `tec neo4j stop` from another shell must not wait
+    # for the exited Neo4j to be reaped by `tec up` (here: this test process plays `tec up`).
+    running, _ = neo4j_local.start(tmp_path, neo4j_local.free_port(), heap="512m", pagecache="64m")
+    child = neo4j_local._CHILDREN.pop(running.pid)
+    try:
+        started = time.monotonic()
+        result = tec("neo4j", "stop", "--data", str(tmp_path))
+        elapsed = time.monotonic() - started
+        assert result.returncode == 0, result.stderr
+        assert f"pid {running.pid}" in result.stdout
+        assert elapsed < 45
+        assert not neo4j_local.port_open(running.bolt_port)
+    finally:
+        child.wait(60)
