@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from graph.editing import Editor, LinkField, NodeSpec, References, delete_owned, save_node
+from graph.editing import Editor, LinkField, NodeSpec, delete_owned, link_references, save_node
 from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
 from graph.search import search_text
@@ -114,21 +114,17 @@ ACTOR_NODE = NodeSpec(
 
 
 async def save_actor(
-    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], *, actor_id: str | None = None
+    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], record_id: str | None = None
 ) -> dict[str, Any]:
-    """Create (no `actor_id`) or update an actor with its base, areas of action and themes; one transaction.
+    """Create (no `record_id`) or update an actor with its base, areas of action and themes; one transaction.
 
     `links` holds the relationship lists to replace: `basedIn` ([] or [INSEE code of a commune]),
     `actsIn` (territory codes), `themes` (theme codes).
     """
-    refs = References(
-        territories={key: links[key] for key in ("basedIn", "actsIn") if key in links},
-        themes={"themes": links["themes"]} if "themes" in links else {},
-        conflict_types={},
-        records={},
-        communes_only=frozenset({"basedIn"}),
+    refs = link_references(
+        links, territories=("basedIn", "actsIn"), themes=("themes",), communes_only=frozenset({"basedIn"})
     )
-    return await save_node(store, ACTOR_NODE, record_id=actor_id, props=props, links=links, refs=refs, editor=editor)
+    return await save_node(store, ACTOR_NODE, record_id=record_id, props=props, links=links, refs=refs, editor=editor)
 
 
 async def delete_actor(store: Store, editor: Editor, actor_id: str) -> None:

@@ -8,8 +8,8 @@ from typing import Any, LiteralString
 from graph.editing import Editor, LinkField, NodeSpec, References, delete_owned, save_node
 from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
-from graph.search import search_text
 from graph.store import Store
+from graph.text import title_summary_text
 
 CONFLICT_STATUSES: tuple[str, ...] = ("LATENT", "ACTIVE", "SETTLED", "ABANDONED")
 INTENSITIES: tuple[str, ...] = ("LATENT", "LOW", "MEDIUM", "HIGH")
@@ -101,10 +101,6 @@ async def conflict_page(store: Store, flt: ConflictFilter, request: ListRequest)
     return await list_page(store, CONFLICT_LIST, request, name="conflicts.page")
 
 
-def _derive(record: dict[str, Any]) -> dict[str, Any]:
-    return {"searchText": search_text(record.get("title"), record.get("summary"))}
-
-
 CONFLICT_NODE = NodeSpec(
     label="Conflict",
     links=(
@@ -112,13 +108,13 @@ CONFLICT_NODE = NodeSpec(
         LinkField("territory", "LOCATED_IN", "Territory", copy_location=True),
         LinkField("project", "ABOUT", "Project"),
     ),
-    derive=_derive,
+    derive=title_summary_text,
     after_set="SET n.year = n.startedOn.year ",
 )
 
 
 async def save_conflict(
-    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], *, conflict_id: str | None = None
+    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], record_id: str | None = None
 ) -> dict[str, Any]:
     """Create or update a conflict with its type (code), territory (code) and project (id); one transaction."""
     refs = References(
@@ -128,7 +124,7 @@ async def save_conflict(
         records={"project": ("Project", links["project"])} if "project" in links else {},
     )
     return await save_node(
-        store, CONFLICT_NODE, record_id=conflict_id, props=props, links=links, refs=refs, editor=editor
+        store, CONFLICT_NODE, record_id=record_id, props=props, links=links, refs=refs, editor=editor
     )
 
 

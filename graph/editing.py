@@ -177,6 +177,28 @@ class References:
     communes_only: frozenset[str] = frozenset()
 
 
+def link_references(
+    links: dict[str, list[str]],
+    *,
+    territories: tuple[str, ...] = (),
+    themes: tuple[str, ...] = (),
+    conflict_types: tuple[str, ...] = (),
+    communes_only: frozenset[str] = frozenset(),
+) -> References:
+    """The codes named by the given link fields of an input; fields the input leaves out are not checked."""
+
+    def named(fields: tuple[str, ...]) -> dict[str, list[str]]:
+        return {field_name: links[field_name] for field_name in fields if field_name in links}
+
+    return References(
+        territories=named(territories),
+        themes=named(themes),
+        conflict_types=named(conflict_types),
+        records={},
+        communes_only=communes_only,
+    )
+
+
 async def resolve_references(tx: AsyncManagedTransaction, refs: References) -> dict[str, str]:
     """{territory code: territory id}; UnknownReference (rolling the write back) for the first unknown code."""
     codes = sorted({code for values in refs.territories.values() for code in values})

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from graph.editing import Editor, LinkField, NodeSpec, References, delete_owned, save_node
+from graph.editing import Editor, LinkField, NodeSpec, delete_owned, link_references, save_node
 from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
-from graph.search import search_text
 from graph.store import Store
+from graph.text import title_summary_text
 
 PROJECT_KINDS: tuple[str, ...] = ("DEVELOPMENT", "PARTICIPATORY_PROCESS", "COMMONS")
 PROJECT_STATUSES: tuple[str, ...] = ("PLANNED", "ONGOING", "COMPLETED", "ABANDONED")
@@ -67,33 +67,22 @@ async def project_page(store: Store, flt: ProjectFilter, request: ListRequest) -
     return await list_page(store, PROJECT_LIST, request, name="projects.page")
 
 
-def _derive(record: dict[str, Any]) -> dict[str, Any]:
-    return {"searchText": search_text(record.get("title"), record.get("summary"))}
-
-
 PROJECT_NODE = NodeSpec(
     label="Project",
     links=(
         LinkField("territory", "LOCATED_IN", "Territory"),
         LinkField("themes", "ABOUT", "Theme", key="code"),
     ),
-    derive=_derive,
+    derive=title_summary_text,
 )
 
 
 async def save_project(
-    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], *, project_id: str | None = None
+    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], record_id: str | None = None
 ) -> dict[str, Any]:
     """Create or update a project with its territory (code) and themes (codes); one transaction."""
-    refs = References(
-        territories={"territory": links["territory"]} if "territory" in links else {},
-        themes={"themes": links["themes"]} if "themes" in links else {},
-        conflict_types={},
-        records={},
-    )
-    return await save_node(
-        store, PROJECT_NODE, record_id=project_id, props=props, links=links, refs=refs, editor=editor
-    )
+    refs = link_references(links, territories=("territory",), themes=("themes",))
+    return await save_node(store, PROJECT_NODE, record_id=record_id, props=props, links=links, refs=refs, editor=editor)
 
 
 async def delete_project(store: Store, editor: Editor, project_id: str) -> None:

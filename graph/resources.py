@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
-from graph.editing import Editor, LinkField, NodeSpec, References, delete_owned, save_node
+from graph.editing import Editor, LinkField, NodeSpec, delete_owned, link_references, save_node
 from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
-from graph.search import search_text
 from graph.store import Store
+from graph.text import title_summary_text
 
 RESOURCE_KINDS: tuple[str, ...] = ("GUIDE", "METHOD", "TOOL", "CASE_STUDY", "ARTICLE")
 
@@ -83,32 +83,23 @@ async def resource_page(store: Store, flt: ResourceFilter, request: ListRequest)
     return await list_page(store, RESOURCE_LIST, request, name="resources.page")
 
 
-def _derive(record: dict[str, Any]) -> dict[str, Any]:
-    return {"searchText": search_text(record.get("title"), record.get("summary"))}
-
-
 RESOURCE_NODE = NodeSpec(
     label="Resource",
     links=(
         LinkField("themes", "ABOUT", "Theme", key="code"),
         LinkField("conflictTypes", "ABOUT", "ConflictType", key="code"),
     ),
-    derive=_derive,
+    derive=title_summary_text,
 )
 
 
 async def save_resource(
-    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], *, resource_id: str | None = None
+    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], record_id: str | None = None
 ) -> dict[str, Any]:
     """Create or update a resource with its themes and conflict types (codes); one transaction."""
-    refs = References(
-        territories={},
-        themes={"themes": links["themes"]} if "themes" in links else {},
-        conflict_types={"conflictTypes": links["conflictTypes"]} if "conflictTypes" in links else {},
-        records={},
-    )
+    refs = link_references(links, themes=("themes",), conflict_types=("conflictTypes",))
     return await save_node(
-        store, RESOURCE_NODE, record_id=resource_id, props=props, links=links, refs=refs, editor=editor
+        store, RESOURCE_NODE, record_id=record_id, props=props, links=links, refs=refs, editor=editor
     )
 
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from graph import actors as actor_store
-from graph.editing import Editor
-from graph.listing import ListRequest
-from graph.nodes import nodes_by_ids
-from resolvers.auth import delete_record, save_record
-from resolvers.paging import page_size, wants_total
+from resolvers.paging import list_request
+from resolvers.records import delete_in_store, record_by_id, save_in_store
 from schema.actor import Actor, ActorKind
 from schema.actor_input import (
     ActorCreated,
@@ -25,7 +22,7 @@ from schema.actor_input import (
 )
 from schema.context import Info
 from schema.enums import InvolvementRole
-from schema.inputs import DeleteInput, DeleteResult, NearPlaceInput, decode_id, filter_id, to_near
+from schema.inputs import DeleteInput, DeleteResult, NearPlaceInput, filter_id, to_near
 from schema.pagination import Connection
 
 
@@ -89,54 +86,28 @@ async def actors(
     ] = None,
 ) -> Connection[Actor]:
     where = where or ActorWhere()
-    request = ListRequest(
-        first=page_size(info, first),
-        after=after,
-        sort=order_by.value if order_by else None,
-        search=search,
-        area=where.territory,
-        near=to_near(where.near),
-        with_total=wants_total(info),
-    )
+    request = list_request(info, first, after, order_by, search, where.territory, to_near(where.near))
     page = await actor_store.actor_page(info.context.store, _filter(where), request)
     return Connection[Actor].from_page(page, Actor.from_record, after=after)
 
 
 async def actor(info: Info, id: strawberry.ID) -> Actor | None:
-    try:
-        actor_id = decode_id(str(id), "Actor")
-    except ValueError:
-        return None
-    found = await nodes_by_ids(info.context.store, "Actor", [actor_id])
-    return Actor.from_record(found[actor_id]) if actor_id in found else None
-
-
-async def _save(
-    info: Info, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], actor_id: str | None
-) -> dict[str, Any]:
-    return await actor_store.save_actor(info.context.store, editor, props, links, actor_id=actor_id)
+    return await record_by_id(info, id, "Actor", Actor.from_record)
 
 
 async def create_actor(info: Info, input: CreateActorInput) -> CreateActorResult:
-    async def save(editor: Editor, props: dict[str, Any], links: dict[str, list[str]], _: str | None) -> dict[str, Any]:
-        return await _save(info, editor, props, links, None)
-
-    result = await save_record(info, "Creating an actor", ActorFields, input, save, type_name="Actor", creating=True)
+    result = await save_in_store(
+        info, "Creating an actor", ActorFields, input, actor_store.save_actor, type_name="Actor", creating=True
+    )
     return ActorCreated(actor=Actor.from_record(result)) if isinstance(result, dict) else result
 
 
 async def update_actor(info: Info, input: UpdateActorInput) -> UpdateActorResult:
-    async def save(
-        editor: Editor, props: dict[str, Any], links: dict[str, list[str]], rid: str | None
-    ) -> dict[str, Any]:
-        return await _save(info, editor, props, links, rid)
-
-    result = await save_record(info, "Changing an actor", ActorFields, input, save, type_name="Actor", creating=False)
+    result = await save_in_store(
+        info, "Changing an actor", ActorFields, input, actor_store.save_actor, type_name="Actor", creating=False
+    )
     return ActorUpdated(actor=Actor.from_record(result)) if isinstance(result, dict) else result
 
 
 async def delete_actor(info: Info, input: DeleteInput) -> DeleteResult:
-    async def delete(editor: Editor, actor_id: str) -> None:
-        await actor_store.delete_actor(info.context.store, editor, actor_id)
-
-    return await delete_record(info, "Deleting an actor", input, delete, type_name="Actor")
+    return await delete_in_store(info, "Deleting an actor", input, actor_store.delete_actor, type_name="Actor")

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from graph import conflicts as conflict_store
-from graph.editing import Editor
-from graph.listing import ListRequest
-from graph.nodes import nodes_by_ids
-from resolvers.auth import delete_record, save_record
-from resolvers.paging import page_size, wants_total
+from resolvers.paging import list_request
+from resolvers.records import delete_in_store, record_by_id, save_in_store
 from schema.conflict import Conflict
 from schema.conflict_input import (
     ConflictCreated,
@@ -25,7 +22,7 @@ from schema.conflict_input import (
 )
 from schema.context import Info
 from schema.enums import ConflictStatus, Intensity, InvolvementRole, Outcome
-from schema.inputs import DeleteInput, DeleteResult, NearPlaceInput, decode_id, filter_id, to_near
+from schema.inputs import DeleteInput, DeleteResult, NearPlaceInput, filter_id, to_near
 from schema.pagination import Connection
 
 
@@ -92,53 +89,42 @@ async def conflicts(
     ] = None,
 ) -> Connection[Conflict]:
     where = where or ConflictWhere()
-    request = ListRequest(
-        first=page_size(info, first),
-        after=after,
-        sort=order_by.value if order_by else None,
-        search=search,
-        area=where.territory,
-        near=to_near(where.near),
-        with_total=wants_total(info),
-    )
+    request = list_request(info, first, after, order_by, search, where.territory, to_near(where.near))
     page = await conflict_store.conflict_page(info.context.store, _filter(where), request)
     return Connection[Conflict].from_page(page, Conflict.from_record, after=after)
 
 
 async def conflict(info: Info, id: strawberry.ID) -> Conflict | None:
-    try:
-        conflict_id = decode_id(str(id), "Conflict")
-    except ValueError:
-        return None
-    found = await nodes_by_ids(info.context.store, "Conflict", [conflict_id])
-    return Conflict.from_record(found[conflict_id]) if conflict_id in found else None
-
-
-def _saver(info: Info) -> Any:
-    async def save(
-        editor: Editor, props: dict[str, Any], links: dict[str, list[str]], rid: str | None
-    ) -> dict[str, Any]:
-        return await conflict_store.save_conflict(info.context.store, editor, props, links, conflict_id=rid)
-
-    return save
+    return await record_by_id(info, id, "Conflict", Conflict.from_record)
 
 
 async def create_conflict(info: Info, input: CreateConflictInput) -> CreateConflictResult:
-    result = await save_record(
-        info, "Creating a conflict", ConflictFields, input, _saver(info), type_name="Conflict", creating=True
+    result = await save_in_store(
+        info,
+        "Creating a conflict",
+        ConflictFields,
+        input,
+        conflict_store.save_conflict,
+        type_name="Conflict",
+        creating=True,
     )
     return ConflictCreated(conflict=Conflict.from_record(result)) if isinstance(result, dict) else result
 
 
 async def update_conflict(info: Info, input: UpdateConflictInput) -> UpdateConflictResult:
-    result = await save_record(
-        info, "Changing a conflict", ConflictFields, input, _saver(info), type_name="Conflict", creating=False
+    result = await save_in_store(
+        info,
+        "Changing a conflict",
+        ConflictFields,
+        input,
+        conflict_store.save_conflict,
+        type_name="Conflict",
+        creating=False,
     )
     return ConflictUpdated(conflict=Conflict.from_record(result)) if isinstance(result, dict) else result
 
 
 async def delete_conflict(info: Info, input: DeleteInput) -> DeleteResult:
-    async def delete(editor: Editor, conflict_id: str) -> None:
-        await conflict_store.delete_conflict(info.context.store, editor, conflict_id)
-
-    return await delete_record(info, "Deleting a conflict", input, delete, type_name="Conflict")
+    return await delete_in_store(
+        info, "Deleting a conflict", input, conflict_store.delete_conflict, type_name="Conflict"
+    )

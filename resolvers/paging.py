@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
+from graph.listing import ListRequest, Near
 from schema.context import Info
 from schema.errors import bad_input
 
@@ -22,3 +25,24 @@ def wants_total(info: Info) -> bool:
             if getattr(selection, "name", None) == "totalCount":
                 return True
     return False
+
+
+def list_request(
+    info: Info,
+    first: int | None,
+    after: str | None,
+    order_by: Enum | None,
+    search: str | None,
+    area: str | None,
+    near: Near | None = None,
+) -> ListRequest:
+    """The checked page request of a list resolver (filters are added by the graph module)."""
+    return ListRequest(
+        first=page_size(info, first),
+        after=after,
+        sort=order_by.value if order_by else None,
+        search=search,
+        area=area,
+        near=near,
+        with_total=wants_total(info),
+    )

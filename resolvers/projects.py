@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from graph import projects as project_store
-from graph.editing import Editor
-from graph.listing import ListRequest
-from graph.nodes import nodes_by_ids
-from resolvers.auth import delete_record, save_record
-from resolvers.paging import page_size, wants_total
+from resolvers.paging import list_request
+from resolvers.records import delete_in_store, record_by_id, save_in_store
 from schema.context import Info
 from schema.enums import ProjectKind, ProjectStatus
-from schema.inputs import DeleteInput, DeleteResult, decode_id, filter_id
+from schema.inputs import DeleteInput, DeleteResult, filter_id
 from schema.pagination import Connection
 from schema.project import Project
 from schema.project_input import (
@@ -74,52 +71,34 @@ async def projects(
         call=filter_id(where.commons_call, "CommonsCall", "commonsCall"),
         source=where.source,
     )
-    request = ListRequest(
-        first=page_size(info, first),
-        after=after,
-        sort=order_by.value if order_by else None,
-        search=search,
-        area=where.territory,
-        with_total=wants_total(info),
-    )
+    request = list_request(info, first, after, order_by, search, where.territory)
     page = await project_store.project_page(info.context.store, flt, request)
     return Connection[Project].from_page(page, Project.from_record, after=after)
 
 
 async def project(info: Info, id: strawberry.ID) -> Project | None:
-    try:
-        project_id = decode_id(str(id), "Project")
-    except ValueError:
-        return None
-    found = await nodes_by_ids(info.context.store, "Project", [project_id])
-    return Project.from_record(found[project_id]) if project_id in found else None
-
-
-def _saver(info: Info) -> Any:
-    async def save(
-        editor: Editor, props: dict[str, Any], links: dict[str, list[str]], rid: str | None
-    ) -> dict[str, Any]:
-        return await project_store.save_project(info.context.store, editor, props, links, project_id=rid)
-
-    return save
+    return await record_by_id(info, id, "Project", Project.from_record)
 
 
 async def create_project(info: Info, input: CreateProjectInput) -> CreateProjectResult:
-    result = await save_record(
-        info, "Creating a project", ProjectFields, input, _saver(info), type_name="Project", creating=True
+    result = await save_in_store(
+        info, "Creating a project", ProjectFields, input, project_store.save_project, type_name="Project", creating=True
     )
     return ProjectCreated(project=Project.from_record(result)) if isinstance(result, dict) else result
 
 
 async def update_project(info: Info, input: UpdateProjectInput) -> UpdateProjectResult:
-    result = await save_record(
-        info, "Changing a project", ProjectFields, input, _saver(info), type_name="Project", creating=False
+    result = await save_in_store(
+        info,
+        "Changing a project",
+        ProjectFields,
+        input,
+        project_store.save_project,
+        type_name="Project",
+        creating=False,
     )
     return ProjectUpdated(project=Project.from_record(result)) if isinstance(result, dict) else result
 
 
 async def delete_project(info: Info, input: DeleteInput) -> DeleteResult:
-    async def delete(editor: Editor, project_id: str) -> None:
-        await project_store.delete_project(info.context.store, editor, project_id)
-
-    return await delete_record(info, "Deleting a project", input, delete, type_name="Project")
+    return await delete_in_store(info, "Deleting a project", input, project_store.delete_project, type_name="Project")

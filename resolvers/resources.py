@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from graph import resources as resource_store
-from graph.editing import Editor
-from graph.listing import ListRequest
-from graph.nodes import nodes_by_ids
-from resolvers.auth import delete_record, save_record
-from resolvers.paging import page_size, wants_total
+from resolvers.paging import list_request
+from resolvers.records import delete_in_store, record_by_id, save_in_store
 from schema.context import Info
 from schema.enums import ResourceKind
-from schema.inputs import DeleteInput, DeleteResult, decode_id, filter_id
+from schema.inputs import DeleteInput, DeleteResult, filter_id
 from schema.pagination import Connection
 from schema.resource import Resource
 from schema.resource_input import (
@@ -82,52 +79,42 @@ async def resources(
         published_to=where.published_to,
         source=where.source,
     )
-    request = ListRequest(
-        first=page_size(info, first),
-        after=after,
-        sort=order_by.value if order_by else None,
-        search=search,
-        area=where.territory,
-        with_total=wants_total(info),
-    )
+    request = list_request(info, first, after, order_by, search, where.territory)
     page = await resource_store.resource_page(info.context.store, flt, request)
     return Connection[Resource].from_page(page, Resource.from_record, after=after)
 
 
 async def resource(info: Info, id: strawberry.ID) -> Resource | None:
-    try:
-        resource_id = decode_id(str(id), "Resource")
-    except ValueError:
-        return None
-    found = await nodes_by_ids(info.context.store, "Resource", [resource_id])
-    return Resource.from_record(found[resource_id]) if resource_id in found else None
-
-
-def _saver(info: Info) -> Any:
-    async def save(
-        editor: Editor, props: dict[str, Any], links: dict[str, list[str]], rid: str | None
-    ) -> dict[str, Any]:
-        return await resource_store.save_resource(info.context.store, editor, props, links, resource_id=rid)
-
-    return save
+    return await record_by_id(info, id, "Resource", Resource.from_record)
 
 
 async def create_resource(info: Info, input: CreateResourceInput) -> CreateResourceResult:
-    result = await save_record(
-        info, "Creating a resource", ResourceFields, input, _saver(info), type_name="Resource", creating=True
+    result = await save_in_store(
+        info,
+        "Creating a resource",
+        ResourceFields,
+        input,
+        resource_store.save_resource,
+        type_name="Resource",
+        creating=True,
     )
     return ResourceCreated(resource=Resource.from_record(result)) if isinstance(result, dict) else result
 
 
 async def update_resource(info: Info, input: UpdateResourceInput) -> UpdateResourceResult:
-    result = await save_record(
-        info, "Changing a resource", ResourceFields, input, _saver(info), type_name="Resource", creating=False
+    result = await save_in_store(
+        info,
+        "Changing a resource",
+        ResourceFields,
+        input,
+        resource_store.save_resource,
+        type_name="Resource",
+        creating=False,
     )
     return ResourceUpdated(resource=Resource.from_record(result)) if isinstance(result, dict) else result
 
 
 async def delete_resource(info: Info, input: DeleteInput) -> DeleteResult:
-    async def delete(editor: Editor, resource_id: str) -> None:
-        await resource_store.delete_resource(info.context.store, editor, resource_id)
-
-    return await delete_record(info, "Deleting a resource", input, delete, type_name="Resource")
+    return await delete_in_store(
+        info, "Deleting a resource", input, resource_store.delete_resource, type_name="Resource"
+    )
