@@ -42,7 +42,7 @@ query Directory($first: Int!, $territory: String) {
       id name kind
       basedIn { code name }
       themes { code label }
-      conflicts(first: 3) { role conflict { id title year type { code label } } }
+      conflicts(first: 3) { role conflict { id title year status } }
     } }
   }
 }

@@ -193,7 +193,7 @@ async def bench_import(store: Store, figures: Figures, rows: int) -> None:
     path = partner_file(temp_dir() / "network-members-bench.jsonl", rows)
     async with counting_round_trips():
         started = time.perf_counter()
-        summary = await import_file(store, path, "network-members", source="bench-import")
+        summary = await import_file(store, path, "network-members", source=f"bench-import-{int(time.time())}")
         seconds = time.perf_counter() - started
     figures.add(
         "partner_import",
