@@ -49,6 +49,9 @@ MATCH_CASES: tuple[tuple[str, float, float], ...] = (
     ("NOISE", 50.6292, 3.0573),  # Lille
     ("GROUND_SOLAR", 44.8378, -0.5792),  # Bordeaux
 )
+# Every request is jittered up to ±0.05° (≈ 5 km) around its place so that no two ask the same question.
+JITTER_DEGREES = 0.05
+PARTS = ("matching", "round-trips", "directory", "import")
 DIRECTORY_TERRITORIES: tuple[str | None, ...] = (None, "35", "44", "33", "69", "13", "59", "75", "31", "53")
 
 ROLE_LABELS = (
@@ -131,8 +134,14 @@ async def load_network(store: Store, network: str, figures: Figures) -> None:
 
 
 def match_variables(index: int) -> dict[str, Any]:
+    """The `index`-th matching question: the places cycle, each jittered deterministically."""
     conflict_type, lat, lon = MATCH_CASES[index % len(MATCH_CASES)]
-    return {"type": conflict_type, "lat": lat, "lon": lon}
+    jitter = random.Random(index)
+    return {
+        "type": conflict_type,
+        "lat": round(lat + jitter.uniform(-JITTER_DEGREES, JITTER_DEGREES), 5),
+        "lon": round(lon + jitter.uniform(-JITTER_DEGREES, JITTER_DEGREES), 5),
+    }
 
 
 def directory_variables(first: int) -> Any:
@@ -245,7 +254,13 @@ def _trips(trips: dict[str, int] | None) -> str:
 
 
 async def run_suite(
-    network: str, *, fresh: bool, matching_requests: int, load_seconds: float, import_rows: int
+    network: str,
+    *,
+    fresh: bool,
+    matching_requests: int,
+    load_seconds: float,
+    import_rows: int,
+    parts: tuple[str, ...] = PARTS,
 ) -> Figures:
     running = start_neo4j(network, fresh)
     figures = Figures()
@@ -257,12 +272,16 @@ async def run_suite(
         await load_network(store, network, figures)
         service = Service(running.uri, neo4j_local.free_port())
         try:
-            await bench_matching(store, service.url, figures, matching_requests)
-            await bench_round_trips(service.url, figures)
-            await bench_directory(service, figures, load_seconds)
+            if "matching" in parts:
+                await bench_matching(store, service.url, figures, matching_requests)
+            if "round-trips" in parts:
+                await bench_round_trips(service.url, figures)
+            if "directory" in parts:
+                await bench_directory(service, figures, load_seconds)
         finally:
             service.stop()
-        await bench_import(store, figures, import_rows)
+        if "import" in parts:
+            await bench_import(store, figures, import_rows)
     finally:
         await store.close()
     return figures
@@ -277,6 +296,7 @@ def main(
     load_seconds: float = 10.0,
     import_rows: int = 20_000,
     keep_neo4j: bool = False,
+    parts: tuple[str, ...] = PARTS,
 ) -> Figures:
     try:
         figures = asyncio.run(
@@ -286,6 +306,7 @@ def main(
                 matching_requests=matching_requests,
                 load_seconds=load_seconds,
                 import_rows=import_rows,
+                parts=parts,
             )
         )
     finally:

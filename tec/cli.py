@@ -220,10 +220,20 @@ def bench(
     load_seconds: Annotated[float, typer.Option(help="Seconds of load per concurrency level.")] = 10.0,
     import_rows: Annotated[int, typer.Option(help="Rows of the partner-import benchmark.")] = 20_000,
     keep_neo4j: Annotated[bool, typer.Option(help="Leave the benchmark's Neo4j running afterwards.")] = False,
+    only: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated subset: matching, round-trips, directory, import (default: all)."),
+    ] = None,
 ) -> None:
     """Measure latency, throughput, round trips, import speed and memory (docs/performance.md)."""
     if network not in ("demo", "scale"):
         raise fail("--network must be demo or scale.")
+    from bench.suite import PARTS
+
+    parts = PARTS if only is None else tuple(part.strip() for part in only.split(",") if part.strip())
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        raise fail(f"--only takes {', '.join(PARTS)}; unknown: {', '.join(unknown)}.")
     from bench.suite import main as run_bench
 
     run_bench(
@@ -234,6 +244,7 @@ def bench(
         load_seconds=load_seconds,
         import_rows=import_rows,
         keep_neo4j=keep_neo4j,
+        parts=parts,
     )
 
 
