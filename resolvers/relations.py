@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import strawberry
@@ -56,280 +58,211 @@ _END_TYPES = {
 }
 
 
-async def _apply(
+@dataclass(frozen=True)
+class _Plan:
+    """What one validated link input asks for: which relationship, between which ends, with what."""
+
+    kind: LinkKind
+    spec: str
+    from_id: str
+    to_key: str
+    fields: dict[str, str]  # the input's field names for the two ends, for refusals
+    keys: dict[str, Any] | None = None
+    props: dict[str, Any] | None = None
+
+
+async def _link(
     info: Info,
-    link_kind: LinkKind,
-    spec: str,
+    input: object,
+    action: str,
+    model: type[FieldsModel],
+    plan: Callable[[Any], _Plan | ValidationFailed],
     *,
-    from_id: str,
-    to_key: str,
-    fields: dict[str, str],
-    keys: dict[str, Any] | None = None,
-    props: dict[str, Any] | None = None,
     remove: bool = False,
 ) -> LinkResult:
-    """Run one link or unlink in its transaction and build the result (refusals name the input's fields)."""
+    """Check the role, validate the input, then run one link or unlink in its transaction."""
+    if refusal := write_refusal(info, action):
+        return refusal
+    fields = validate_fields(model, input_data(input), creating=False)
+    if isinstance(fields, ValidationFailed):
+        return fields
+    chosen = plan(fields)
+    if isinstance(chosen, ValidationFailed):
+        return chosen
     editor = editor_of(info.context.principal)
     store = info.context.store
     if remove:
         outcome = await guarded(
-            relation_store.unlink(store, spec, editor, from_id=from_id, to_key=to_key, keys=keys), fields
+            relation_store.unlink(
+                store, chosen.spec, editor, from_id=chosen.from_id, to_key=chosen.to_key, keys=chosen.keys
+            ),
+            chosen.fields,
         )
     else:
         outcome = await guarded(
-            relation_store.link(store, spec, editor, from_id=from_id, to_key=to_key, keys=keys, props=props), fields
+            relation_store.link(
+                store,
+                chosen.spec,
+                editor,
+                from_id=chosen.from_id,
+                to_key=chosen.to_key,
+                keys=chosen.keys,
+                props=chosen.props,
+            ),
+            chosen.fields,
         )
     if not isinstance(outcome, int):
         return outcome
-    start, end = _END_TYPES[spec]
-    log.info("%s %s", spec, "unlinked" if remove else "linked")
+    start, end = _END_TYPES[chosen.spec]
+    log.info("%s %s", chosen.spec, "unlinked" if remove else "linked")
     return LinkSaved(
-        kind=link_kind,
-        from_id=strawberry.ID(relay.to_base64(start, from_id)),
-        to_id=strawberry.ID(relay.to_base64(end, to_key)),
+        kind=chosen.kind,
+        from_id=strawberry.ID(relay.to_base64(start, chosen.from_id)),
+        to_id=strawberry.ID(relay.to_base64(end, chosen.to_key)),
         count=outcome,
     )
 
 
-def _validated(model: type[FieldsModel], input: object) -> Any:
-    return validate_fields(model, input_data(input), creating=False)
+def _involvement(f: Any) -> _Plan:
+    return _Plan(
+        LinkKind.INVOLVEMENT,
+        "involvement",
+        f.actor_id,
+        f.conflict_id,
+        {"from": "actorId", "to": "conflictId"},
+        keys={"role": f.role},
+        props={"from": f.from_, "to": f.to},
+    )
+
+
+def _cooperation(f: Any) -> _Plan:
+    return _Plan(
+        LinkKind.COOPERATION,
+        "cooperation",
+        f.actor_id,
+        f.partner_id,
+        {"from": "actorId", "to": "partnerId"},
+        keys={"kind": f.kind},
+        props={"since": f.since, "until": f.until},
+    )
+
+
+def _membership(f: Any) -> _Plan:
+    return _Plan(LinkKind.MEMBERSHIP, "membership", f.actor_id, f.network_id, {"from": "actorId", "to": "networkId"})
+
+
+def _authorship(f: Any) -> _Plan:
+    return _Plan(LinkKind.AUTHORSHIP, "authorship", f.actor_id, f.resource_id, {"from": "actorId", "to": "resourceId"})
+
+
+def _project_actor(f: Any) -> _Plan:
+    spec = "runs" if f.role == "RUNS" else "takesPartIn"
+    return _Plan(LinkKind.PROJECT_ACTOR, spec, f.actor_id, f.project_id, {"from": "actorId", "to": "projectId"})
+
+
+def _topic(f: Any) -> _Plan:
+    if f.theme is not None:
+        return _Plan(
+            LinkKind.RESOURCE_TOPIC, "resourceTheme", f.resource_id, f.theme, {"from": "resourceId", "to": "theme"}
+        )
+    return _Plan(
+        LinkKind.RESOURCE_TOPIC,
+        "resourceConflictType",
+        f.resource_id,
+        f.conflict_type,
+        {"from": "resourceId", "to": "conflictType"},
+    )
+
+
+def _documentation(f: Any) -> _Plan | ValidationFailed:
+    try:
+        spec, subject = "documentsConflict", decode_id(f.subject_id, "Conflict")
+    except ValueError:
+        try:
+            spec, subject = "documentsProject", decode_id(f.subject_id, "Project")
+        except ValueError:
+            return ValidationFailed.single("subjectId", "must be the id of a Conflict or a Project")
+    return _Plan(LinkKind.DOCUMENTATION, spec, f.resource_id, subject, {"from": "resourceId", "to": "subjectId"})
+
+
+def _application(f: Any) -> _Plan:
+    # A new (SUBMITTED) application is the project's editor's to make; any other status is the call's.
+    spec = "applicationByProject" if f.status in (None, "SUBMITTED") else "applicationByCall"
+    return _Plan(
+        LinkKind.APPLICATION,
+        spec,
+        f.project_id,
+        f.commons_call_id,
+        {"from": "projectId", "to": "commonsCallId"},
+        props={"status": f.status or "SUBMITTED"},
+    )
+
+
+def _withdrawal(f: Any) -> _Plan:
+    return replace(_application(f), spec="applicationByProject")
 
 
 async def set_involvement(info: Info, input: InvolvementInput) -> LinkResult:
-    if refusal := write_refusal(info, "Recording an involvement"):
-        return refusal
-    fields = _validated(InvolvementFields, input)
-    if isinstance(fields, ValidationFailed):
-        return fields
-    return await _apply(
-        info,
-        LinkKind.INVOLVEMENT,
-        "involvement",
-        from_id=fields.actor_id,
-        to_key=fields.conflict_id,
-        fields={"from": "actorId", "to": "conflictId"},
-        keys={"role": fields.role},
-        props={"from": fields.from_, "to": fields.to},
-    )
+    return await _link(info, input, "Recording an involvement", InvolvementFields, _involvement)
 
 
 async def remove_involvement(info: Info, input: RemoveInvolvementInput) -> LinkResult:
-    if refusal := write_refusal(info, "Removing an involvement"):
-        return refusal
-    fields = _validated(InvolvementFields, input)
-    if isinstance(fields, ValidationFailed):
-        return fields
-    return await _apply(
-        info,
-        LinkKind.INVOLVEMENT,
-        "involvement",
-        from_id=fields.actor_id,
-        to_key=fields.conflict_id,
-        fields={"from": "actorId", "to": "conflictId"},
-        keys={"role": fields.role},
-        remove=True,
-    )
+    return await _link(info, input, "Removing an involvement", InvolvementFields, _involvement, remove=True)
 
 
 async def link_cooperation(info: Info, input: CooperationInput) -> LinkResult:
-    if refusal := write_refusal(info, "Recording a cooperation"):
-        return refusal
-    fields = _validated(CooperationFields, input)
-    if isinstance(fields, ValidationFailed):
-        return fields
-    return await _apply(
-        info,
-        LinkKind.COOPERATION,
-        "cooperation",
-        from_id=fields.actor_id,
-        to_key=fields.partner_id,
-        fields={"from": "actorId", "to": "partnerId"},
-        keys={"kind": fields.kind},
-        props={"since": fields.since, "until": fields.until},
-    )
+    return await _link(info, input, "Recording a cooperation", CooperationFields, _cooperation)
 
 
 async def unlink_cooperation(info: Info, input: RemoveCooperationInput) -> LinkResult:
-    if refusal := write_refusal(info, "Removing a cooperation"):
-        return refusal
-    fields = _validated(CooperationFields, input)
-    if isinstance(fields, ValidationFailed):
-        return fields
-    return await _apply(
-        info,
-        LinkKind.COOPERATION,
-        "cooperation",
-        from_id=fields.actor_id,
-        to_key=fields.partner_id,
-        fields={"from": "actorId", "to": "partnerId"},
-        keys={"kind": fields.kind},
-        remove=True,
-    )
-
-
-async def _membership(info: Info, input: MembershipInput, *, remove: bool) -> LinkResult:
-    if refusal := write_refusal(info, "Changing a membership"):
-        return refusal
-    fields = _validated(MembershipFields, input)
-    if isinstance(fields, ValidationFailed):
-        return fields
-    return await _apply(
-        info,
-        LinkKind.MEMBERSHIP,
-        "membership",
-        from_id=fields.actor_id,
-        to_key=fields.network_id,
-        fields={"from": "actorId", "to": "networkId"},
-        remove=remove,
-    )
+    return await _link(info, input, "Removing a cooperation", CooperationFields, _cooperation, remove=True)
 
 
 async def add_membership(info: Info, input: MembershipInput) -> LinkResult:
-    return await _membership(info, input, remove=False)
+    return await _link(info, input, "Changing a membership", MembershipFields, _membership)
 
 
 async def remove_membership(info: Info, input: MembershipInput) -> LinkResult:
-    return await _membership(info, input, remove=True)
-
-
-async def _authorship(info: Info, input: AuthorshipInput, *, remove: bool) -> LinkResult:
-    if refusal := write_refusal(info, "Changing an authorship"):
-        return refusal
-    fields = _validated(AuthorshipFields, input)
-    if isinstance(fields, ValidationFailed):
-        return fields
-    return await _apply(
-        info,
-        LinkKind.AUTHORSHIP,
-        "authorship",
-        from_id=fields.actor_id,
-        to_key=fields.resource_id,
-        fields={"from": "actorId", "to": "resourceId"},
-        remove=remove,
-    )
+    return await _link(info, input, "Changing a membership", MembershipFields, _membership, remove=True)
 
 
 async def add_authorship(info: Info, input: AuthorshipInput) -> LinkResult:
-    return await _authorship(info, input, remove=False)
+    return await _link(info, input, "Changing an authorship", AuthorshipFields, _authorship)
 
 
 async def remove_authorship(info: Info, input: AuthorshipInput) -> LinkResult:
-    return await _authorship(info, input, remove=True)
-
-
-async def _project_actor(info: Info, input: ProjectActorInput, *, remove: bool) -> LinkResult:
-    if refusal := write_refusal(info, "Changing who runs a project"):
-        return refusal
-    fields = _validated(ProjectActorFields, input)
-    if isinstance(fields, ValidationFailed):
-        return fields
-    return await _apply(
-        info,
-        LinkKind.PROJECT_ACTOR,
-        "runs" if fields.role == "RUNS" else "takesPartIn",
-        from_id=fields.actor_id,
-        to_key=fields.project_id,
-        fields={"from": "actorId", "to": "projectId"},
-        remove=remove,
-    )
+    return await _link(info, input, "Changing an authorship", AuthorshipFields, _authorship, remove=True)
 
 
 async def link_project_actor(info: Info, input: ProjectActorInput) -> LinkResult:
-    return await _project_actor(info, input, remove=False)
+    return await _link(info, input, "Changing who runs a project", ProjectActorFields, _project_actor)
 
 
 async def unlink_project_actor(info: Info, input: ProjectActorInput) -> LinkResult:
-    return await _project_actor(info, input, remove=True)
-
-
-async def _topic(info: Info, input: ResourceTopicInput, *, remove: bool) -> LinkResult:
-    if refusal := write_refusal(info, "Changing what a resource is about"):
-        return refusal
-    fields = _validated(ResourceTopicFields, input)
-    if isinstance(fields, ValidationFailed):
-        return fields
-    theme = fields.theme is not None
-    return await _apply(
-        info,
-        LinkKind.RESOURCE_TOPIC,
-        "resourceTheme" if theme else "resourceConflictType",
-        from_id=fields.resource_id,
-        to_key=fields.theme if theme else fields.conflict_type,
-        fields={"from": "resourceId", "to": "theme" if theme else "conflictType"},
-        remove=remove,
-    )
+    return await _link(info, input, "Changing who runs a project", ProjectActorFields, _project_actor, remove=True)
 
 
 async def tag_resource(info: Info, input: ResourceTopicInput) -> LinkResult:
-    return await _topic(info, input, remove=False)
+    return await _link(info, input, "Changing what a resource is about", ResourceTopicFields, _topic)
 
 
 async def untag_resource(info: Info, input: ResourceTopicInput) -> LinkResult:
-    return await _topic(info, input, remove=True)
-
-
-async def _documentation(info: Info, input: DocumentationInput, *, remove: bool) -> LinkResult:
-    if refusal := write_refusal(info, "Changing what a resource documents"):
-        return refusal
-    fields = _validated(DocumentationFields, input)
-    if isinstance(fields, ValidationFailed):
-        return fields
-    try:
-        spec, subject = "documentsConflict", decode_id(fields.subject_id, "Conflict")
-    except ValueError:
-        try:
-            spec, subject = "documentsProject", decode_id(fields.subject_id, "Project")
-        except ValueError:
-            return ValidationFailed.single("subjectId", "must be the id of a Conflict or a Project")
-    return await _apply(
-        info,
-        LinkKind.DOCUMENTATION,
-        spec,
-        from_id=fields.resource_id,
-        to_key=subject,
-        fields={"from": "resourceId", "to": "subjectId"},
-        remove=remove,
-    )
+    return await _link(info, input, "Changing what a resource is about", ResourceTopicFields, _topic, remove=True)
 
 
 async def add_documentation(info: Info, input: DocumentationInput) -> LinkResult:
-    return await _documentation(info, input, remove=False)
+    return await _link(info, input, "Changing what a resource documents", DocumentationFields, _documentation)
 
 
 async def remove_documentation(info: Info, input: DocumentationInput) -> LinkResult:
-    return await _documentation(info, input, remove=True)
+    return await _link(
+        info, input, "Changing what a resource documents", DocumentationFields, _documentation, remove=True
+    )
 
 
 async def apply_to_call(info: Info, input: ApplicationInput) -> LinkResult:
-    if refusal := write_refusal(info, "Applying to a call for commons"):
-        return refusal
-    fields = _validated(ApplicationFields, input)
-    if isinstance(fields, ValidationFailed):
-        return fields
-    by_project = fields.status in (None, "SUBMITTED")
-    return await _apply(
-        info,
-        LinkKind.APPLICATION,
-        "applicationByProject" if by_project else "applicationByCall",
-        from_id=fields.project_id,
-        to_key=fields.commons_call_id,
-        fields={"from": "projectId", "to": "commonsCallId"},
-        props={"status": fields.status or "SUBMITTED"},
-    )
+    return await _link(info, input, "Applying to a call for commons", ApplicationFields, _application)
 
 
 async def withdraw_application(info: Info, input: WithdrawApplicationInput) -> LinkResult:
-    if refusal := write_refusal(info, "Withdrawing an application"):
-        return refusal
-    fields = _validated(ApplicationFields, input)
-    if isinstance(fields, ValidationFailed):
-        return fields
-    return await _apply(
-        info,
-        LinkKind.APPLICATION,
-        "applicationByProject",
-        from_id=fields.project_id,
-        to_key=fields.commons_call_id,
-        fields={"from": "projectId", "to": "commonsCallId"},
-        remove=True,
-    )
+    return await _link(info, input, "Withdrawing an application", ApplicationFields, _withdrawal, remove=True)
