@@ -168,6 +168,7 @@ async def bench_matching(store: Store, url: str, figures: Figures, count: int) -
             conflict_type=variables["type"],
             first=10,
             widen_to_km=200.0,
+            timestamps=False,  # what the HTTP question asks for: no createdAt/updatedAt
         )
         await experienced_actors(store, request, weights)
 

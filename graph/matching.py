@@ -10,7 +10,9 @@ are wanted) and the origin point; gather the candidate cases within the radius t
 indexes on `Conflict.location` and `Actor.location` (plus completed sponsorships, which count as
 experience); score each case, keep each actor's best relation per case, sum the cases with
 diminishing returns; rank. Only when the page is not full within the radius does a second subquery
-(same round trip) look further, from the asked types, up to the widened radius.
+(same round trip) look further, from the asked types, up to the widened radius. Only the page's
+actors then get their base, their cases' places and their records, returned as maps of what the API
+reads (timestamps only when the request shows them: the driver is slow to decode them).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class MatchRequest:
     first: int = 10
     after: str | None = None
     widen_to_km: float | None = None  # when the page is not full within the radius, look this far (None: never)
+    timestamps: bool = True  # return the actors' and cases' createdAt/updatedAt (slow to decode; rarely shown)
     beneficiary: str | None = None  # set: sponsor candidates for this actor
     current_year: int = field(default_factory=lambda: dt.date.today().year)
 
@@ -178,10 +181,12 @@ def _cases(bound: LiteralString, theme: bool, sponsors: bool, ring: bool) -> Lit
     """Candidate (actor, case) rows whose case or actor base lies within `bound` km (a parameter).
 
     Within the radius, the two conflict branches are served by the point indexes `conflict_location`
-    and `actor_location` (UNION removes the rows both find). The ring beyond it is wide (4 × the
-    radius: 16 × the area), so there one pass starts from the asked types instead, which reads fewer
-    records than two index scans of the wide disc. Completed sponsorships are few and reached from
-    their type or theme; resources from their theme.
+    and `actor_location`. They are disjoint: the actor branch keeps only cases whose conflict lies
+    outside the bound (the conflict branch has the others, about 7 in 8) before it expands their
+    type, the costly step. The ring beyond it is wide (4 × the radius: 16 × the area), so there one
+    pass starts from the asked types instead, which reads fewer records than two index scans of the
+    wide disc. Completed sponsorships are few and reached from their type or theme; resources from
+    their theme.
     """
     near_a: LiteralString = "point.distance(a.location, here) <= " + bound + " * 1000.0"
     actor: LiteralString = _actor_filter(sponsors) + " AND NOT a IN excluded"
@@ -198,12 +203,17 @@ def _cases(bound: LiteralString, theme: bool, sponsors: bool, ring: bool) -> Lit
         conflicts = (
             "  MATCH (c:Conflict) USING POINT INDEX c:Conflict(location)\n"
             "  WHERE point.distance(c.location, here) <= " + bound + " * 1000.0\n"
-            "  MATCH (c)-[:OF_TYPE]->(t:ConflictType) WHERE t IN types\n"
+            "  MATCH (c)-[:OF_TYPE]->(t) WHERE t IN types\n"
             "  MATCH (a:Actor)-[r:INVOLVED_IN]->(c) WHERE " + actor + " AND " + roles + "\n"
             "  " + _CASE_COLUMNS + "\n  UNION\n"
             "  MATCH (a:Actor) USING POINT INDEX a:Actor(location) WHERE " + near_a + " AND " + actor + "\n"
-            "  MATCH (a)-[r:INVOLVED_IN]->(c:Conflict)-[:OF_TYPE]->(t:ConflictType)\n"
-            "  WHERE t IN types AND " + roles + "\n"
+            "  MATCH (a)-[r:INVOLVED_IN]->(c:Conflict)\n"
+            "  WHERE "
+            + roles
+            + " AND NOT coalesce(point.distance(c.location, here) <= "
+            + bound
+            + " * 1000.0, false)\n"
+            "  MATCH (c)-[:OF_TYPE]->(t) WHERE t IN types\n"
             "  " + _CASE_COLUMNS + "\n"
         )
     text: LiteralString = (
@@ -338,30 +348,61 @@ CALL (asked, subtypes, theme, ben, benPopulation, here, types, within, withinAft
   WHERE size(withinAfter) < $limit AND $outerKm > $radiusKm AND here IS NOT NULL
 """
 
-_FINISH: LiteralString = """
+# What the GraphQL types read of a territory and a conflict type: their timestamps stay in the
+# database (hydrating a datetime costs the driver more than the rest of a node).
+_TERRITORY_FIELDS: LiteralString = (
+    "{.id, .code, .level, .name, .population, .zone, .location, .centroidSource, .epciNature}"
+)
+_TYPE_FIELDS: LiteralString = "{.id, .code, .label, .family, .level, .facets, .aliases}"
+
+
+def _record(var: LiteralString) -> LiteralString:
+    """A node as a map without its search text, with its timestamps only when the request shows them."""
+    return (
+        var + " {.*, searchText: null, createdAt: CASE WHEN $timestamps THEN " + var + ".createdAt END, "
+        "updatedAt: CASE WHEN $timestamps THEN " + var + ".updatedAt END}"
+    )
+
+
+_FINISH: LiteralString = (
+    """
 WITH asked, theme, ben, originFound, here, size(within) AS withinCount, beyond IS NOT NULL AS searchedBeyond,
      withinAfter, [x IN coalesce(beyond, []) WHERE $after.band <> 1 OR x.score < $after.score
         OR (x.score = $after.score AND x.actor.id > $after.id)] AS beyondAfter
 WITH asked, theme, ben, originFound, here, withinCount, searchedBeyond,
-     ([x IN withinAfter | x {.*, band: 0}] + [x IN beyondAfter | x {.*, band: 1}])[0..$limit] AS page
+     ([x IN withinAfter[0..$limit] | x {.*, band: 0}]
+      + [x IN beyondAfter[0..$limit] | x {.*, band: 1}])[0..$limit] AS page
 CALL (page) {
   UNWIND range(0, size(page) - 1) AS i
   WITH i, page[i] AS item, page[i].actor AS a
   OPTIONAL MATCH (a)-[:BASED_IN]->(base:Territory)
-  WITH i, item, head(collect(base)) AS base
+  WITH i, item, a, head(collect(base)) AS base
   CALL (item) {
     UNWIND item.evidence AS ev
-    WITH ev, ev.case.placeOf AS placeOf
+    WITH ev, ev.case AS found, ev.case.node AS node, ev.case.type AS caseType, ev.case.placeOf AS placeOf
     OPTIONAL MATCH (placeOf)-[:LOCATED_IN|BASED_IN]->(place:Territory)
-    WITH ev, place ORDER BY place.level DESC
-    WITH ev, head(collect(place)) AS place
-    RETURN collect(ev {.*, place: place}) AS evidence
+    WITH ev, found, node, caseType, place ORDER BY place.level DESC
+    WITH ev, found, node, caseType, head(collect(place)) AS place
+    RETURN collect({rank: ev.rank, rankWeight: ev.rankWeight, place: place """
+    + _TERRITORY_FIELDS
+    + """,
+                    case: found {.id, .kind, .match, .role, .year, .outcome, .distanceKm, .measuredFrom, .factors,
+                                 .contribution, node: """
+    + _record("node")
+    + """, type: caseType """
+    + _TYPE_FIELDS
+    + """}}) AS evidence
   }
-  RETURN collect(item {.*, position: i, base: base, evidence: evidence}) AS items
+  RETURN collect(item {.*, position: i, actor: """
+    + _record("a")
+    + """, base: base """
+    + _TERRITORY_FIELDS
+    + """, evidence: evidence}) AS items
 }
 RETURN asked {.*} AS askedType, theme {.*} AS askedTheme, originFound, here,
        ben {.*} AS beneficiary, withinCount, searchedBeyond, items
 """
+)
 
 
 def _build(theme: bool, sponsors: bool) -> LiteralString:
@@ -421,6 +462,7 @@ def match_params(request: MatchRequest, weights: MatchingWeights) -> dict[str, A
         "roles": list(request.roles or ()),
         "currentYear": int(request.current_year),
         "limit": request.first + 1,
+        "timestamps": request.timestamps,
         "after": _cursor_after(request.after),
         "w": weights.as_params(),
     }

@@ -6,6 +6,7 @@ Places (INSEE codes, distances from Rennes 35238): Bruz 35047 10.8 km, Vitré 35
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import uuid
 from typing import Any
@@ -227,6 +228,31 @@ async def test_an_actor_based_within_the_radius_counts_for_a_case_far_away(store
     assert evidence["case"]["measuredFrom"] == "BASE"
     assert evidence["case"]["distanceKm"] == pytest.approx(0.0, abs=1e-6)
     assert evidence["place"]["code"] == "79191"
+
+
+async def test_a_case_near_an_actor_based_near_counts_once_from_the_closer_place(store: Store) -> None:
+    actor = await add_actor(store, "Rennais à Bruz", base="35238")
+    await involve(store, actor, await add_conflict(store, "ONSHORE_WIND", "35047"))  # Bruz, 10.8 km
+    result = await match(store)
+    assert names(result) == ["Rennais à Bruz"]
+    assert result.items[0]["casesFound"] == 1
+    evidence = result.items[0]["evidence"][0]
+    assert evidence["case"]["measuredFrom"] == "BASE"
+    assert evidence["place"]["code"] == "35047"
+
+
+async def test_timestamps_are_returned_only_when_asked_for(store: Store) -> None:
+    stamp = dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    actor = await add_actor(store, "Horodaté", createdAt=stamp, updatedAt=stamp)
+    await involve(store, actor, await add_conflict(store, "ONSHORE_WIND", "35047"))
+    shown = (await match(store)).items[0]
+    assert shown["actor"]["createdAt"].to_native() == stamp
+    assert shown["actor"]["updatedAt"].to_native() == stamp
+    hidden = (await match(store, timestamps=False)).items[0]
+    assert hidden["actor"]["createdAt"] is None
+    assert hidden["actor"]["updatedAt"] is None
+    assert hidden["actor"]["name"] == "Horodaté"
+    assert hidden["evidence"][0]["case"]["node"]["title"] == "ONSHORE_WIND at 35047"
 
 
 async def test_kinds_roles_and_since_filter_the_candidates(store: Store) -> None:

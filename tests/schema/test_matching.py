@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
@@ -81,6 +82,22 @@ async def test_each_result_explains_itself(gql: GraphQL, store: Store) -> None:
     assert list(factors) == ["TYPE", "DISTANCE", "RECENCY", "OUTCOME", "ROLE", "CASES"]
     assert math.prod(factor["value"] for factor in factors.values()) == pytest.approx(node["score"], rel=1e-3)
     assert "2 case(s) counted" in factors["CASES"]["detail"]
+
+
+async def test_timestamps_are_there_when_the_query_asks_for_them(gql: GraphQL, store: Store) -> None:
+    stamp = dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    actor = await add_actor(store, "Horodaté", createdAt=stamp, updatedAt=stamp)
+    await involve(store, actor, await add_conflict(store, "ONSHORE_WIND", "35047"))
+    query = """
+    query($type: String!, $near: PlaceInput!) {
+      experiencedActors(conflictType: $type, near: $near) { edges { node { actor { name createdAt updatedAt } } } }
+    }
+    """
+    body = (await gql(query, {"type": "ONSHORE_WIND", "near": {"territory": "35238"}})).json()
+    node = body["data"]["experiencedActors"]["edges"][0]["node"]
+    assert node["actor"]["name"] == "Horodaté"
+    assert node["actor"]["createdAt"] == node["actor"]["updatedAt"]
+    assert node["actor"]["createdAt"].startswith("2025-03-04T05:06:07")
 
 
 async def test_the_answer_says_when_too_few_lie_within_the_radius(gql: GraphQL, store: Store) -> None:
