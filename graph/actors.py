@@ -37,7 +37,9 @@ COOPERATION_KINDS: tuple[str, ...] = ("PARTNERSHIP", "CONTRACT", "FUNDING", "NET
 ACTOR_LIST = ListSpec(
     label="Actor",
     sorts={
-        "NAME": SortKey("coalesce(n.nameKey, toLower(n.name), '')"),
+        # every writer sets `nameKey` (graph.editing, graph.bulk, the partner importer; migration 20
+        # filled it in before): the directory walks the `actor_name_key` index in order
+        "NAME": SortKey("n.nameKey", indexed="nameKey"),
         "CREATED_AT": SortKey("coalesce(n.createdAt.epochMillis, 0)", descending=True),
         "RELEVANCE": RELEVANCE,
         "DISTANCE": DISTANCE,

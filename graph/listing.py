@@ -29,6 +29,14 @@ class SortKey:
     expression: LiteralString  # over `n`, `score` and `distanceKm`; never null
     descending: bool = False
     needs: str | None = None  # "search" or "near"
+    # The expression is this indexed property of `n` (`expression` must be `n.<property>`): the page
+    # then keeps nodes that have it and seeks the cursor in the index, so the planner walks the index
+    # in order and stops at the page's end instead of sorting every node. Writers must always set it.
+    indexed: LiteralString | None = None
+
+    def __post_init__(self) -> None:
+        if self.indexed is not None and self.expression != "n." + self.indexed:
+            raise ValueError(f"an indexed sort key must be `n.{self.indexed}`, not {self.expression!r}")
 
 
 RELEVANCE = SortKey("score", descending=True, needs="search")
@@ -66,6 +74,7 @@ class ListRequest:
     area: str | None = None
     near: Near | None = None
     with_total: bool = True
+    timestamps: bool = True  # return createdAt/updatedAt (decoding them is a good part of a page's CPU)
     clauses: list[LiteralString] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -96,6 +105,10 @@ def territory_lookup(var: LiteralString, param: LiteralString, carry: LiteralStr
         + _rank(var)
         + " LIMIT 1 "
     )
+
+
+NODE_WITH_TIMESTAMPS: LiteralString = "n {.*, searchText: null}"
+NODE_WITHOUT_TIMESTAMPS: LiteralString = "n {.*, searchText: null, createdAt: null, updatedAt: null}"
 
 
 def effective_sort(spec: ListSpec, request: ListRequest) -> str:
@@ -161,17 +174,22 @@ def build(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dict[str
     query_text = lucene_query(request.search)
     if request.search is not None and query_text is None:
         raise ListError("`search` needs at least one letter or digit.")
-    source: LiteralString
+    # `matched` binds `n` and ends with a WHERE to complete; the count uses it alone (so that an
+    # unfiltered count comes from the count store), the page adds the score and the sort's needs.
+    matched: LiteralString
+    scored: LiteralString = "WITH n, 0.0 AS score "
     if query_text is not None:
         params.update(index=FULLTEXT_INDEXES[spec.label], search=query_text)
-        source = (
-            "CALL db.index.fulltext.queryNodes($index, $search) YIELD node AS n, score "
-            "WHERE n:" + spec.label + " AND " + where + " "
-        )
+        matched = "CALL db.index.fulltext.queryNodes($index, $search) YIELD node AS n, score WHERE n:" + spec.label
+        matched += " AND "
+        scored = ""
     elif walk_from_area and spec.area_source is not None:
-        source = spec.area_source + " WITH DISTINCT n WHERE " + where + " WITH n, 0.0 AS score "
+        matched = spec.area_source + " WITH DISTINCT n WHERE "
     else:
-        source = "MATCH (n:" + spec.label + ") WHERE " + where + " WITH n, 0.0 AS score "
+        matched = "MATCH (n:" + spec.label + ") WHERE "
+    page_where = where
+    if sort.indexed is not None:
+        page_where += " AND n." + sort.indexed + " IS NOT NULL"
 
     keyset: LiteralString = "true"
     if request.after is not None:
@@ -181,17 +199,21 @@ def build(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dict[str
         comparison: LiteralString = "<" if sort.descending else ">"
         keyset = "(sortValue " + comparison + " $afterValue OR (sortValue = $afterValue AND n.id > $afterId))"
         params.update(afterValue=value, afterId=last_id)
+        if sort.indexed is not None:
+            page_where += " AND n." + sort.indexed + (" <= " if sort.descending else " >= ") + "$afterValue"
     order: LiteralString = "sortValue DESC, n.id" if sort.descending else "sortValue, n.id"
     total: LiteralString = (
-        "CALL (area, here) { " + source + "RETURN count(n) AS total } "
+        "CALL (area, here) { " + matched + where + " RETURN count(n) AS total } "
         if request.with_total
         else "WITH *, null AS total "
     )
+    source: LiteralString = matched + page_where + " " + scored
+    node: LiteralString = NODE_WITH_TIMESTAMPS if request.timestamps else NODE_WITHOUT_TIMESTAMPS
     query: LiteralString = (
         prelude + total + "CALL (area, here) { " + source + "WITH n, score, " + distance + " AS distanceKm "
         "WITH n, score, distanceKm, " + sort.expression + " AS sortValue WHERE " + keyset + " "
         "WITH n, score, distanceKm, sortValue ORDER BY " + order + " LIMIT $limit "
-        "RETURN collect({node: n {.*, searchText: null}, score: score, distanceKm: distanceKm, "
+        "RETURN collect({node: " + node + ", score: score, distanceKm: distanceKm, "
         "sortValue: sortValue}) AS items } "
         "RETURN total, items, area IS NOT NULL AS areaFound, originFound"
     )

@@ -98,6 +98,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         "partner imports: records by (source, external id)",
         ("CREATE INDEX from_source_external_id IF NOT EXISTS FOR ()-[f:FROM_SOURCE]-() ON (f.externalId)",),
     ),
+    Migration(
+        20,
+        "the graph revision node; every actor has a name key (the directory's order walks its index)",
+        (
+            "CREATE CONSTRAINT revision_id IF NOT EXISTS FOR (r:Revision) REQUIRE r.id IS UNIQUE",
+            # the key the directory sorted such actors by before: coalesce(nameKey, toLower(name), '')
+            "MATCH (a:Actor) WHERE a.nameKey IS NULL SET a.nameKey = coalesce(toLower(a.name), '')",
+        ),
+    ),
 )
 
 

@@ -5,11 +5,16 @@ One `Store` per process, created in the Starlette lifespan (or by a CLI command)
 transactions, whose functions must be idempotent because the driver may retry them.
 Every call counts as one database round trip in `round_trips` (per request, via a context
 variable), which the tests and the benchmark read.
+
+Every write also moves the graph revision, a single `(:Revision {id: 'graph'})` node incremented in
+the same transaction, so that a reader (the response cache, `tec.response_cache`) can tell with one
+cheap read whether anything changed since, whichever process wrote it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -21,6 +26,8 @@ from typing import Any, LiteralString, TypeVar
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Query, RoutingControl
 from neo4j import exceptions as neo4j_errors
+from neo4j.spatial import CartesianPoint, WGS84Point
+from neo4j.time import Date, DateTime, Duration, Time
 
 from graph.errors import ConstraintConflict, GraphError, QueryTimeout, StoreUnavailable
 
@@ -32,10 +39,26 @@ Record = dict[str, Any]
 
 @dataclass
 class RoundTrips:
-    """Database calls made while handling one request (or one benchmark step)."""
+    """Database calls made while handling one request (or one benchmark step).
+
+    With `want_revision`, the first reads also read the graph revision, in their own transaction and
+    before their query, so a response built from them can be cached under it without a call of its
+    own; `revision` is then the one they saw (`revision_known`), unless they saw different ones.
+    """
 
     count: int = 0
     queries: list[str] = field(default_factory=list)
+    want_revision: bool = False
+    revision: str | None = None
+    revision_known: bool = False
+    revision_mixed: bool = False
+    wrote: bool = False
+
+    def saw_revision(self, revision: str | None) -> None:
+        if not self.revision_known:
+            self.revision, self.revision_known = revision, True
+        elif revision != self.revision:
+            self.revision_mixed = True
 
 
 _round_trips: ContextVar[RoundTrips | None] = ContextVar("round_trips", default=None)
@@ -51,11 +74,34 @@ async def counting_round_trips() -> AsyncIterator[RoundTrips]:
         _round_trips.reset(token)
 
 
-def _count(name: str) -> None:
+def _count(name: str, *, write: bool = False) -> RoundTrips | None:
     counter = _round_trips.get()
     if counter is not None:
         counter.count += 1
         counter.queries.append(name)
+        counter.wrote = counter.wrote or write
+    return counter
+
+
+# The revision is (epoch, counter): the epoch is new whenever the node is (re)created, e.g. after a
+# database wipe, so a revision value never comes back.
+REVISION_BUMP: LiteralString = (
+    "MERGE (rev:Revision {id: 'graph'}) ON CREATE SET rev.epoch = randomUUID(), rev.value = 0 "
+    "SET rev.value = rev.value + 1"
+)
+REVISION_READ: LiteralString = (
+    "OPTIONAL MATCH (rev:Revision {id: 'graph'}) RETURN rev.epoch + ':' + toString(rev.value) AS revision"
+)
+
+
+async def bump_revision(tx: AsyncManagedTransaction) -> None:
+    result = await tx.run(REVISION_BUMP)
+    await result.consume()
+
+
+async def _read_revision(tx: AsyncManagedTransaction) -> str | None:
+    record = await (await tx.run(REVISION_READ)).single()
+    return None if record is None else record["revision"]
 
 
 _TIMEOUT_CODES = (
@@ -65,6 +111,40 @@ _TIMEOUT_CODES = (
     # 5.26 reports a transaction stopped by its timeout while it waited for a lock as a client error
     "Neo.ClientError.Transaction.LockClientStopped",
 )
+
+
+# Values `Record.data()` returns as they are; the driver gives maps as dicts and lists as lists.
+_UNCHANGED: frozenset[type] = frozenset(
+    {str, int, float, bool, type(None), bytes} | {Date, DateTime, Time, Duration, CartesianPoint, WGS84Point}
+)
+
+
+class _GraphValue(Exception):
+    """A node, relationship or path inside a value: `Record.data()` knows how to export it."""
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _UNCHANGED:
+        return value
+    if kind is dict:
+        return {key: _plain(item) for key, item in value.items()}
+    if kind is list:
+        return [_plain(item) for item in value]
+    raise _GraphValue
+
+
+async def _records(result: neo4j.AsyncResult) -> list[Record]:
+    """The records as dicts, like `AsyncResult.data()` but without its per-value isinstance cascade
+    (a good part of a directory page's CPU); records holding graph objects go through `data()`."""
+    keys = result.keys()
+    rows: list[Record] = []
+    async for record in result:
+        try:
+            rows.append({key: _plain(value) for key, value in zip(keys, record, strict=True)})
+        except _GraphValue:
+            rows.append(record.data())
+    return rows
 
 
 def translate(error: Exception) -> GraphError:
@@ -168,7 +248,19 @@ class Store:
         timeout: float | None = None,
     ) -> list[Record]:
         """Run one write query in a managed transaction (it may be retried: keep it idempotent)."""
-        return await self._execute(name, query, params, RoutingControl.WRITE, timeout)
+        _count(name, write=True)
+
+        @neo4j.unit_of_work(timeout=timeout if timeout is not None else self.tx_timeout)
+        async def work(tx: AsyncManagedTransaction) -> list[Record]:
+            rows = await _records(await tx.run(query, dict(params or {})))
+            await bump_revision(tx)
+            return rows
+
+        try:
+            async with self.driver.session(database=self.database) as session:
+                return await session.execute_write(work)
+        except Exception as error:
+            raise translate(error) from error
 
     async def _execute(
         self,
@@ -178,7 +270,9 @@ class Store:
         routing: RoutingControl,
         timeout: float | None,
     ) -> list[Record]:
-        _count(name)
+        counter = _count(name)
+        if counter is not None and counter.want_revision and not counter.revision_known:
+            return await self._read_with_revision(counter, query, params, timeout)
         started = time.perf_counter()
         try:
             result = await self.driver.execute_query(
@@ -186,19 +280,55 @@ class Store:
                 dict(params or {}),
                 routing_=routing,
                 database_=self.database,
-                result_transformer_=neo4j.AsyncResult.data,
+                result_transformer_=_records,
             )
         except Exception as error:
             raise translate(error) from error
         log.debug("query %s took %.1f ms", name, (time.perf_counter() - started) * 1000)
         return result
 
+    async def _read_with_revision(
+        self, counter: RoundTrips, query: LiteralString, params: Mapping[str, Any] | None, timeout: float | None
+    ) -> list[Record]:
+        """One read transaction: the graph revision, then the query (so the query saw that revision or a later one)."""
+
+        @neo4j.unit_of_work(timeout=timeout if timeout is not None else self.tx_timeout)
+        async def work(tx: AsyncManagedTransaction) -> tuple[str | None, list[Record]]:
+            revision = await _read_revision(tx)
+            return revision, await _records(await tx.run(query, dict(params or {})))
+
+        try:
+            async with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                revision, rows = await session.execute_read(work)
+        except Exception as error:
+            raise translate(error) from error
+        counter.saw_revision(revision)
+        return rows
+
+    async def revision(self) -> str | None:
+        """The graph revision now (None before the first write through a `Store`); one round trip."""
+        _count("graph.revision")
+        try:
+            # an auto-commit read: one exchange with the server, not three (begin, run, commit)
+            async with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                record = await (await session.run(REVISION_READ)).single()
+        except Exception as error:
+            raise translate(error) from error
+        return None if record is None else record["revision"]
+
     async def transaction(self, name: str, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Run `work` in one managed write transaction: all of it commits, or none of it."""
-        _count(name)
+        _count(name, write=True)
+
+        @functools.wraps(work)  # keeps a `unit_of_work` timeout
+        async def work_and_bump(tx: AsyncManagedTransaction) -> T:
+            done = await work(tx)
+            await bump_revision(tx)
+            return done
+
         try:
             async with self.driver.session(database=self.database) as session:
-                return await session.execute_write(work)
+                return await session.execute_write(work_and_bump)
         except GraphError:
             raise
         except Exception as error:

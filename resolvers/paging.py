@@ -7,6 +7,7 @@ from enum import Enum
 from graph.listing import ListRequest, Near
 from schema.context import Info
 from schema.errors import bad_input
+from schema.selection import asks_timestamps
 
 
 def page_size(info: Info, first: int | None, default: int = 20) -> int:
@@ -45,4 +46,5 @@ def list_request(
         area=area,
         near=near,
         with_total=wants_total(info),
+        timestamps=asks_timestamps(info),
     )

@@ -74,6 +74,7 @@ class Context:
     request: Request | None = None
     response: Response | None = None
     loaders: Loaders = field(init=False)
+    asked_fields: frozenset[str] | None = field(default=None, init=False)  # see schema.selection
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.store)

@@ -9,6 +9,7 @@ from graph.neighbours import neighbours
 from graph.store import Store
 from schema.context import Info
 from schema.errors import bad_input
+from schema.selection import asks_timestamps
 
 NESTED_DEFAULT = 20
 
@@ -28,10 +29,11 @@ async def related(
     """The neighbours of one node through `hop` ({node, rel, labels} each), batched with its siblings."""
     limit = nested_limit(info, first)
     wanted = tuple(only) if only is not None else None
+    timestamps = asks_timestamps(info)
     name = f"{hop}|{limit}|{','.join(wanted) if wanted is not None else '*'}"
 
     async def batch(store: Store, keys: list[str]) -> Sequence[list[dict[str, Any]]]:
-        found = await neighbours(store, hop, keys, limit=limit, only=wanted)
+        found = await neighbours(store, hop, keys, limit=limit, only=wanted, timestamps=timestamps)
         return [found.get(k, []) for k in keys]
 
     items: list[dict[str, Any]] = await info.context.loaders.get(name, batch).load(key)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Iterator
+from contextlib import suppress
+from functools import lru_cache, partial
+from typing import Any
 
 import strawberry
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
 from strawberry import relay
-from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import AddValidationRules, SchemaExtension, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from resolvers import nodes as node_resolvers
 from resolvers import taxonomy as taxonomy_resolvers
@@ -55,15 +61,43 @@ class Mutation(DomainMutation, MatchingMutation):
 TYPES: list[type] = [*DOMAIN_TYPES, Territory]
 
 
+# Documents kept parsed and validated: a front end sends a handful of distinct queries over and over.
+DOCUMENT_CACHE_SIZE = 256
+
+
+@lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def _parsed(query: str, options: tuple[tuple[str, Any], ...]) -> DocumentNode:
+    return parse(query, **dict(options))
+
+
+class ParsedDocuments(SchemaExtension):
+    """Reuse the parsed document of a query text seen before (strawberry's ParserCache raises parse
+    errors where our error codes cannot see them: a document that does not parse is left to strawberry)."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query:
+            with suppress(GraphQLError):
+                context.graphql_document = _parsed(context.query, tuple(sorted(context.parse_options.items())))
+        yield
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
+    # The limit rules are built once, not per request (strawberry's QueryDepthLimiter and
+    # MaxAliasesLimiter make new rule classes each time, which would defeat the validation cache).
+    rules: list[type[ASTValidationRule]] = [
+        depth_rule(settings.max_depth, None),
+        max_aliases_rule(settings.max_aliases),
+        cost_limit_rule(settings.max_cost),  # depends on the document only (variables: default page)
+    ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         types=TYPES,
         extensions=[
-            partial(QueryDepthLimiter, max_depth=settings.max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
-            partial(AddValidationRules, [cost_limit_rule(settings.max_cost)]),
+            ParsedDocuments,
+            partial(AddValidationRules, rules),
+            partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
             ErrorCodes,
         ],
     )

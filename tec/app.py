@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -15,21 +16,25 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from graph.apikeys import find_api_key
 from graph.errors import GraphError
 from graph.matching import warm_up
 from graph.migrations import migrate
-from graph.store import Store, counting_round_trips
+from graph.store import RoundTrips, Store, counting_round_trips
 from schema.context import ANONYMOUS, Context, Principal
 from tec.api import build_schema
 from tec.export_requests import export_download
 from tec.metrics import Metrics, MetricsMiddleware, metrics_endpoint
+from tec.response_cache import ResponseCache, cache_key
 from tec.settings import Settings
 
 log = logging.getLogger(__name__)
 
 ROUND_TRIPS_HEADER = "x-db-round-trips"
+CACHE_HEADER = "x-cache"
 
 
 def graphql_error_body(message: str, code: str) -> dict[str, Any]:
@@ -41,11 +46,12 @@ class AuthError(Exception):
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context, API-key auth and round-trip counting."""
+    """Strawberry's ASGI view with our context, API-key auth, round-trip counting and the response cache."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None, **kwargs)
         self.settings = settings
+        self.cache = ResponseCache(settings.response_cache_entries) if settings.response_cache else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,7 +67,10 @@ class GraphQLView(GraphQL[Context, None]):
                 await send(message)
 
             try:
-                await super().__call__(scope, receive, send_with_count)
+                if self.cache is not None and scope["method"] == "POST":
+                    await self._through_cache(self.cache, scope, receive, send_with_count, trips)
+                else:
+                    await super().__call__(scope, receive, send_with_count)
             except AuthError as error:
                 response = JSONResponse(graphql_error_body(str(error), "UNAUTHENTICATED"), status_code=401)
                 await response(scope, receive, send_with_count)
@@ -69,9 +78,71 @@ class GraphQLView(GraphQL[Context, None]):
                 response = JSONResponse(graphql_error_body(str(error), error.code), status_code=503)
                 await response(scope, receive, send_with_count)
 
+    async def _through_cache(
+        self, cache: ResponseCache, scope: Scope, receive: Receive, send: Send, trips: RoundTrips
+    ) -> None:
+        """Answer a query from the cache when its entry is of the graph's current revision; else run
+        it and keep a successful answer under the revision its reads saw."""
+        body = await _whole_body(receive)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        request = Request(scope)
+        key: str | None = None
+        if request.headers.get("content-type", "").startswith("application/json"):
+            principal = await self._principal(request.app.state.store, request)
+            request.state.principal = principal
+            try:
+                key = cache_key(json.loads(body), principal.role)
+            except ValueError:
+                key = None
+        if key is None:
+            await super().__call__(scope, replay, send)
+            return
+        metrics: Metrics = request.app.state.metrics
+        store: Store = request.app.state.store
+        if cache.has(key):
+            revision = await store.revision()
+            cached = cache.get(key, revision)
+            if cached is not None:
+                metrics.cache_requests.labels("hit").inc()
+                await _send_json(send, cached, b"hit")
+                return
+            trips.saw_revision(revision)  # the query's reads come after this one
+        else:
+            trips.want_revision = True  # read it with the query's first read
+        metrics.cache_requests.labels("miss").inc()
+        status = 0
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                message = {**message, "headers": [*message.get("headers", []), (CACHE_HEADER.encode(), b"miss")]}
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await super().__call__(scope, replay, capture)
+        succeeded = getattr(request.state, "graphql_succeeded", False)
+        if status == 200 and succeeded and trips.revision_known and not trips.revision_mixed and not trips.wrote:
+            metrics.cache_evictions.inc(cache.put(key, trips.revision, b"".join(chunks)))
+            metrics.cache_entries.set(len(cache))
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        request.state.graphql_succeeded = not result.errors
+        return await super().process_result(request, result)
+
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         store: Store = request.app.state.store
-        principal = await self._principal(store, request)
+        principal = getattr(request.state, "principal", None) or await self._principal(store, request)
         return Context(
             store=store,
             settings=self.settings,
@@ -92,6 +163,28 @@ class GraphQLView(GraphQL[Context, None]):
         if key is None:
             raise AuthError("This API key is unknown or revoked; ask an admin for a valid one.")
         return Principal(role=key.role, key_id=key.id, source=key.source, actor_id=key.actor_id)
+
+
+async def _whole_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _send_json(send: Send, body: bytes, cache: bytes) -> None:
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (CACHE_HEADER.encode(), cache),
+    ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class RequestGuards:

@@ -31,6 +31,16 @@ class Metrics:
             buckets=(0, 1, 2, 3, 4, 6, 8, 12, 20),
             registry=self.registry,
         )
+        self.cache_requests = Counter(
+            "tec_response_cache_requests_total",
+            "Cacheable GraphQL queries by outcome: hit (answered from the cache) or miss.",
+            ["result"],
+            registry=self.registry,
+        )
+        self.cache_evictions = Counter(
+            "tec_response_cache_evictions_total", "Responses dropped to make room.", registry=self.registry
+        )
+        self.cache_entries = Gauge("tec_response_cache_entries", "Responses in the cache.", registry=self.registry)
         self.neo4j_up = Gauge("tec_neo4j_up", "1 when the last readiness probe reached Neo4j.", registry=self.registry)
 
     def render(self) -> Response:

@@ -101,6 +101,18 @@ class Settings(BaseSettings):
         description="Largest request body, in bytes.",
     )
     graphiql: bool = Field(True, validation_alias="TEC_GRAPHIQL", description="Serve GraphiQL at /graphql.")
+    response_cache: bool = Field(
+        True,
+        validation_alias="TEC_RESPONSE_CACHE",
+        description="Answer repeated read-only queries from a cache kept exact by the graph revision.",
+    )
+    response_cache_entries: int = Field(
+        2000,
+        ge=1,
+        le=1_000_000,
+        validation_alias="TEC_RESPONSE_CACHE_ENTRIES",
+        description="Most responses the cache keeps (least recently used dropped first).",
+    )
     matching_radius_km: float = Field(
         50.0, gt=0, le=1000, validation_alias="TEC_MATCHING_RADIUS_KM", description="Default matching radius (km)."
     )

@@ -11,6 +11,7 @@ import uuid
 from typing import Any, LiteralString
 
 from graph.store import Store
+from graph.text import fold
 
 
 async def add_actor(
@@ -26,11 +27,12 @@ async def add_actor(
     actor_id = actor_id or str(uuid.uuid4())
     await store.write(
         "tests.actor",
-        "CREATE (a:Actor {id: $id, name: $name, kind: $kind}) SET a += $props, a.createdAt = datetime() "
+        "CREATE (a:Actor {id: $id, name: $name, nameKey: $nameKey, kind: $kind}) "
+        "SET a += $props, a.createdAt = datetime() "
         "WITH a OPTIONAL MATCH (t:Territory {level: 'COMMUNE', code: $base}) "
         "FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | "
         "  CREATE (a)-[:BASED_IN]->(t) SET a.location = t.location)",
-        {"id": actor_id, "name": name, "kind": kind, "base": base, "props": props},
+        {"id": actor_id, "name": name, "nameKey": fold(name), "kind": kind, "base": base, "props": props},
     )
     return actor_id
 

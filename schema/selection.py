@@ -1,0 +1,44 @@
+"""What a request's document asks for, worked out once per request.
+
+The graph layer leaves out what no field of the document can show (the records' timestamps, which
+the driver is slow to decode); this module answers "could any field ask for it?" conservatively: a
+field name anywhere in the operation or its fragments counts, whatever type it is on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
+
+from schema.context import Info
+
+TIMESTAMP_FIELDS = frozenset({"createdAt", "updatedAt"})
+
+
+def _field_names(selection_sets: Iterable[SelectionSetNode | None]) -> frozenset[str]:
+    names: set[str] = set()
+    pending = [s for s in selection_sets if s is not None]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+                if selection.selection_set is not None:
+                    pending.append(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+    return frozenset(names)
+
+
+def asked_field_names(info: Info) -> frozenset[str]:
+    """Every field name the request's operation (with its fragments) selects, on any type."""
+    context = info.context
+    if context.asked_fields is None:
+        fragments = info._raw_info.fragments.values()
+        sets = [info.operation.selection_set, *(fragment.selection_set for fragment in fragments)]
+        context.asked_fields = _field_names(sets)
+    return context.asked_fields
+
+
+def asks_timestamps(info: Info) -> bool:
+    return not TIMESTAMP_FIELDS.isdisjoint(asked_field_names(info))

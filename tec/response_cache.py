@@ -1,0 +1,98 @@
+"""A cache of whole GraphQL responses for read-only queries, exact under writes.
+
+The key is the normalised document, the operation name, the variables and the caller's role (what
+a caller may see depends on it: private fields need the reader role or above); the value is the
+response body as sent. An entry is tagged with the graph revision it was built at (`graph.store`
+moves the revision in the same transaction as every write, from any process), and each request reads
+the revision once: an entry of another revision is never served. Only successful queries are kept:
+no mutation, subscription or response with errors. Entries are bounded (least recently used first out).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse, print_ast
+
+# Larger bodies are answered but not kept (a few such entries would crowd out the directory's pages).
+MAX_ENTRY_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    revision: str | None
+    body: bytes
+
+
+@lru_cache(maxsize=256)
+def _normalised_query(document: str, operation_name: str | None) -> str | None:
+    """The document printed in canonical form, when the chosen operation is a query; else None."""
+    try:
+        parsed = parse(document)
+    except GraphQLError:
+        return None
+    operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None:
+        chosen = operations[0] if len(operations) == 1 else None
+    else:
+        chosen = next((op for op in operations if op.name is not None and op.name.value == operation_name), None)
+    if chosen is None or chosen.operation is not OperationType.QUERY:
+        return None
+    return print_ast(parsed)
+
+
+def cache_key(payload: Any, role: str | None) -> str | None:
+    """The entry of a GraphQL POST body for a caller of `role`, or None when it may not be cached."""
+    if not isinstance(payload, dict):
+        return None
+    document = payload.get("query")
+    operation_name = payload.get("operationName")
+    variables = payload.get("variables") or {}
+    if not isinstance(document, str) or not isinstance(variables, dict):
+        return None
+    if operation_name is not None and not isinstance(operation_name, str):
+        return None
+    normalised = _normalised_query(document, operation_name)
+    if normalised is None:
+        return None
+    variables_text = json.dumps(variables, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps([normalised, operation_name, variables_text, role or "anonymous"], ensure_ascii=False)
+
+
+class ResponseCache:
+    """Bounded LRU of response bodies, each tagged with the graph revision it was built at."""
+
+    def __init__(self, max_entries: int) -> None:
+        if max_entries < 1:
+            raise ValueError("a response cache needs room for at least one entry")
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, CachedResponse] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: str, revision: str | None) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None or entry.revision != revision:
+            return None
+        self._entries.move_to_end(key)
+        return entry.body
+
+    def has(self, key: str) -> bool:
+        return key in self._entries
+
+    def put(self, key: str, revision: str | None, body: bytes) -> int:
+        """Keep `body`; returns how many entries were evicted to make room."""
+        if len(body) > MAX_ENTRY_BYTES:
+            return 0
+        self._entries[key] = CachedResponse(revision, body)
+        self._entries.move_to_end(key)
+        evicted = 0
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+            evicted += 1
+        return evicted

@@ -1,0 +1,153 @@
+"""The response cache, through the app on a real Neo4j: hits, exact invalidation, what is never cached."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import httpx
+import pytest
+
+from graph.store import Store
+from tec.app import create_app
+from tec.response_cache import ResponseCache
+from tec.settings import Settings
+from tests.conftest import GraphQL
+from tests.domain import gid, make_actor
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+DIRECTORY = """
+query Directory($territory: String) {
+  actors(first: 10, where: {territory: $territory}) {
+    totalCount
+    nodes { id name kind basedIn { code name } }
+  }
+}
+"""
+WITH_EMAIL = "{ actors(first: 10) { nodes { name email } } }"
+RENAME = """
+mutation($id: ID!, $name: String!) {
+  updateActor(input: {id: $id, name: $name}) { __typename ... on ActorUpdated { actor { name } } }
+}
+"""
+
+
+def names(response: httpx.Response) -> list[str]:
+    return [node["name"] for node in response.json()["data"]["actors"]["nodes"]]
+
+
+async def test_a_repeated_query_is_answered_from_the_cache(gql: GraphQL, store: Store) -> None:
+    await make_actor(store, "Association des Landes")
+    first = await gql(DIRECTORY, {"territory": "35"})
+    second = await gql(DIRECTORY, {"territory": "35"})
+    assert first.headers["x-cache"] == "miss"
+    assert second.headers["x-cache"] == "hit"
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert names(second) == ["Association des Landes"]
+    assert int(second.headers["x-db-round-trips"]) == 1  # the revision check only
+
+
+async def test_a_write_through_the_api_makes_the_next_read_a_miss_with_the_new_data(
+    gql: GraphQL, store: Store, api_key: Callable[..., Awaitable[str]]
+) -> None:
+    actor = await make_actor(store, "Collectif du Marais")
+    token = await api_key("admin")
+    assert names(await gql(DIRECTORY)) == ["Collectif du Marais"]
+    renamed = await gql(RENAME, {"id": gid("Actor", actor), "name": "Collectif de la Vilaine"}, token=token)
+    assert renamed.json()["data"]["updateActor"]["__typename"] == "ActorUpdated"
+    after = await gql(DIRECTORY)
+    assert after.headers["x-cache"] == "miss"
+    assert names(after) == ["Collectif de la Vilaine"]
+    assert (await gql(DIRECTORY)).headers["x-cache"] == "hit"
+
+
+async def test_a_write_from_another_process_makes_the_next_read_a_miss_with_the_new_data(
+    gql: GraphQL, store: Store, settings: Settings
+) -> None:
+    await make_actor(store, "Atelier des Communs")
+    assert (await gql(DIRECTORY)).headers["x-cache"] == "miss"
+    assert (await gql(DIRECTORY)).headers["x-cache"] == "hit"
+    importer = Store.connect(settings.effective_neo4j_uri, "neo4j", "neo4j")  # as `tec import` would
+    try:
+        await make_actor(importer, "Bureau Concertation Ouest")
+    finally:
+        await importer.close()
+    after = await gql(DIRECTORY)
+    assert after.headers["x-cache"] == "miss"
+    assert names(after) == ["Atelier des Communs", "Bureau Concertation Ouest"]
+
+
+async def test_different_variables_and_roles_are_different_entries(
+    gql: GraphQL, store: Store, api_key: Callable[..., Awaitable[str]]
+) -> None:
+    await make_actor(store, "Maison de la Médiation")
+    reader = await api_key("reader")
+    assert (await gql(DIRECTORY, {"territory": "35"})).headers["x-cache"] == "miss"
+    assert (await gql(DIRECTORY, {"territory": "44"})).headers["x-cache"] == "miss"
+    assert (await gql(DIRECTORY, {"territory": "35"}, token=reader)).headers["x-cache"] == "miss"
+    assert (await gql(DIRECTORY, {"territory": "35"}, token=reader)).headers["x-cache"] == "hit"
+    assert (await gql(DIRECTORY, {"territory": "44"})).headers["x-cache"] == "hit"
+
+
+async def test_a_private_field_read_with_a_key_is_never_served_to_an_anonymous_caller(
+    gql: GraphQL, store: Store, api_key: Callable[..., Awaitable[str]]
+) -> None:
+    await make_actor(store, "Réseau Dialogue", email="contact@dialogue.example")
+    editor = await api_key("editor")
+    for _ in range(2):
+        private = await gql(WITH_EMAIL, token=editor)
+        assert private.json()["data"]["actors"]["nodes"] == [
+            {"name": "Réseau Dialogue", "email": "contact@dialogue.example"}
+        ]
+    assert private.headers["x-cache"] == "hit"
+    anonymous = await gql(WITH_EMAIL)
+    assert anonymous.headers["x-cache"] == "miss"
+    assert "contact@dialogue.example" not in anonymous.text
+    assert anonymous.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_mutations_and_errors_are_never_cached(
+    gql: GraphQL, store: Store, api_key: Callable[..., Awaitable[str]]
+) -> None:
+    actor = await make_actor(store, "Association Estuaire")
+    token = await api_key("admin")
+    for name in ("Association Estuaire", "Association Estuaire"):
+        renamed = await gql(RENAME, {"id": gid("Actor", actor), "name": name}, token=token)
+        assert renamed.json()["data"]["updateActor"]["__typename"] == "ActorUpdated"
+        assert "x-cache" not in renamed.headers
+    for _ in range(2):
+        refused = await gql(WITH_EMAIL)
+        assert refused.headers["x-cache"] == "miss"
+        unknown = await gql(DIRECTORY, {"territory": "99999"})
+        assert unknown.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert unknown.headers["x-cache"] == "miss"
+
+
+async def test_hits_and_misses_are_counted_in_the_metrics(gql: GraphQL, client: httpx.AsyncClient) -> None:
+    await gql(DIRECTORY)
+    await gql(DIRECTORY)
+    metrics = (await client.get("/metrics")).text
+    assert 'tec_response_cache_requests_total{result="hit"} 1.0' in metrics
+    assert 'tec_response_cache_requests_total{result="miss"} 1.0' in metrics
+    assert "tec_response_cache_entries 1.0" in metrics
+
+
+async def test_the_cache_can_be_turned_off(store: Store, settings: Settings) -> None:
+    await make_actor(store, "Association Sans Cache")
+    app = create_app(settings.model_copy(update={"response_cache": False}), store)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        for _ in range(2):
+            response = await http.post("/graphql", json={"query": DIRECTORY})
+            assert "x-cache" not in response.headers
+            assert int(response.headers["x-db-round-trips"]) == 2  # the page and the base communes
+
+
+def test_the_least_recently_used_entry_leaves_first() -> None:
+    cache = ResponseCache(max_entries=2)
+    cache.put("a", "r1", b"A")
+    cache.put("b", "r1", b"B")
+    assert cache.get("a", "r1") == b"A"
+    assert cache.put("c", "r1", b"C") == 1
+    assert (cache.get("a", "r1"), cache.get("b", "r1"), cache.get("c", "r1")) == (b"A", None, b"C")
+    assert cache.get("a", "r2") is None  # an entry of another revision is never served
