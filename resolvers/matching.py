@@ -14,6 +14,7 @@ from schema.actor import ActorKind
 from schema.context import Info
 from schema.errors import ApiError, bad_input
 from schema.matching import ExperiencedActor, MatchingRole, Ranking, ranking
+from schema.selection import asks_timestamps
 
 
 @strawberry.input(description="A place: a territory (INSEE code, EPCI SIREN or territory id) or a latitude/longitude.")
@@ -115,6 +116,7 @@ def match_request(
         after=after,
         widen_to_km=min(radius * settings.matching_widen_factor, max(settings.matching_max_radius_km, radius)),
         beneficiary=beneficiary,
+        timestamps=asks_timestamps(info),
     )
 
 
