@@ -2,13 +2,16 @@
 
 A record is keyed by (source, external id): `(n)-[:FROM_SOURCE {externalId, hash}]->(:Source {name})`.
 Each batch is one managed transaction that first reads the batch's keys, then writes only the records
-whose content hash changed. New records get an id derived from (source, label, external id), so a
-batch that is re-run after a crash MERGEs onto what it wrote before: an interrupted import run again
-converges to the graph an uninterrupted one gives. `docs/importers.md` describes the behaviour.
+whose content hash changed. New records get an id derived from (source, label, external id); the
+plan checks those ids too, so a new record and its links are CREATEd (no MERGE searching the links
+of dense type, territory and theme nodes) while a node that lost its FROM_SOURCE link is updated, not
+duplicated. A batch commits whole or not at all: an interrupted import run again converges to the
+graph an uninterrupted one gives. `docs/importers.md` describes the behaviour.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,13 +23,22 @@ from neo4j import AsyncManagedTransaction
 from graph.store import Record, Store, run_in_tx
 
 RECORD_NAMESPACE = uuid.UUID("0d8b3c52-4a8e-4d7b-9a55-3f0f6d7e2b91")
+_RECORD_NAMESPACE_BYTES = RECORD_NAMESPACE.bytes
 SOURCE_NAMESPACE = uuid.UUID("5b0f6c1e-3f57-4c0e-9d39-7f3f4d1c2a10")  # as graph.bulk: one id per source name
 IMPORT_LABELS: tuple[LiteralString, ...] = ("Actor", "Conflict")
 
 
 def record_id(source: str, label: str, external_id: str) -> str:
-    """The id a record of `source` gets when an import creates it (stable across runs and machines)."""
-    return str(uuid.uuid5(RECORD_NAMESPACE, f"{source}\x1f{label}\x1f{external_id}"))
+    """The id a record of `source` gets when an import creates it (stable across runs and machines).
+
+    `uuid.uuid5(RECORD_NAMESPACE, ...)`, written out: an import computes one per new record.
+    """
+    name = f"{source}\x1f{label}\x1f{external_id}".encode()
+    raw = bytearray(hashlib.sha1(_RECORD_NAMESPACE_BYTES + name, usedforsecurity=False).digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def source_id(name: str) -> str:
@@ -118,6 +130,12 @@ _LOOKUP: dict[str, LiteralString] = {
     for label in IMPORT_LABELS
 }
 
+# Ids a new record would get that a node already holds (its FROM_SOURCE link was removed): updated, not created.
+_TAKEN: dict[str, LiteralString] = {
+    label: "UNWIND $ids AS id MATCH (n:" + label + " {id: id}) RETURN n.id AS id, n.source AS owner"
+    for label in IMPORT_LABELS
+}
+
 _GOVERNORS: LiteralString = """
 UNWIND $territories AS territory
 MATCH (g:Actor)-[:GOVERNS]->(:Territory {id: territory})
@@ -126,17 +144,18 @@ WITH territory, g ORDER BY g.id
 RETURN territory, head(collect(g.id)) AS id, head(collect(g.source)) AS owner
 """
 
+# New records: the plan checked that neither the key nor the id exists, so every node and link is
+# CREATEd (MERGE would search each dense type, territory and theme node's links, and lock them).
 _CREATE_CONFLICTS: LiteralString = """
 MATCH (s:Source {name: $source})
 UNWIND $rows AS row
 MATCH (ct:ConflictType {code: row.type})
 MATCH (t:Territory {id: row.territory})
-MERGE (c:Conflict {id: row.id})
-ON CREATE SET c.createdAt = datetime(), c.createdBy = $by, c.source = $source
-SET c += row.props, c.updatedAt = datetime(), c.updatedBy = $by, c.location = t.location
-MERGE (c)-[:OF_TYPE]->(ct)
-MERGE (c)-[:LOCATED_IN]->(t)
-CREATE (c)-[:FROM_SOURCE {externalId: row.externalId, hash: row.hash, importedAt: datetime()}]->(s)
+CREATE (c:Conflict {id: row.id})
+SET c += row.props, c.createdAt = datetime(), c.createdBy = $by, c.source = $source,
+    c.updatedAt = datetime(), c.updatedBy = $by, c.location = t.location
+CREATE (c)-[:OF_TYPE]->(ct), (c)-[:LOCATED_IN]->(t),
+       (c)-[:FROM_SOURCE {externalId: row.externalId, hash: row.hash, importedAt: datetime()}]->(s)
 """
 
 _UPDATE_CONFLICTS: LiteralString = """
@@ -165,7 +184,7 @@ ACTOR_LINKS: tuple[str, ...] = ("territory", "governs", "themes", "network", "in
 
 @lru_cache(maxsize=32)
 def _create_actors(links: frozenset[str]) -> LiteralString:
-    """The write of new actors: only the parts the batch's rows use (fewer operators, no deletes)."""
+    """The write of new actors: only the parts the batch's rows use, every node and link CREATEd."""
     query: LiteralString = "MATCH (s:Source {name: $source}) "
     if "network" in links:
         query += "MATCH (net:Actor)-[:FROM_SOURCE {externalId: $network}]->(s) "
@@ -173,32 +192,30 @@ def _create_actors(links: frozenset[str]) -> LiteralString:
     if "territory" in links:
         query += "MATCH (t:Territory {id: row.territory}) "
     query += (
-        "MERGE (n:Actor {id: row.id}) "
-        "ON CREATE SET n.createdAt = datetime(), n.createdBy = $by, n.source = $source "
-        "SET n += row.props, n.updatedAt = datetime(), n.updatedBy = $by "
+        "CREATE (n:Actor {id: row.id}) "
+        "SET n += row.props, n.createdAt = datetime(), n.createdBy = $by, n.source = $source, "
+        "n.updatedAt = datetime(), n.updatedBy = $by "
+        "CREATE (n)-[:FROM_SOURCE {externalId: row.externalId, hash: row.hash, importedAt: datetime()}]->(s) "
     )
     if "territory" in links:
-        query += "SET n.location = t.location MERGE (n)-[:BASED_IN]->(t) "
+        query += "SET n.location = t.location CREATE (n)-[:BASED_IN]->(t) "
     if "governs" in links:
-        query += "MERGE (n)-[:GOVERNS]->(t) "
+        query += "CREATE (n)-[:GOVERNS]->(t) "
     if "network" in links:
-        query += "MERGE (n)-[m:MEMBER_OF]->(net) SET m.since = row.since "
+        query += "CREATE (n)-[:MEMBER_OF {since: row.since}]->(net) "
     if "themes" in links:
         query += (
             "WITH s, row, n CALL (row, n) { "
-            "UNWIND row.themes AS code MATCH (th:Theme {code: code}) MERGE (n)-[:WORKS_ON]->(th) } "
+            "UNWIND row.themes AS code MATCH (th:Theme {code: code}) CREATE (n)-[:WORKS_ON]->(th) } "
         )
     if "involvements" in links:
         query += (
             "WITH s, row, n CALL (row, n, s) { "
             "UNWIND row.involvements AS inv "
             "MATCH (c:Conflict)-[:FROM_SOURCE {externalId: inv.conflict}]->(s) "
-            "MERGE (n)-[i:INVOLVED_IN {role: inv.role}]->(c) SET i.from = inv.from, i.to = inv.to } "
+            "CREATE (n)-[:INVOLVED_IN {role: inv.role, from: inv.from, to: inv.to}]->(c) } "
         )
-    # CREATE, not MERGE: the lookup found no FROM_SOURCE of this key, and MERGE would lock the Source node
-    return query + (
-        "CREATE (n)-[:FROM_SOURCE {externalId: row.externalId, hash: row.hash, importedAt: datetime()}]->(s)"
-    )
+    return query
 
 
 # Changed actors, and actors that already existed (a commune's collectivité): links are replaced,
@@ -315,6 +332,13 @@ async def _plan(
         else:
             counts.created += 1
             plan.create.append({**row, "id": record_id(source, label, row["externalId"])})
+    if plan.create:
+        taken = {row["id"]: row for row in await read(_TAKEN[label], {"ids": [row["id"] for row in plan.create]})}
+        if taken:
+            plan.update += [
+                {**row, "owned": taken[row["id"]]["owner"] == source} for row in plan.create if row["id"] in taken
+            ]
+            plan.create = [row for row in plan.create if row["id"] not in taken]
     return plan
 
 

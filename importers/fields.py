@@ -28,6 +28,7 @@ Getter = Callable[[dict[str, Any], dict[str, Any], int], Any]
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _DATE_FIELDS = frozenset({"founded_on", "started_on", "ended_on", "since"})
 _REQUIRED_COLUMNS = ("actor.id", "actor.name", "actor.kind", "skip")
+_FOLDED_MAX = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,7 @@ class FieldReader:
         self.is_list = self.name in LIST_FIELDS
         self.values = sources.value_map(spec.map) if spec.map else None
         self.map_name = spec.map
+        self.folded: dict[str, str] = {}  # mapped values and hashed parts (codes, years) recur: fold each once
         self.origin = self._origin(spec, sources)
 
     def _origin(self, spec: FieldSpec, sources: Sources) -> Getter:
@@ -136,7 +138,7 @@ class FieldReader:
                 values = [part(scope, root, index) for part in parts]
                 if all(value is None or value == "" for value in values):
                     return None
-                text = "\x1f".join(fold(str(value)) if value is not None else "" for value in values)
+                text = "\x1f".join(self._fold(str(value)) if value is not None else "" for value in values)
                 return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]
 
             return hashed
@@ -193,10 +195,18 @@ class FieldReader:
             return [part.strip() for part in value.split(self.spec.split)]
         return [value]
 
+    def _fold(self, text: str) -> str:
+        key = self.folded.get(text)
+        if key is None:
+            if len(self.folded) >= _FOLDED_MAX:  # unique values (titles) fill it: start again
+                self.folded.clear()
+            key = self.folded[text] = fold(text)
+        return key
+
     def _map(self, value: Any) -> Any:
         if self.values is None or isinstance(value, bool):
             return value
-        key = fold(str(value))
+        key = self._fold(str(value))
         if key in self.values:
             return self.values[key]
         if "*" in self.values:

@@ -112,6 +112,17 @@ async def test_running_the_same_file_again_changes_nothing_at_all(store: Store) 
     assert await graph_state(store, timestamps=True) == before
 
 
+async def test_records_that_lost_their_provenance_links_are_found_by_id_and_not_created_twice(store: Store) -> None:
+    await import_file(store, FIXTURES / "network_members.jsonl", "network-members")
+    before = await graph_state(store, timestamps=False)
+    await store.write("tests.unlink", "MATCH (:Source {name: 'network-members'})<-[f:FROM_SOURCE]-() DELETE f")
+
+    again = await import_file(store, FIXTURES / "network_members.jsonl", "network-members")
+
+    assert (again.created, again.updated, again.unchanged) == (13 + 38, 0, 0)  # new to the source's keys
+    assert await graph_state(store, timestamps=False) == before
+
+
 async def test_a_changed_row_updates_its_record_and_full_reports_records_gone_from_the_file(
     store: Store, tmp_path: Path
 ) -> None:
