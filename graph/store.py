@@ -83,6 +83,11 @@ def _count(name: str, *, write: bool = False) -> RoundTrips | None:
     return counter
 
 
+def count_round_trip(name: str) -> None:
+    """Count a database call made on the current request's behalf outside it (a shared read)."""
+    _count(name)
+
+
 # The revision is (epoch, counter): the epoch is new whenever the node is (re)created, e.g. after a
 # database wipe, so a revision value never comes back.
 REVISION_BUMP: LiteralString = (

@@ -23,12 +23,12 @@ from graph.apikeys import find_api_key
 from graph.errors import GraphError
 from graph.matching import warm_up
 from graph.migrations import migrate
-from graph.store import RoundTrips, Store, counting_round_trips
+from graph.store import RoundTrips, Store, count_round_trip, counting_round_trips
 from schema.context import ANONYMOUS, Context, Principal
 from tec.api import build_schema
 from tec.export_requests import export_download
 from tec.metrics import Metrics, MetricsMiddleware, metrics_endpoint
-from tec.response_cache import ResponseCache, cache_key
+from tec.response_cache import ResponseCache, SharedRevision, cache_key
 from tec.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ class GraphQLView(GraphQL[Context, None]):
         super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None, **kwargs)
         self.settings = settings
         self.cache = ResponseCache(settings.response_cache_entries) if settings.response_cache else None
+        self._revision: SharedRevision | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -108,7 +109,10 @@ class GraphQLView(GraphQL[Context, None]):
         metrics: Metrics = request.app.state.metrics
         store: Store = request.app.state.store
         if cache.has(key):
-            revision = await store.revision()
+            if self._revision is None:
+                self._revision = SharedRevision(store.revision)
+            revision = await self._revision.current()
+            count_round_trip("graph.revision")  # this request waited for one (perhaps shared with others)
             cached = cache.get(key, revision)
             if cached is not None:
                 metrics.cache_requests.labels("hit").inc()

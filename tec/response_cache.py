@@ -10,8 +10,11 @@ no mutation, subscription or response with errors. Entries are bounded (least re
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import json
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -96,3 +99,46 @@ class ResponseCache:
             self._entries.popitem(last=False)
             evicted += 1
         return evicted
+
+
+class SharedRevision:
+    """Reads of the graph revision shared by the requests that arrive while one is under way.
+
+    A request never takes the answer of a read already sent (a write may have committed between that
+    read and the request's arrival): it waits for the next read, which starts when the one under way
+    ends and serves every request that arrived meanwhile. So each answer is at least as recent as its
+    request, and under load the database sees one revision read per read's duration, not per request.
+    """
+
+    def __init__(self, read: Callable[[], Awaitable[str | None]]) -> None:
+        self._read = read
+        self._next: asyncio.Future[str | None] | None = None  # the read the next arrivals share, not sent yet
+        self._busy = False
+
+    async def current(self) -> str | None:
+        """The revision as read after this call began."""
+        future = self._next
+        if future is None:
+            future = self._next = asyncio.get_running_loop().create_future()
+            if not self._busy:
+                self._start()
+        return await asyncio.shield(future)
+
+    def _start(self) -> None:
+        future, self._next = self._next, None
+        if future is None:
+            return
+        self._busy = True
+        # its own context: the read belongs to no single request's round-trip count
+        asyncio.get_running_loop().create_task(self._run(future), context=contextvars.Context())
+
+    async def _run(self, future: asyncio.Future[str | None]) -> None:
+        try:
+            future.set_result(await self._read())
+        except Exception as error:  # every waiter gets it (e.g. Neo4j unavailable)
+            future.set_exception(error)
+        finally:
+            if not future.done():  # cancelled (the service is stopping)
+                future.cancel()
+            self._busy = False
+            self._start()

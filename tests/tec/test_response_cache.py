@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -9,7 +10,7 @@ import pytest
 
 from graph.store import Store
 from tec.app import create_app
-from tec.response_cache import ResponseCache
+from tec.response_cache import ResponseCache, SharedRevision
 from tec.settings import Settings
 from tests.conftest import GraphQL
 from tests.domain import gid, make_actor
@@ -151,3 +152,29 @@ def test_the_least_recently_used_entry_leaves_first() -> None:
     assert cache.put("c", "r1", b"C") == 1
     assert (cache.get("a", "r1"), cache.get("b", "r1"), cache.get("c", "r1")) == (b"A", None, b"C")
     assert cache.get("a", "r2") is None  # an entry of another revision is never served
+
+
+async def test_a_revision_read_is_shared_only_by_requests_that_arrived_before_it_was_sent() -> None:
+    graph = {"revision": 1}
+    sent: asyncio.Queue[int] = asyncio.Queue()  # the revision each read saw, as it was sent
+    answer = asyncio.Event()
+
+    async def read() -> str | None:
+        seen = graph["revision"]
+        sent.put_nowait(seen)
+        await answer.wait()
+        answer.clear()
+        return str(seen)
+
+    shared = SharedRevision(read)
+    first = asyncio.create_task(shared.current())
+    assert await sent.get() == 1
+    graph["revision"] = 2  # a write commits while that read is under way
+    later = [asyncio.create_task(shared.current()) for _ in range(3)]
+    await asyncio.sleep(0)
+    answer.set()
+    assert await first == "1"
+    assert await sent.get() == 2  # the next read is sent after the write
+    answer.set()
+    assert await asyncio.gather(*later) == ["2", "2", "2"]  # one read for the three
+    assert sent.empty()
