@@ -181,22 +181,41 @@ async def bench_matching(store: Store, url: str, figures: Figures, count: int) -
     figures.add("matching_overhead_ratio_p50", round(http["p50_ms"] / driver["p50_ms"], 2))
 
 
-async def bench_directory(service: Service, figures: Figures, seconds: float) -> None:
+async def _directory_runs(service: Service, seconds: float) -> tuple[list[dict[str, float]], float]:
     runs = []
     with PeakRss(service) as rss:
         for clients in (1, 8, 32):
             await concurrent_load(service.url, DIRECTORY_QUERY, directory_variables(20), clients, 3)  # warm-up
             runs.append(await concurrent_load(service.url, DIRECTORY_QUERY, directory_variables(20), clients, seconds))
+    return runs, rss.peak
+
+
+async def bench_directory(service: Service, figures: Figures, seconds: float) -> None:
+    """The directory under load with the response cache (the service as configured: on by default),
+    then on a second service with the cache off, which shows what every miss costs."""
+    runs, peak = await _directory_runs(service, seconds)
     figures.add("directory", runs)
-    figures.add("service_peak_rss_mb", round(rss.peak, 1))
+    figures.add("service_peak_rss_mb", round(peak, 1))
+    uncached = Service(service.neo4j_uri, neo4j_local.free_port(), {"TEC_RESPONSE_CACHE": "false"})
+    try:
+        runs, peak = await _directory_runs(uncached, seconds)
+    finally:
+        uncached.stop()
+    figures.add("directory_cache_off", runs)
+    figures.add("service_peak_rss_mb_cache_off", round(peak, 1))
 
 
 async def bench_round_trips(url: str, figures: Figures) -> None:
-    trips = {}
+    """Round trips of a directory page on a miss (first time asked) at two page sizes, then on a hit."""
+    trips: dict[str, Any] = {}
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         for first in (5, 100):
             response = await post(client, DIRECTORY_QUERY, {"first": first, "territory": None})
             trips[f"first_{first}"] = int(response.headers["x-db-round-trips"])
+            trips[f"first_{first}_cache"] = response.headers.get("x-cache", "off")
+        response = await post(client, DIRECTORY_QUERY, {"first": 100, "territory": None})
+        trips["repeated"] = int(response.headers["x-db-round-trips"])
+        trips["repeated_cache"] = response.headers.get("x-cache", "off")
     figures.add("directory_round_trips", trips)
 
 
@@ -229,15 +248,20 @@ def print_table(figures: Figures) -> None:
         ("same Cypher through the driver p50 (ms)", r.get("matching_driver", {}).get("p50_ms"), ""),
         ("overhead HTTP / driver (p50)", r.get("matching_overhead_ratio_p50"), "≤ 1.5×"),
     ]
+    uncached = {run["clients"]: run for run in r.get("directory_cache_off", [])}
     for clients in (1, 8, 32):
         run = directory.get(clients, {})
         target = "≥ 200 req/s, p95 ≤ 100 ms" if clients == 8 else ""
         lines.append((f"directory page, {clients} clients: req/s, p95 ms", _rps(run), target))
+    for clients in (1, 8, 32):
+        lines.append((f"  same, response cache off, {clients} clients", _rps(uncached.get(clients, {})), ""))
     lines += [
         ("round trips per directory page (first 5 / 100)", _trips(r.get("directory_round_trips")), "equal, ≤ 4"),
+        ("  same page asked again (cache hit)", (r.get("directory_round_trips") or {}).get("repeated"), ""),
         ("partner import rows/s", r.get("partner_import", {}).get("rows_per_s"), "≥ 10,000"),
         ("reference data load (s)", r.get("reference_load_s"), "≤ 60"),
         ("service peak RSS under load (MB)", r.get("service_peak_rss_mb"), "≤ 250"),
+        ("  same, response cache off (MB)", r.get("service_peak_rss_mb_cache_off"), ""),
     ]
     width = max(len(label) for label, _, _ in lines)
     print(f"\n{'figure'.ljust(width)}  {'measured':>22}  target")
