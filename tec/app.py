@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from typing import Any
 
 from starlette.applications import Starlette
@@ -100,7 +101,7 @@ class GraphQLView(GraphQL[Context, None]):
             principal = await self._principal(request.app.state.store, request)
             request.state.principal = principal
             try:
-                key = cache_key(json.loads(body), principal.role)
+                key = cache_key(json.loads(body), principal.role, date.today())
             except ValueError:
                 key = None
         if key is None:

@@ -1,7 +1,7 @@
 """A cache of whole GraphQL responses for read-only queries, exact under writes.
 
-The key is the normalised document, the operation name, the variables and the caller's role (what
-a caller may see depends on it: private fields need the reader role or above); the value is the
+The key is the normalised document, the operation name, the variables, the caller's role (what a
+caller may see depends on it: private fields need the reader role or above) and the day; the value is the
 response body as sent. An entry is tagged with the graph revision it was built at (`graph.store`
 moves the revision in the same transaction as every write, from any process), and each request reads
 the revision once: an entry of another revision is never served. Only successful queries are kept:
@@ -16,6 +16,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -48,8 +49,10 @@ def _normalised_query(document: str, operation_name: str | None) -> str | None:
     return print_ast(parsed)
 
 
-def cache_key(payload: Any, role: str | None) -> str | None:
-    """The entry of a GraphQL POST body for a caller of `role`, or None when it may not be cached."""
+def cache_key(payload: Any, role: str | None, today: date) -> str | None:
+    """The entry of a GraphQL POST body for a caller of `role` on `today`, or None when it may not be
+    cached. The day is part of the key: some answers depend on it (whether a call for commons is open
+    today, recency counted in years), so they change at midnight without any write."""
     if not isinstance(payload, dict):
         return None
     document = payload.get("query")
@@ -63,7 +66,9 @@ def cache_key(payload: Any, role: str | None) -> str | None:
     if normalised is None:
         return None
     variables_text = json.dumps(variables, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return json.dumps([normalised, operation_name, variables_text, role or "anonymous"], ensure_ascii=False)
+    return json.dumps(
+        [normalised, operation_name, variables_text, role or "anonymous", today.isoformat()], ensure_ascii=False
+    )
 
 
 class ResponseCache:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import date
 
 import httpx
 import pytest
 
 from graph.store import Store
 from tec.app import create_app
-from tec.response_cache import ResponseCache, SharedRevision
+from tec.response_cache import ResponseCache, SharedRevision, cache_key
 from tec.settings import Settings
 from tests.conftest import GraphQL
 from tests.domain import gid, make_actor
@@ -142,6 +143,13 @@ async def test_the_cache_can_be_turned_off(store: Store, settings: Settings) -> 
             response = await http.post("/graphql", json={"query": DIRECTORY})
             assert "x-cache" not in response.headers
             assert int(response.headers["x-db-round-trips"]) == 2  # the page and the base communes
+
+
+def test_answers_of_another_day_are_other_entries() -> None:
+    # whether a call is open today, recency in years: some answers change at midnight without a write
+    payload = {"query": "{ commonsCalls { nodes { title isOpen } } }"}
+    assert cache_key(payload, None, date(2026, 11, 27)) != cache_key(payload, None, date(2026, 11, 28))
+    assert cache_key({"query": "mutation { __typename }"}, None, date(2026, 11, 27)) is None
 
 
 def test_the_least_recently_used_entry_leaves_first() -> None:
