@@ -4,7 +4,7 @@
 
 Prints the CPU time per page and the functions that took the most time of their own; see
 docs/performance.md, "Profiles". The response cache is off (every page is computed) unless `--cached`
-is given (then all but the first two pages are cache hits).
+is given (then every page after the warm-up is a cache hit).
 """
 
 from __future__ import annotations

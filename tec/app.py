@@ -120,8 +120,9 @@ class GraphQLView(GraphQL[Context, None]):
                 await _send_json(send, cached, b"hit")
                 return
             trips.saw_revision(revision)  # the query's reads come after this one
-        else:
-            trips.want_revision = True  # read it with the query's first read
+        elif cache.seen_before(key):
+            trips.want_revision = True  # read it with the query's first read, then keep the answer
+        # else: asked for the first time: answered without reading the revision, and not kept
         metrics.cache_requests.labels("miss").inc()
         status = 0
         chunks: list[bytes] = []

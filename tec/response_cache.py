@@ -72,13 +72,30 @@ def cache_key(payload: Any, role: str | None, today: date) -> str | None:
 
 
 class ResponseCache:
-    """Bounded LRU of response bodies, each tagged with the graph revision it was built at."""
+    """Bounded LRU of response bodies, each tagged with the graph revision it was built at.
+
+    A question is kept from the second time it is asked (`seen_before`): the first time, nothing is
+    stored and the request does not read the revision, so a question asked once (a matching request
+    around one address, a search nobody repeats) costs nothing extra and crowds out no entry. The
+    keys seen once are remembered in a bounded LRU of their own.
+    """
 
     def __init__(self, max_entries: int) -> None:
         if max_entries < 1:
             raise ValueError("a response cache needs room for at least one entry")
         self.max_entries = max_entries
         self._entries: OrderedDict[str, CachedResponse] = OrderedDict()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def seen_before(self, key: str) -> bool:
+        """Whether `key` was asked before (and is not kept yet); remembers it when it was not."""
+        if key in self._seen:
+            del self._seen[key]
+            return True
+        self._seen[key] = None
+        while len(self._seen) > self.max_entries:
+            self._seen.popitem(last=False)
+        return False
 
     def __len__(self) -> int:
         return len(self._entries)
