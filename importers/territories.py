@@ -174,7 +174,7 @@ async def import_territories(
     missing: list[str] = []
 
     async def parents(batch: list[dict[str, Any]]) -> WriteCounts:
-        counts, absent = await territory_store.link_parents(store, batch)
+        counts, absent = await territory_store.link_parents(store, batch, first_load=not before.part_of)
         missing.extend(absent)
         return counts
 
