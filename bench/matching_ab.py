@@ -3,7 +3,7 @@
     python -m bench.matching_ab bolt://127.0.0.1:<port> <commit> [requests]
 
 On a shared machine the load moves from one minute to the next; running both queries one after the
-other on each of the benchmark's matching questions (`bench.suite.match_variables`, `first: 10`,
+other on each of the benchmark's matching questions (`bench.suite.match_request`, `first: 10`,
 50 km) through the same `Store` compares them under the same conditions. Prints, for each, the p50
 and p90 of `Store.read` (the time the benchmark's driver figure measures) and the median PROFILE db
 hits over the ten places. docs/performance.md ("Matching") quotes it.
@@ -20,9 +20,9 @@ import types
 from typing import Any, LiteralString, cast
 
 from bench.runner import connect
-from bench.suite import MATCH_CASES, match_variables
+from bench.suite import MATCH_CASES, match_request
 from graph import matching
-from graph.matching import MatchingWeights, MatchRequest, Near, match_params
+from graph.matching import MatchingWeights, match_params
 from graph.store import Store
 
 
@@ -44,16 +44,7 @@ def experts_query_at(commit: str) -> LiteralString:
 
 
 def question(index: int) -> dict[str, Any]:
-    variables = match_variables(index)
-    request = MatchRequest(
-        near=Near(lat=variables["lat"], lon=variables["lon"]),
-        radius_km=50.0,
-        conflict_type=variables["type"],
-        first=10,
-        widen_to_km=200.0,
-        timestamps=False,
-    )
-    return match_params(request, MatchingWeights())
+    return match_params(match_request(index), MatchingWeights())
 
 
 def db_hits(plan: Any) -> int:

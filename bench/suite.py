@@ -152,6 +152,19 @@ def directory_variables(first: int) -> Any:
     return make
 
 
+def match_request(index: int) -> MatchRequest:
+    """The `index`-th matching question as the graph layer takes it (what MATCHING_QUERY asks over HTTP)."""
+    variables = match_variables(index)
+    return MatchRequest(
+        near=Near(lat=variables["lat"], lon=variables["lon"]),
+        radius_km=50.0,
+        conflict_type=variables["type"],
+        first=10,
+        widen_to_km=200.0,
+        timestamps=False,  # what the HTTP question asks for: no createdAt/updatedAt
+    )
+
+
 async def bench_matching(store: Store, url: str, figures: Figures, count: int) -> None:
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
 
@@ -162,16 +175,7 @@ async def bench_matching(store: Store, url: str, figures: Figures, count: int) -
     weights = MatchingWeights()
 
     async def direct(index: int) -> None:
-        variables = match_variables(index)
-        request = MatchRequest(
-            near=Near(lat=variables["lat"], lon=variables["lon"]),
-            radius_km=50.0,
-            conflict_type=variables["type"],
-            first=10,
-            widen_to_km=200.0,
-            timestamps=False,  # what the HTTP question asks for: no createdAt/updatedAt
-        )
-        await experienced_actors(store, request, weights)
+        await experienced_actors(store, match_request(index), weights)
 
     driver_ms = await timed_sequence(direct, count, warmup=30)
     http = latency_summary(http_ms)
