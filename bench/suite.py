@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import random
 import time
@@ -15,16 +16,17 @@ from bench.runner import (
     DIRECTORY_QUERY,
     MATCHING_QUERY,
     Figures,
+    KeepAliveClient,
     PeakRss,
     Service,
     concurrent_load,
     connect,
     latency_summary,
     machine_info,
+    percentile,
     post,
     start_neo4j,
     temp_dir,
-    timed_sequence,
 )
 from graph.bulk import delete_source
 from graph.matching import MatchingWeights, MatchRequest, Near, experienced_actors
@@ -103,6 +105,53 @@ def partner_file(path: Path, rows: int, seed: int = 7) -> Path:
     return path
 
 
+RNA_COLUMNS = (  # the waldec export's header, in its order
+    *("id", "id_ex", "siret", "rup_mi", "gestion", "date_creat", "date_decla", "date_publi", "date_disso"),
+    *("nature", "groupement", "titre", "titre_court", "objet", "objet_social1", "objet_social2"),
+    *("adrs_complement", "adrs_numvoie", "adrs_repetition", "adrs_typevoie", "adrs_libvoie", "adrs_distrib"),
+    *("adrs_codeinsee", "adrs_codepostal", "adrs_libcommune", "adrg_declarant", "adrg_complemid"),
+    *("adrg_complemgeo", "adrg_libvoie", "adrg_distrib", "adrg_codepostal", "adrg_achemine", "adrg_pays"),
+    *("dir_civilite", "siteweb", "publiweb", "observation", "position", "maj_time"),
+)
+RNA_OBJECTS = (
+    "préserver la ressource en eau et ses usages partagés",
+    "suivre le projet de carrière et ses impacts",
+    "animer un tiers-lieu et des ateliers de démocratie locale",
+    "promouvoir une agriculture compatible avec les riverains",
+    "défendre le cadre de vie face au projet éolien",
+)
+
+
+def rna_file(path: Path, rows: int, seed: int = 11) -> Path:
+    """An RNA waldec extract of `rows` active associations on real communes (';', Windows-1252, as shipped)."""
+    rng = random.Random(seed)
+    communes = [t for t in read_territory_snapshot().territories if t.level == "COMMUNE" and t.zone == "metro"]
+    with path.open("w", encoding="cp1252", newline="") as out:
+        writer = csv.writer(out, delimiter=";", lineterminator="\n")
+        writer.writerow(RNA_COLUMNS)
+        for index in range(rows):
+            seat = rng.choice(communes)
+            year = rng.randint(1990, 2025)
+            created = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            values = dict.fromkeys(RNA_COLUMNS, "")
+            values.update(
+                id=f"W{index:09d}",
+                siret=str(rng.randrange(10**13, 10**14)) if rng.random() < 0.4 else "",
+                date_creat=created,
+                date_decla=created,
+                date_disso="0001-01-01",
+                titre=f"ASSOCIATION {index} DE {seat.name.upper()}",
+                objet=rng.choice(RNA_OBJECTS),
+                adrs_codeinsee=seat.code,
+                adrs_libcommune=seat.name.upper(),
+                adrg_pays="FRANCE",
+                position="A",
+                maj_time="2026-03-01 10:12:00",
+            )
+            writer.writerow(values.values())
+    return path
+
+
 async def load_network(store: Store, network: str, figures: Figures) -> None:
     await migrate(store)
     started = time.perf_counter()
@@ -165,24 +214,38 @@ def match_request(index: int) -> MatchRequest:
     )
 
 
-async def bench_matching(store: Store, url: str, figures: Figures, count: int) -> None:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-
-        async def over_http(index: int) -> None:
-            await post(client, MATCHING_QUERY, match_variables(index))
-
-        http_ms = await timed_sequence(over_http, count, warmup=30)
+async def bench_matching(store: Store, url: str, figures: Figures, count: int, warmup: int = 30) -> None:
+    """Each question over HTTP and through the driver, one right after the other (which goes first
+    alternates), so both figures see the same moment of a machine whose speed drifts."""
+    client = KeepAliveClient(url)
     weights = MatchingWeights()
-
-    async def direct(index: int) -> None:
-        await experienced_actors(store, match_request(index), weights)
-
-    driver_ms = await timed_sequence(direct, count, warmup=30)
+    http_ms: list[float] = []
+    driver_ms: list[float] = []
+    service: dict[str, list[float]] = {"db": [], "total": []}
+    try:
+        for index in range(warmup + count):
+            for step in ("http", "driver") if index % 2 == 0 else ("driver", "http"):
+                started = time.perf_counter()
+                if step == "http":
+                    timing = client.post(MATCHING_QUERY, match_variables(index))
+                else:
+                    await experienced_actors(store, match_request(index), weights)
+                elapsed = (time.perf_counter() - started) * 1000
+                if index < warmup:
+                    continue
+                (http_ms if step == "http" else driver_ms).append(elapsed)
+                if step == "http":
+                    for name, values in service.items():
+                        values.append(timing[name])
+    finally:
+        client.close()
     http = latency_summary(http_ms)
     driver = latency_summary(driver_ms)
     figures.add("matching_http", http)
     figures.add("matching_driver", driver)
     figures.add("matching_overhead_ratio_p50", round(http["p50_ms"] / driver["p50_ms"], 2))
+    # the service's own Server-Timing: its Neo4j call (as the driver figure) and its whole handling
+    figures.add("matching_service_p50_ms", {name: round(percentile(values, 50), 2) for name, values in service.items()})
 
 
 async def _directory_runs(service: Service, seconds: float) -> tuple[list[dict[str, float]], float]:

@@ -53,6 +53,7 @@ class RoundTrips:
     revision_known: bool = False
     revision_mixed: bool = False
     wrote: bool = False
+    db_seconds: float = 0.0  # time spent waiting for Neo4j (the call and decoding its records)
 
     def saw_revision(self, revision: str | None) -> None:
         if not self.revision_known:
@@ -81,6 +82,17 @@ def _count(name: str, *, write: bool = False) -> RoundTrips | None:
         counter.queries.append(name)
         counter.wrote = counter.wrote or write
     return counter
+
+
+@asynccontextmanager
+async def _timed(counter: RoundTrips | None) -> AsyncIterator[None]:
+    """Add the time of one database call to the request's `db_seconds` (the `Server-Timing` header)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if counter is not None:
+            counter.db_seconds += time.perf_counter() - started
 
 
 def count_round_trip(name: str) -> None:
@@ -253,7 +265,7 @@ class Store:
         timeout: float | None = None,
     ) -> list[Record]:
         """Run one write query in a managed transaction (it may be retried: keep it idempotent)."""
-        _count(name, write=True)
+        counter = _count(name, write=True)
 
         @neo4j.unit_of_work(timeout=timeout if timeout is not None else self.tx_timeout)
         async def work(tx: AsyncManagedTransaction) -> list[Record]:
@@ -262,7 +274,7 @@ class Store:
             return rows
 
         try:
-            async with self.driver.session(database=self.database) as session:
+            async with _timed(counter), self.driver.session(database=self.database) as session:
                 return await session.execute_write(work)
         except Exception as error:
             raise translate(error) from error
@@ -280,13 +292,14 @@ class Store:
             return await self._read_with_revision(counter, query, params, timeout)
         started = time.perf_counter()
         try:
-            result = await self.driver.execute_query(
-                self._query(query, timeout),
-                dict(params or {}),
-                routing_=routing,
-                database_=self.database,
-                result_transformer_=_records,
-            )
+            async with _timed(counter):
+                result = await self.driver.execute_query(
+                    self._query(query, timeout),
+                    dict(params or {}),
+                    routing_=routing,
+                    database_=self.database,
+                    result_transformer_=_records,
+                )
         except Exception as error:
             raise translate(error) from error
         log.debug("query %s took %.1f ms", name, (time.perf_counter() - started) * 1000)
@@ -303,7 +316,10 @@ class Store:
             return revision, await _records(await tx.run(query, dict(params or {})))
 
         try:
-            async with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            async with (
+                _timed(counter),
+                self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session,
+            ):
                 revision, rows = await session.execute_read(work)
         except Exception as error:
             raise translate(error) from error
@@ -312,10 +328,13 @@ class Store:
 
     async def revision(self) -> str | None:
         """The graph revision now (None before the first write through a `Store`); one round trip."""
-        _count("graph.revision")
+        counter = _count("graph.revision")
         try:
             # an auto-commit read: one exchange with the server, not three (begin, run, commit)
-            async with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            async with (
+                _timed(counter),
+                self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session,
+            ):
                 record = await (await session.run(REVISION_READ)).single()
         except Exception as error:
             raise translate(error) from error
@@ -323,7 +342,7 @@ class Store:
 
     async def transaction(self, name: str, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Run `work` in one managed write transaction: all of it commits, or none of it."""
-        _count(name, write=True)
+        counter = _count(name, write=True)
 
         @functools.wraps(work)  # keeps a `unit_of_work` timeout
         async def work_and_bump(tx: AsyncManagedTransaction) -> T:
@@ -332,7 +351,7 @@ class Store:
             return done
 
         try:
-            async with self.driver.session(database=self.database) as session:
+            async with _timed(counter), self.driver.session(database=self.database) as session:
                 return await session.execute_write(work_and_bump)
         except GraphError:
             raise

@@ -30,6 +30,19 @@ async def test_typename_and_a_request_id(gql: GraphQL) -> None:
     assert len(response.headers["x-request-id"]) >= 8
 
 
+def _server_timing(response: httpx.Response) -> dict[str, float]:
+    parts = [part.strip().split(";") for part in response.headers["server-timing"].split(",")]
+    return {part[0]: float(part[1].removeprefix("dur=")) for part in parts}
+
+
+async def test_server_timing_tells_the_time_spent_in_neo4j_apart_from_the_whole(gql: GraphQL) -> None:
+    no_database = _server_timing(await gql("{ __typename }"))
+    assert no_database["db"] == 0.0
+    assert no_database["total"] > 0.0
+    page = _server_timing(await gql("{ actors(first: 5) { totalCount edges { node { name } } } }"))
+    assert 0.0 < page["db"] <= page["total"]
+
+
 async def test_a_malformed_query_gets_a_parse_error_code(gql: GraphQL) -> None:
     response = await gql("{ actors { ")
     assert response.status_code == 400
