@@ -5,7 +5,7 @@ Steps (each reported with its own numbers):
 2. `experiencedActors` latency over HTTP and the same Cypher through the driver (the ratio is our overhead);
 3. a directory page under 1, 8 and 32 concurrent clients (requests/s, p95), and the service's peak RSS;
 4. database round trips per directory page at `first: 5` and `first: 100`;
-5. partner import rows/s (network-members preset, 20,000 rows).
+5. import rows/s: an RNA register file (one actor per row) and a network's members with their past cases.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE POINT INDEX territory_location IF NOT EXISTS FOR (t:Territory) ON (t.location)",
             "CREATE INDEX territory_code IF NOT EXISTS FOR (t:Territory) ON (t.code)",
             "CREATE TEXT INDEX territory_name_key IF NOT EXISTS FOR (t:Territory) ON (t.nameKey)",
-            "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name)",
+            "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name)",  # dropped by migration 21
             "CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind)",
         ),
     ),
@@ -106,6 +106,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             # the key the directory sorted such actors by before: coalesce(nameKey, toLower(name), '')
             "MATCH (a:Actor) WHERE a.nameKey IS NULL SET a.nameKey = coalesce(toLower(a.name), '')",
         ),
+    ),
+    Migration(
+        21,
+        "no index on Actor.name: no query seeks or sorts by it (names are searched through the full-text "
+        "index, sorted by nameKey), and every actor written updated it",
+        ("DROP INDEX actor_name IF EXISTS",),
     ),
 )
 
