@@ -88,62 +88,76 @@ class CaseFactors:
 
 @strawberry.type(description="One case that earned an actor its place: what, where, when, which role, and its weight.")
 class Evidence:
+    """Its nested objects (the conflict, the place, the factors…) are built only when a query selects
+    them: a ranking page holds up to a hundred pieces of evidence, most queries show a few fields."""
+
     kind: CaseKind
     case_id: relay.GlobalID = strawberry.field(description="Global id of the conflict, sponsorship, resource or theme.")
     title: str
-    conflict: Conflict | None = strawberry.field(description="The case, when it is a conflict.")
-    sponsorship: Sponsorship | None = strawberry.field(description="The case, when it is a completed sponsorship.")
-    conflict_type: ConflictType | None
     match: MatchKind
     role: MatchingRole
     year: int | None = strawberry.field(description="The latest year the actor worked on it (used for recency).")
     outcome: str | None = strawberry.field(description="Conflict outcome, or sponsorship outcome (NEED_MET…).")
-    place: Territory | None = strawberry.field(description="Where it happened (the actor's base for themes).")
     distance_km: float
     measured_from: MeasuredFrom = strawberry.field(
         description="CASE: the case's place was the closer; BASE: the actor's base commune was."
     )
-    factors: CaseFactors
     case_score: float = strawberry.field(description="Product of the factors.")
     rank: int = strawberry.field(description="1 for the actor's best case, 2 for the next…")
     rank_weight: float = strawberry.field(description="Diminishing returns: 1, 0.7, 0.49… (case_decay ** (rank-1)).")
     contribution: float = strawberry.field(description="caseScore × rankWeight: what this case adds to the score.")
+    entry: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="The case, when it is a conflict.")
+    def conflict(self) -> Conflict | None:
+        return Conflict.from_record(self.entry["case"]["node"]) if self.kind is CaseKind.CONFLICT else None
+
+    @strawberry.field(description="The case, when it is a completed sponsorship.")
+    def sponsorship(self) -> Sponsorship | None:
+        return Sponsorship.from_record(self.entry["case"]["node"]) if self.kind is CaseKind.SPONSORSHIP else None
+
+    @strawberry.field
+    def conflict_type(self) -> ConflictType | None:
+        type_record = self.entry["case"].get("type")
+        return ConflictType.from_record(type_record) if type_record else None
+
+    @strawberry.field(description="Where it happened (the actor's base for themes).")
+    def place(self) -> Territory | None:
+        place = self.entry.get("place")
+        return Territory.from_record(place) if place else None
+
+    @strawberry.field
+    def factors(self) -> CaseFactors:
+        factors = self.entry["case"]["factors"]
+        return CaseFactors(
+            type=factors["type"],
+            distance=round(factors["distance"], 4),
+            recency=round(factors["recency"], 4),
+            outcome=factors["outcome"],
+            role=factors["role"],
+        )
 
     @classmethod
     def from_record(cls, entry: dict[str, Any]) -> Evidence:
         case = entry["case"]
-        node = case.get("node") or {}
         kind = str(case["kind"])
-        type_record = case.get("type")
-        place = entry.get("place")
-        factors = case["factors"]
         rank_weight = float(entry["rankWeight"])
         case_score = float(case["contribution"])
         return cls(
             kind=CaseKind(kind),
             case_id=relay.GlobalID(_GLOBAL_TYPE[kind], str(case["id"])),
-            title=_title(kind, node),
-            conflict=Conflict.from_record(node) if kind == "CONFLICT" else None,
-            sponsorship=Sponsorship.from_record(node) if kind == "SPONSORSHIP" else None,
-            conflict_type=ConflictType.from_record(type_record) if type_record else None,
+            title=_title(kind, case.get("node") or {}),
             match=MatchKind(case["match"]),
             role=MatchingRole(case["role"]),
             year=case.get("year"),
             outcome=case.get("outcome"),
-            place=Territory.from_record(place) if place else None,
             distance_km=round(float(case["distanceKm"]), 2),
             measured_from=MeasuredFrom(case["measuredFrom"]),
-            factors=CaseFactors(
-                type=factors["type"],
-                distance=round(factors["distance"], 4),
-                recency=round(factors["recency"], 4),
-                outcome=factors["outcome"],
-                role=factors["role"],
-            ),
             case_score=round(case_score, 4),
             rank=int(entry["rank"]) + 1,
             rank_weight=round(rank_weight, 4),
             contribution=round(case_score * rank_weight, 4),
+            entry=entry,
         )
 
 
@@ -222,33 +236,44 @@ def score_factors(item: dict[str, Any], tau_km: float, half_life: float) -> list
 @strawberry.type(description="An actor who has dealt with the type of conflict asked about, with the why.")
 class ExperiencedActor:
     actor: Actor
-    based_in: Territory | None = strawberry.field(description="The actor's base commune.")
     score: float
     distance_km: float = strawberry.field(description="Distance of the closest relevant place (a case or the base).")
     beyond_radius: bool = strawberry.field(description="Found beyond the radius, because too few were within it.")
     cases_found: int = strawberry.field(description="Matching cases found; the best `evidence` ones count.")
     evidence: list[Evidence] = strawberry.field(description="Exactly the cases that counted, best first.")
-    score_factors: list[ScoreFactor] = strawberry.field(description="score = the product of these values.")
+    item: strawberry.Private[dict[str, Any]]
+    scales: strawberry.Private[tuple[float, float]]  # (τ km, recency half-life) for the factors' details
+
+    @strawberry.field(description="The actor's base commune.")
+    def based_in(self) -> Territory | None:
+        return _base(self.item)
+
+    @strawberry.field(description="score = the product of these values.")
+    def score_factors(self) -> list[ScoreFactor]:
+        return score_factors(self.item, *self.scales)
 
     @classmethod
     def from_record(cls, item: dict[str, Any], tau_km: float, half_life: float) -> ExperiencedActor:
-        base = item.get("base")
         return cls(
             actor=Actor.from_record(item["actor"]),
-            based_in=Territory.from_record(base) if base else None,
             score=round(float(item["score"]), 6),
             distance_km=round(float(item["distanceKm"]), 2),
             beyond_radius=item["band"] == 1,
             cases_found=int(item["casesFound"]),
             evidence=[Evidence.from_record(entry) for entry in item["evidence"]],
-            score_factors=score_factors(item, tau_km, half_life),
+            item=item,
+            scales=(tau_km, half_life),
         )
+
+
+def _base(item: dict[str, Any]) -> Territory | None:
+    base = item.get("base")
+    return Territory.from_record(base) if base else None
 
 
 @strawberry.type(description="A candidate sponsor: experienced, open to sponsorship, under capacity, and why.")
 class SponsorCandidate:
     actor: Actor
-    based_in: Territory | None
     score: float = strawberry.field(description="experience × peer × size × trust.")
     experience: float = strawberry.field(description="The matching score alone.")
     distance_km: float
@@ -261,18 +286,25 @@ class SponsorCandidate:
         description="The shortest chain of cooperation from the beneficiary (3 hops at most), if any."
     )
     evidence: list[Evidence]
-    score_factors: list[ScoreFactor]
+    item: strawberry.Private[dict[str, Any]]
+    scales: strawberry.Private[tuple[float, float]]
+
+    @strawberry.field
+    def based_in(self) -> Territory | None:
+        return _base(self.item)
+
+    @strawberry.field
+    def score_factors(self) -> list[ScoreFactor]:
+        return score_factors(self.item, *self.scales)
 
     @classmethod
     def from_record(cls, item: dict[str, Any], tau_km: float, half_life: float) -> SponsorCandidate:
-        base = item.get("base")
         sponsor = item["sponsor"]
         path = None
         if sponsor.get("hops") is not None:
             path = CooperationPath.from_record(PathRecord(actors=sponsor["pathNodes"], links=sponsor["pathLinks"]))
         return cls(
             actor=Actor.from_record(item["actor"]),
-            based_in=Territory.from_record(base) if base else None,
             score=round(float(item["score"]), 6),
             experience=round(float(item["experience"]), 6),
             distance_km=round(float(item["distanceKm"]), 2),
@@ -283,7 +315,8 @@ class SponsorCandidate:
             population=sponsor.get("population"),
             cooperation_path=path,
             evidence=[Evidence.from_record(entry) for entry in item["evidence"]],
-            score_factors=score_factors(item, tau_km, half_life),
+            item=item,
+            scales=(tau_km, half_life),
         )
 
 

@@ -149,7 +149,10 @@ async def _titles(gql: GraphQL, where: dict[str, Any], search: str | None = None
 
 async def test_conflicts_filter_by_type_family_territory_year_and_text(gql: GraphQL, store: Store) -> None:
     await make_conflict(store, "Parc éolien de la Lande", started_on=date(2019, 1, 1))
-    await make_conflict(store, "Méga-bassine de Nantes", type_code="IRRIGATION_RESERVOIR", territory=NANTES)
+    # started on different days: the default order (latest start first) then decides between them
+    await make_conflict(
+        store, "Méga-bassine de Nantes", type_code="IRRIGATION_RESERVOIR", territory=NANTES, started_on=date(2022, 5, 1)
+    )
     await make_conflict(store, "Partage de l'eau à Brest", type_code="WATER_SHARING", territory=BREST)
     assert await _titles(gql, {"conflictTypes": ["ENERGY"]}) == ["Parc éolien de la Lande"]
     assert await _titles(gql, {"conflictTypes": ["USAGE"]}) == ["Partage de l'eau à Brest"]
