@@ -53,7 +53,9 @@ class RoundTrips:
     revision_known: bool = False
     revision_mixed: bool = False
     wrote: bool = False
-    db_seconds: float = 0.0  # time spent waiting for Neo4j (the call and decoding its records)
+    db_seconds: float = 0.0  # time with a Neo4j call under way (the call and the decoding of its records)
+    in_flight: int = 0
+    busy_since: float = 0.0
 
     def saw_revision(self, revision: str | None) -> None:
         if not self.revision_known:
@@ -85,14 +87,22 @@ def _count(name: str, *, write: bool = False) -> RoundTrips | None:
 
 
 @asynccontextmanager
-async def _timed(counter: RoundTrips | None) -> AsyncIterator[None]:
-    """Add the time of one database call to the request's `db_seconds` (the `Server-Timing` header)."""
-    started = time.perf_counter()
+async def waiting_for_database(counter: RoundTrips | None) -> AsyncIterator[None]:
+    """Count the time of a database call in the request's `db_seconds` (the `Server-Timing` header):
+    the time during which at least one call was under way, so calls that overlap (DataLoaders of
+    sibling fields) are not counted twice."""
+    if counter is None:
+        yield
+        return
+    if counter.in_flight == 0:
+        counter.busy_since = time.perf_counter()
+    counter.in_flight += 1
     try:
         yield
     finally:
-        if counter is not None:
-            counter.db_seconds += time.perf_counter() - started
+        counter.in_flight -= 1
+        if counter.in_flight == 0:
+            counter.db_seconds += time.perf_counter() - counter.busy_since
 
 
 def count_round_trip(name: str) -> None:
@@ -274,7 +284,7 @@ class Store:
             return rows
 
         try:
-            async with _timed(counter), self.driver.session(database=self.database) as session:
+            async with waiting_for_database(counter), self.driver.session(database=self.database) as session:
                 return await session.execute_write(work)
         except Exception as error:
             raise translate(error) from error
@@ -292,7 +302,7 @@ class Store:
             return await self._read_with_revision(counter, query, params, timeout)
         started = time.perf_counter()
         try:
-            async with _timed(counter):
+            async with waiting_for_database(counter):
                 result = await self.driver.execute_query(
                     self._query(query, timeout),
                     dict(params or {}),
@@ -317,7 +327,7 @@ class Store:
 
         try:
             async with (
-                _timed(counter),
+                waiting_for_database(counter),
                 self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session,
             ):
                 revision, rows = await session.execute_read(work)
@@ -332,7 +342,7 @@ class Store:
         try:
             # an auto-commit read: one exchange with the server, not three (begin, run, commit)
             async with (
-                _timed(counter),
+                waiting_for_database(counter),
                 self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session,
             ):
                 record = await (await session.run(REVISION_READ)).single()
@@ -351,7 +361,7 @@ class Store:
             return done
 
         try:
-            async with _timed(counter), self.driver.session(database=self.database) as session:
+            async with waiting_for_database(counter), self.driver.session(database=self.database) as session:
                 return await session.execute_write(work_and_bump)
         except GraphError:
             raise

@@ -24,7 +24,7 @@ from graph.apikeys import find_api_key
 from graph.errors import GraphError
 from graph.matching import warm_up
 from graph.migrations import migrate
-from graph.store import RoundTrips, Store, count_round_trip, counting_round_trips
+from graph.store import RoundTrips, Store, count_round_trip, counting_round_trips, waiting_for_database
 from schema.context import ANONYMOUS, Context, Principal
 from tec.api import build_schema
 from tec.export_requests import export_download
@@ -121,7 +121,8 @@ class GraphQLView(GraphQL[Context, None]):
         if cache.has(key):
             if self._revision is None:
                 self._revision = SharedRevision(store.revision)
-            revision = await self._revision.current()
+            async with waiting_for_database(trips):
+                revision = await self._revision.current()
             count_round_trip("graph.revision")  # this request waited for one (perhaps shared with others)
             cached = cache.get(key, revision)
             if cached is not None:

@@ -50,6 +50,9 @@ async def test_a_repeated_query_is_answered_from_the_cache(gql: GraphQL, store: 
     # the page and the base communes, with the revision read inside the first of them when it is kept
     assert int(first.headers["x-db-round-trips"]) == int(second.headers["x-db-round-trips"]) == 2
     assert int(third.headers["x-db-round-trips"]) == 1  # the revision check only
+    # the Server-Timing header counts that revision check as time spent in Neo4j
+    hit_timing = dict(part.strip().split(";dur=") for part in third.headers["server-timing"].split(","))
+    assert 0.0 < float(hit_timing["db"].split(";")[0]) <= float(hit_timing["total"])
 
 
 async def test_a_question_asked_once_is_not_kept(gql: GraphQL, store: Store, client: httpx.AsyncClient) -> None:
