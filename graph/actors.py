@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
+from graph import case_types
 from graph.editing import Editor, LinkField, NodeSpec, delete_owned, link_references, save_node
 from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
@@ -112,6 +113,7 @@ ACTOR_NODE = NodeSpec(
         LinkField("themes", "WORKS_ON", "Theme", key="code"),
     ),
     derive=_derive,
+    on_create="SET n." + case_types.ON_CREATE + " ",
 )
 
 

@@ -19,6 +19,7 @@ from typing import Any, LiteralString
 
 from neo4j.spatial import WGS84Point
 
+from graph import case_types
 from graph.errors import GraphError
 from graph.store import Store
 from graph.text import fold, search_text
@@ -130,6 +131,7 @@ class NodeSpec:
     name_field: str | None = None  # folded into `nameKey`
     search_fields: tuple[str, ...] = ()  # folded into `searchText`
     owned: bool = False  # carries `source`, the name of the owning Source
+    on_create: LiteralString = ""  # more of the ON CREATE SET of a new node (", n.x = …")
 
     def computed(self, row: Row) -> dict[str, Any]:
         extra: dict[str, Any] = {}
@@ -160,6 +162,7 @@ NODE_SPECS: dict[LiteralString, NodeSpec] = {
         name_field="name",
         search_fields=("name", "description"),
         owned=True,
+        on_create=", n." + case_types.ON_CREATE,
     ),
     "Conflict": NodeSpec(
         {
@@ -240,6 +243,15 @@ _APPLICATION = {"status": _enum(*APPLICATION_STATUSES, required=True), "submitte
 
 RelKey = tuple[LiteralString, LiteralString, LiteralString]
 
+# What a relationship's writes change beyond it, given `touched`, the batch's distinct start nodes: the
+# case types of the actors involved (graph.case_types).
+_AFTER: dict[RelKey, LiteralString] = {
+    ("Actor", "INVOLVED_IN", "Conflict"): "CALL (touched) { UNWIND touched AS a " + case_types.refresh("a") + "} ",
+    ("Conflict", "OF_TYPE", "ConflictType"): "CALL (touched) { UNWIND touched AS c "
+    + case_types.refresh_involved("c")
+    + "} ",
+}
+
 # Relationships stored once per pair and per value of this property (docs/graph-model.md); others once per pair.
 MERGE_KEYS: dict[LiteralString, LiteralString] = {"INVOLVED_IN": "role", "COOPERATES_WITH": "kind"}
 
@@ -293,13 +305,13 @@ def rel_key(start: str, rel_type: str, end: str) -> RelKey:
 # --- Cypher, built once from the allow-lists above --------------------------------------------------
 
 
-def _node_query(label: LiteralString, owned: bool) -> LiteralString:
-    owner: LiteralString = ", n.source = s.name" if owned else ""
+def _node_query(label: LiteralString, spec: NodeSpec) -> LiteralString:
+    owner: LiteralString = ", n.source = s.name" if spec.owned else ""
     return (
         "MATCH (s:Source {id: $sourceId}) "
         "UNWIND $rows AS row "
         "MERGE (n:" + label + " {id: row.id}) "
-        "ON CREATE SET n.createdAt = datetime(), n.updatedAt = datetime(), n.createdBy = $by "
+        "ON CREATE SET n.createdAt = datetime(), n.updatedAt = datetime(), n.createdBy = $by" + spec.on_create + " "
         "SET n += row.props, n.updatedBy = $by" + owner + " "
         "MERGE (n)-[f:FROM_SOURCE]->(s) "
         "ON CREATE SET f.externalId = row.id, f.importedAt = datetime() "
@@ -319,11 +331,15 @@ def _rel_query(key: RelKey) -> LiteralString:
         "MATCH (b:" + end + " {" + end_key + ": row.to}) "
         "MERGE (a)-[r:" + rel_type + merge_props + "]->(b) "
         "SET r += row.props "
-        "RETURN count(r) AS written"
+        + (
+            "WITH collect(DISTINCT a) AS touched, count(r) AS written " + _AFTER[key] + "RETURN written"
+            if key in _AFTER
+            else "RETURN count(r) AS written"
+        )
     )
 
 
-_NODE_QUERIES: dict[str, LiteralString] = {label: _node_query(label, spec.owned) for label, spec in NODE_SPECS.items()}
+_NODE_QUERIES: dict[str, LiteralString] = {label: _node_query(label, spec) for label, spec in NODE_SPECS.items()}
 _REL_QUERIES: dict[RelKey, LiteralString] = {key: _rel_query(key) for key in REL_SPECS}
 
 _ENSURE_SOURCE: LiteralString = """

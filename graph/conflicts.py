@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
+from graph import case_types
 from graph.editing import Editor, LinkField, NodeSpec, References, delete_owned, save_node
 from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
@@ -110,6 +111,7 @@ CONFLICT_NODE = NodeSpec(
     ),
     derive=title_summary_text,
     after_set="SET n.year = n.startedOn.year ",
+    after_links=case_types.refresh_involved("n"),
 )
 
 

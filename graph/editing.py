@@ -15,6 +15,7 @@ from typing import Any, LiteralString, TypeVar
 
 from neo4j import AsyncManagedTransaction, unit_of_work
 
+from graph import case_types
 from graph.errors import GraphError
 from graph.store import Record, Store, run_in_tx
 
@@ -108,6 +109,13 @@ async def check_owned(tx: AsyncManagedTransaction, label: str, record_id: str, e
 
 
 _DELETE: dict[str, LiteralString] = {label: "MATCH (n:" + label + " {id: $id}) DETACH DELETE n" for label in _CHECK}
+# A conflict's actors lose its type from their case types (graph.case_types) when it was their last such case.
+_DELETE["Conflict"] = (
+    "MATCH (n:Conflict {id: $id}) "
+    "WITH n, COLLECT { MATCH (x:Actor)-[:INVOLVED_IN]->(n) RETURN DISTINCT x } AS involved "
+    "DETACH DELETE n "
+    "WITH involved UNWIND involved AS x " + case_types.refresh("x")
+)
 
 
 async def delete_owned(store: Store, label: str, record_id: str, editor: Editor) -> None:
@@ -253,6 +261,8 @@ class NodeSpec:
     links: tuple[LinkField, ...]
     derive: Callable[[dict[str, Any]], dict[str, Any]]
     after_set: LiteralString = ""  # Cypher SET computed from other properties (e.g. a conflict's year)
+    on_create: LiteralString = ""  # Cypher SET for a new node only (e.g. an actor's empty case types)
+    after_links: LiteralString = ""  # Cypher run once the links are replaced (e.g. the case types they change)
 
 
 def _create_query(spec: NodeSpec) -> LiteralString:
@@ -261,10 +271,12 @@ def _create_query(spec: NodeSpec) -> LiteralString:
         + spec.label
         + ") SET n = $props, n.id = $id "
         + SET_CREATED
+        + spec.on_create
         + spec.after_set
         + "WITH n "
         + links_fragment(spec.links)
-        + "RETURN n {.*, searchText: null} AS record"
+        + spec.after_links
+        + "RETURN n {.*, searchText: null, caseTypes: null} AS record"
     )
 
 
@@ -277,7 +289,8 @@ def _update_query(spec: NodeSpec) -> LiteralString:
         + spec.after_set
         + "WITH n "
         + links_fragment(spec.links)
-        + "RETURN n {.*, searchText: null} AS record"
+        + spec.after_links
+        + "RETURN n {.*, searchText: null, caseTypes: null} AS record"
     )
 
 

@@ -61,7 +61,7 @@ RELATIONSHIP_TYPES: tuple[str, ...] = (
     "FROM_SOURCE",
 )
 # Properties never shown (search keys, provenance of writes) and those shown only to callers with a role.
-INTERNAL_PROPERTIES = frozenset({"searchText", "nameKey", "hash", "createdBy", "updatedBy"})
+INTERNAL_PROPERTIES = frozenset({"searchText", "nameKey", "caseTypes", "hash", "createdBy", "updatedBy"})
 PRIVATE_PROPERTIES = frozenset({"email", "phone", "contactName"})
 
 MAX_DEPTH = 3

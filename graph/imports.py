@@ -20,6 +20,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from graph import case_types
 from graph.store import Record, Store, run_in_tx
 
 RECORD_NAMESPACE = uuid.UUID("0d8b3c52-4a8e-4d7b-9a55-3f0f6d7e2b91")
@@ -158,6 +159,7 @@ CREATE (c)-[:OF_TYPE]->(ct), (c)-[:LOCATED_IN]->(t),
        (c)-[:FROM_SOURCE {externalId: row.externalId, hash: row.hash, importedAt: datetime()}]->(s)
 """
 
+# A conflict whose type changed changes its actors' case types (graph.case_types).
 _UPDATE_CONFLICTS: LiteralString = """
 MATCH (s:Source {name: $source})
 UNWIND $rows AS row
@@ -176,7 +178,8 @@ MERGE (c)-[:OF_TYPE]->(ct)
 MERGE (c)-[:LOCATED_IN]->(t)
 MERGE (c)-[f:FROM_SOURCE]->(s)
 SET f.externalId = row.externalId, f.hash = row.hash, f.importedAt = datetime()
-"""
+WITH c
+""" + case_types.refresh_involved("c")
 
 # Links an actor row may carry, beyond its properties: each a fragment of the create query.
 ACTOR_LINKS: tuple[str, ...] = ("territory", "governs", "themes", "network", "involvements")
@@ -194,7 +197,7 @@ def _create_actors(links: frozenset[str]) -> LiteralString:
     query += (
         "CREATE (n:Actor {id: row.id}) "
         "SET n += row.props, n.createdAt = datetime(), n.createdBy = $by, n.source = $source, "
-        "n.updatedAt = datetime(), n.updatedBy = $by "
+        "n.updatedAt = datetime(), n.updatedBy = $by, n." + case_types.ON_CREATE + " "
         "CREATE (n)-[:FROM_SOURCE {externalId: row.externalId, hash: row.hash, importedAt: datetime()}]->(s) "
     )
     if "territory" in links:
@@ -214,13 +217,15 @@ def _create_actors(links: frozenset[str]) -> LiteralString:
             "UNWIND row.involvements AS inv "
             "MATCH (c:Conflict)-[:FROM_SOURCE {externalId: inv.conflict}]->(s) "
             "CREATE (n)-[:INVOLVED_IN {role: inv.role, from: inv.from, to: inv.to}]->(c) } "
+            "WITH DISTINCT n " + case_types.refresh("n")
         )
     return query
 
 
 # Changed actors, and actors that already existed (a commune's collectivité): links are replaced,
 # properties written only on the source's own records (`row.owned`).
-_UPDATE_ACTORS: LiteralString = """
+_UPDATE_ACTORS: LiteralString = (
+    """
 MATCH (s:Source {name: $source})
 UNWIND $rows AS row
 MATCH (n:Actor {id: row.id})
@@ -267,9 +272,16 @@ CALL (row, n, s) {
   MERGE (n)-[i:INVOLVED_IN {role: inv.role}]->(c)
   SET i.from = inv.from, i.to = inv.to
 }
+CALL (row, n) {
+  WITH * WHERE row.involvements IS NOT NULL
+"""
+    + case_types.refresh("n")
+    + """
+}
 MERGE (n)-[f:FROM_SOURCE]->(s)
 SET f.externalId = row.externalId, f.hash = row.hash, f.importedAt = datetime()
 """
+)
 
 
 @dataclass

@@ -183,10 +183,11 @@ def _cases(bound: LiteralString, theme: bool, sponsors: bool, ring: bool) -> Lit
     Within the radius, the two conflict branches are served by the point indexes `conflict_location`
     and `actor_location`. They are disjoint: the actor branch keeps only cases whose conflict lies
     outside the bound (the conflict branch has the others, about 7 in 8) before it expands their
-    type, the costly step. The ring beyond it is wide (4 × the radius: 16 × the area), so there one
-    pass starts from the asked types instead, which reads fewer records than two index scans of the
-    wide disc. Completed sponsorships are few and reached from their type or theme; resources from
-    their theme.
+    type, the costly step; and before that it skips, by their `caseTypes` (graph.case_types), the
+    actors that never had a case of the asked types (about 9 in 10 of those around a city). The
+    ring beyond it is wide (4 × the radius: 16 × the area), so there one pass starts from the asked
+    types instead, which reads fewer records than two index scans of the wide disc. Completed
+    sponsorships are few and reached from their type or theme; resources from their theme.
     """
     near_a: LiteralString = "point.distance(a.location, here) <= " + bound + " * 1000.0"
     actor: LiteralString = _actor_filter(sponsors) + " AND NOT a IN excluded"
@@ -206,7 +207,9 @@ def _cases(bound: LiteralString, theme: bool, sponsors: bool, ring: bool) -> Lit
             "  MATCH (c)-[:OF_TYPE]->(t) WHERE t IN types\n"
             "  MATCH (a:Actor)-[r:INVOLVED_IN]->(c) WHERE " + actor + " AND " + roles + "\n"
             "  " + _CASE_COLUMNS + "\n  UNION\n"
+            "  WITH here, types, excluded, [x IN types | x.code] AS typeCodes\n"
             "  MATCH (a:Actor) USING POINT INDEX a:Actor(location) WHERE " + near_a + " AND " + actor + "\n"
+            "    AND (a.caseTypes IS NULL OR any(x IN a.caseTypes WHERE x IN typeCodes))\n"
             "  MATCH (a)-[r:INVOLVED_IN]->(c:Conflict)\n"
             "  WHERE "
             + roles
@@ -357,9 +360,10 @@ _TYPE_FIELDS: LiteralString = "{.id, .code, .label, .family, .level, .facets, .a
 
 
 def _record(var: LiteralString) -> LiteralString:
-    """A node as a map without its search text, with its timestamps only when the request shows them."""
+    """A node as a map without its search keys, with its timestamps only when the request shows them."""
     return (
-        var + " {.*, searchText: null, createdAt: CASE WHEN $timestamps THEN " + var + ".createdAt END, "
+        var + " {.*, searchText: null, caseTypes: null, "
+        "createdAt: CASE WHEN $timestamps THEN " + var + ".createdAt END, "
         "updatedAt: CASE WHEN $timestamps THEN " + var + ".updatedAt END}"
     )
 

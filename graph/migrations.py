@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import LiteralString
 
+from graph import case_types
 from graph.search import fulltext_index_statements
 from graph.store import Store
 
@@ -112,6 +113,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "no index on Actor.name: no query seeks or sorts by it (names are searched through the full-text "
         "index, sorted by nameKey), and every actor written updated it",
         ("DROP INDEX actor_name IF EXISTS",),
+    ),
+    Migration(
+        22,
+        "every actor's case types (graph.case_types): matching skips, with one property read, the actors "
+        "based near the asked place that never had a case of the asked types",
+        (case_types.RECOMPUTE_ALL,),
     ),
 )
 

@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from graph import case_types
 from graph.editing import Editor, NotAllowed, UnknownReference, owns, write_tx
 from graph.store import Store, run_in_tx
 
@@ -29,10 +30,11 @@ class RelationSpec:
     owners: tuple[str, ...] = ("start", "end")
     end_kinds: tuple[str, ...] = ()  # the end must have one of these `kind`s (a network is a RESEAU)
     on_create: LiteralString = ""  # extra properties stamped when the link is created
+    after: LiteralString = ""  # Cypher run after a link or an unlink, with `a` and `b` bound (derived properties)
 
 
 RELATIONS: dict[str, RelationSpec] = {
-    "involvement": RelationSpec("Actor", "INVOLVED_IN", "Conflict", key_props=("role",)),
+    "involvement": RelationSpec("Actor", "INVOLVED_IN", "Conflict", key_props=("role",), after=case_types.refresh("a")),
     "cooperation": RelationSpec("Actor", "COOPERATES_WITH", "Actor", key_props=("kind",), undirected=True),
     "membership": RelationSpec("Actor", "MEMBER_OF", "Actor", end_kinds=("RESEAU",)),
     "authorship": RelationSpec("Actor", "AUTHORED", "Resource"),
@@ -85,7 +87,7 @@ def _link_query(spec: RelationSpec) -> LiteralString:
         _ends(spec) + "MERGE " + _arrow(spec, keys) + " "
         "ON CREATE SET r.createdAt = datetime(), r.createdBy = $by" + spec.on_create + " "
         "SET r += $props, r.updatedAt = datetime(), r.updatedBy = $by "
-        "RETURN a.id AS fromId, b." + spec.end_key + " AS toKey"
+        "WITH a, b " + spec.after + "RETURN a.id AS fromId, b." + spec.end_key + " AS toKey"
     )
 
 
@@ -98,7 +100,7 @@ def _unlink_query(spec: RelationSpec) -> LiteralString:
         "WITH a, b, collect(r) AS found FOREACH (x IN found | DELETE x) "
         "FOREACH (x IN CASE WHEN size(found) > 0 THEN (CASE WHEN $touchStart THEN [a] ELSE [b] END) ELSE [] END | "
         "SET x.updatedAt = datetime(), x.updatedBy = $by) "
-        "RETURN size(found) AS removed"
+        "WITH a, b, size(found) AS removed " + spec.after + "RETURN removed"
     )
 
 

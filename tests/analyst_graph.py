@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, LiteralString
 
+from graph import case_types
 from graph.store import Store
 from graph.text import fold
 
@@ -73,7 +74,8 @@ async def add_conflict(
 async def involve(store: Store, actor_id: str, conflict_id: str, role: str = "MEDIATOR") -> None:
     await store.write(
         "tests.involve",
-        "MATCH (a:Actor {id: $a}), (c:Conflict {id: $c}) CREATE (a)-[:INVOLVED_IN {role: $role}]->(c)",
+        "MATCH (a:Actor {id: $a}), (c:Conflict {id: $c}) CREATE (a)-[:INVOLVED_IN {role: $role}]->(c) "
+        + case_types.refresh("a"),
         {"a": actor_id, "c": conflict_id, "role": role},
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from strawberry import relay
 
+from graph import case_types
 from graph.search import search_text
 from graph.store import Store
 from graph.text import fold
@@ -94,7 +95,7 @@ async def involve(
     await store.write(
         "tests.involve",
         "MATCH (a:Actor {id: $a}), (c:Conflict {id: $c}) "
-        "CREATE (a)-[:INVOLVED_IN {role: $role, from: $from, to: $to}]->(c)",
+        "CREATE (a)-[:INVOLVED_IN {role: $role, from: $from, to: $to}]->(c) " + case_types.refresh("a"),
         {"a": actor_id, "c": conflict_id, "role": role, "from": start, "to": end},
     )
 

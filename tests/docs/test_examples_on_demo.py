@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from graph import case_types
 from graph.store import Store
 from importers.generator import DEMO
 from tec.seed_cli import seed_network
@@ -51,6 +52,8 @@ async def test_the_api_and_matching_examples_answer_on_the_demo_network(
     gql: GraphQL, store: Store, api_key: Callable[..., Awaitable[str]]
 ) -> None:
     await seed_network(store, DEMO)
+    # every actor's case types are its cases' types (what matching trusts: graph.case_types)
+    assert await store.read("tests.staleCaseTypes", case_types.STALE) == []
     editor = await api_key("admin")
 
     answers: dict[str, dict[str, Any]] = {}

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from graph import case_types
 from graph.matching import MatchingWeights, MatchRequest, MatchResult, Near, experienced_actors
 from graph.store import Store
 
@@ -66,7 +67,8 @@ async def add_conflict(
 async def involve(store: Store, actor_id: str, conflict_id: str, role: str = "MEDIATOR") -> None:
     await store.write(
         "tests.involve",
-        "MATCH (a:Actor {id: $a}), (c:Conflict {id: $c}) CREATE (a)-[:INVOLVED_IN {role: $role}]->(c)",
+        "MATCH (a:Actor {id: $a}), (c:Conflict {id: $c}) CREATE (a)-[:INVOLVED_IN {role: $role}]->(c) "
+        + case_types.refresh("a"),
         {"a": actor_id, "c": conflict_id, "role": role},
     )
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from graph import case_types
 from graph.store import Store
 from importers.partners import ImportSummary, import_file
 from tests.importers.graphs import graph_state
@@ -317,6 +318,13 @@ async def test_network_members_become_actors_and_their_references_conflicts_they
         ("15", "NET-90002", "type", "extraterrestre", "row"),
     ]
     assert report_rows(report)[2]["reason"] == "unknown value: add it to [maps.kinds] in the mapping"
+    # every member's case types are its cases' types (what matching trusts: graph.case_types)
+    assert await store.read("tests.staleCaseTypes", case_types.STALE) == []
+    cases = await store.read(
+        "t", "MATCH (:Actor {name: 'Médiations du Bocage'})-[:INVOLVED_IN]->()-[:OF_TYPE]->(t) RETURN t.code AS code"
+    )
+    assert len(cases) == 2
+    assert bocage["a"]["caseTypes"] == sorted({row["code"] for row in cases})
 
 
 async def test_a_changed_role_updates_the_member_and_leaves_the_case_as_it_was(store: Store, tmp_path: Path) -> None:
