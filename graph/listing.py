@@ -107,8 +107,8 @@ def territory_lookup(var: LiteralString, param: LiteralString, carry: LiteralStr
     )
 
 
-NODE_WITH_TIMESTAMPS: LiteralString = "n {.*, searchText: null}"
-NODE_WITHOUT_TIMESTAMPS: LiteralString = "n {.*, searchText: null, createdAt: null, updatedAt: null}"
+NODE_WITH_TIMESTAMPS: LiteralString = "n {.*, searchText: null, caseTypes: null}"
+NODE_WITHOUT_TIMESTAMPS: LiteralString = "n {.*, searchText: null, caseTypes: null, createdAt: null, updatedAt: null}"
 
 
 def effective_sort(spec: ListSpec, request: ListRequest) -> str:

@@ -27,9 +27,9 @@ class Hop:
             "RETURN n, r ORDER BY " + order + " LIMIT $limit } "
             "RETURN key, collect({rel: r {.*, type: type(r), createdAt: null, updatedAt: null}, labels: labels(n), "
         )
-        self.with_timestamps: LiteralString = head + "node: n {.*, searchText: null}}) AS items"
+        self.with_timestamps: LiteralString = head + "node: n {.*, searchText: null, caseTypes: null}}) AS items"
         self.without_timestamps: LiteralString = (
-            head + "node: n {.*, searchText: null, createdAt: null, updatedAt: null}}) AS items"
+            head + "node: n {.*, searchText: null, caseTypes: null, createdAt: null, updatedAt: null}}) AS items"
         )
 
 

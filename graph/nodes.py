@@ -9,7 +9,8 @@ from graph.migrations import LABELS_WITH_ID
 from graph.store import Store
 
 _BY_IDS: dict[str, LiteralString] = {
-    label: "MATCH (n:" + label + ") WHERE n.id IN $ids RETURN n {.*} AS node" for label in LABELS_WITH_ID
+    label: "MATCH (n:" + label + ") WHERE n.id IN $ids RETURN n {.*, caseTypes: null} AS node"
+    for label in LABELS_WITH_ID
 }
 
 

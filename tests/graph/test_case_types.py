@@ -155,6 +155,11 @@ async def test_partner_imports_keep_case_types_when_cases_come_change_type_and_g
     await upsert_batch(store, "partner", actors=[{**actor, "hash": "h3", "involvements": []}])
     assert await stored(store, ids["Médiation de Bruz"]) == []
     assert not found_from_base(await experts(gql, "QUARRY"), "Médiation de Bruz", "Éoliennes de Brest")
+
+    # An actor imported without a case gains one in the partner's next file (an updated actor row).
+    await upsert_batch(store, "partner", actors=[{**newcomer, "hash": "h4"}])
+    assert await stored(store, ids["Sans dossier"]) == ["QUARRY"]
+    assert found_from_base(await experts(gql, "QUARRY"), "Sans dossier", "Éoliennes de Brest")
     assert await stale(store) == []
 
 
