@@ -210,7 +210,9 @@ def match_request(index: int) -> MatchRequest:
         conflict_type=variables["type"],
         first=10,
         widen_to_km=200.0,
-        timestamps=False,  # what the HTTP question asks for: no createdAt/updatedAt
+        timestamps=False,  # what the HTTP question asks for: no createdAt/updatedAt,
+        places=False,  # no evidence place,
+        bases=False,  # no base commune
     )
 
 

@@ -11,8 +11,9 @@ indexes on `Conflict.location` and `Actor.location` (plus completed sponsorships
 experience); score each case, keep each actor's best relation per case, sum the cases with
 diminishing returns; rank. Only when the page is not full within the radius does a second subquery
 (same round trip) look further, from the asked types, up to the widened radius. Only the page's
-actors then get their base, their cases' places and their records, returned as maps of what the API
-reads (timestamps only when the request shows them: the driver is slow to decode them).
+actors then get their base, their cases' places (each only when the request can show it) and their
+records, returned as maps of what the API reads (timestamps only when the request shows them: the
+driver is slow to decode them).
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class MatchRequest:
     after: str | None = None
     widen_to_km: float | None = None  # when the page is not full within the radius, look this far (None: never)
     timestamps: bool = True  # return the actors' and cases' createdAt/updatedAt (slow to decode; rarely shown)
+    places: bool = True  # look up each piece of evidence's place (a territory)
+    bases: bool = True  # look up each actor's base commune
     beneficiary: str | None = None  # set: sponsor candidates for this actor
     current_year: int = field(default_factory=lambda: dt.date.today().year)
 
@@ -379,12 +382,12 @@ WITH asked, theme, ben, originFound, here, withinCount, searchedBeyond,
 CALL (page) {
   UNWIND range(0, size(page) - 1) AS i
   WITH i, page[i] AS item, page[i].actor AS a
-  OPTIONAL MATCH (a)-[:BASED_IN]->(base:Territory)
+  OPTIONAL MATCH (a)-[:BASED_IN]->(base:Territory) WHERE $bases
   WITH i, item, a, head(collect(base)) AS base
   CALL (item) {
     UNWIND item.evidence AS ev
     WITH ev, ev.case AS found, ev.case.node AS node, ev.case.type AS caseType, ev.case.placeOf AS placeOf
-    OPTIONAL MATCH (placeOf)-[:LOCATED_IN|BASED_IN]->(place:Territory)
+    OPTIONAL MATCH (placeOf)-[:LOCATED_IN|BASED_IN]->(place:Territory) WHERE $places
     WITH ev, found, node, caseType, place ORDER BY place.level DESC
     WITH ev, found, node, caseType, head(collect(place)) AS place
     RETURN collect({rank: ev.rank, rankWeight: ev.rankWeight, place: place """
@@ -467,6 +470,8 @@ def match_params(request: MatchRequest, weights: MatchingWeights) -> dict[str, A
         "currentYear": int(request.current_year),
         "limit": request.first + 1,
         "timestamps": request.timestamps,
+        "places": request.places,
+        "bases": request.bases,
         "after": _cursor_after(request.after),
         "w": weights.as_params(),
     }

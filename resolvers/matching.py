@@ -14,7 +14,7 @@ from schema.actor import ActorKind
 from schema.context import Info
 from schema.errors import ApiError, bad_input
 from schema.matching import ExperiencedActor, MatchingRole, Ranking, ranking
-from schema.selection import asks_timestamps
+from schema.selection import asked_field_names, asks_timestamps
 
 
 @strawberry.input(description="A place: a territory (INSEE code, EPCI SIREN or territory id) or a latitude/longitude.")
@@ -117,6 +117,8 @@ def match_request(
         widen_to_km=min(radius * settings.matching_widen_factor, max(settings.matching_max_radius_km, radius)),
         beneficiary=beneficiary,
         timestamps=asks_timestamps(info),
+        places="place" in asked_field_names(info),
+        bases="basedIn" in asked_field_names(info),
     )
 
 

@@ -132,6 +132,28 @@ async def test_pages_continue_from_the_cursor(gql: GraphQL, store: Store) -> Non
     assert names == ["B", "A", "C", "D"]  # Cesson 6 km, Bruz 11 km, Vitré 36 km, then Nantes beyond
 
 
+async def test_places_and_bases_come_back_when_asked_in_a_fragment_and_only_then(gql: GraphQL, store: Store) -> None:
+    actor = await add_actor(store, "Médiation Bretagne", base="29019")
+    await involve(store, actor, await add_conflict(store, "ONSHORE_WIND", "35047", title="Parc éolien de Bruz"))
+    variables = {"type": "ONSHORE_WIND", "near": {"territory": "35238"}}
+    fragments = """
+    query Match($type: String!, $near: PlaceInput!) {
+      experiencedActors(conflictType: $type, near: $near) { edges { node { ...Item } } }
+    }
+    fragment Item on ExperiencedActor { basedIn { name } evidence { ...Where } }
+    fragment Where on Evidence { place { name } }
+    """
+    node = (await gql(fragments, variables)).json()["data"]["experiencedActors"]["edges"][0]["node"]
+    assert node == {"basedIn": {"name": "Brest"}, "evidence": [{"place": {"name": "Bruz"}}]}
+    # Without those fields the query looks neither up; the rest of the answer is the same.
+    bare = "query M($type: String!, $near: PlaceInput!) { experiencedActors(conflictType: $type, near: $near) "
+    bare += "{ edges { node { actor { name } evidence { title distanceKm } } } } }"
+    item = (await gql(bare, variables)).json()["data"]["experiencedActors"]["edges"][0]["node"]
+    assert item["actor"] == {"name": "Médiation Bretagne"}
+    assert [e["title"] for e in item["evidence"]] == ["Parc éolien de Bruz"]
+    assert item["evidence"][0]["distanceKm"] == pytest.approx(10.8, abs=0.2)
+
+
 async def test_a_latitude_and_longitude_work_as_the_place(gql: GraphQL, store: Store) -> None:
     await case(store, "Près", "ONSHORE_WIND", "35047")
     body = (await gql(QUERY, {"type": "ONSHORE_WIND", "near": {"lat": 48.1118, "lon": -1.68189}})).json()
