@@ -11,7 +11,7 @@ from typing import Annotated, TypeVar
 import typer
 import uvicorn
 
-from graph import apikeys
+from graph import apikeys, case_types
 from graph.errors import GraphError
 from graph.migrations import migrate
 from graph.store import Store
@@ -131,6 +131,35 @@ def db_migrate() -> None:
     """Create the constraints and indexes that are missing (idempotent)."""
     applied = with_store(migrate)
     typer.echo(f"Applied migrations: {', '.join(map(str, applied))}." if applied else "Schema is up to date.")
+
+
+@db_app.command("case-types")
+def db_case_types(
+    fix: Annotated[bool, typer.Option("--fix", help="Recompute every actor's list from its cases.")] = False,
+) -> None:
+    """Check each actor's case types (what matching trusts) against its cases; --fix recomputes them.
+
+    Needed only after writes made around the service (a Neo4j console): its own writers keep them.
+    """
+
+    async def work(store: Store) -> tuple[case_types.Check, case_types.Check | None]:
+        before = await case_types.check(store)
+        if not fix or before.stale == 0:
+            return before, None
+        await case_types.recompute(store)
+        return before, await case_types.check(store)
+
+    before, after = with_store(work)
+    if before.stale == 0:
+        typer.echo(f"The case types of all {before.actors:,} actors match their cases.")
+        return
+    listed = ", ".join(before.examples)
+    typer.echo(f"{before.stale:,} of {before.actors:,} actors have case types that differ from their cases: {listed}…")
+    if after is None:
+        raise fail("Matching may miss their cases far from the asked place: run `tec db case-types --fix`.")
+    if after.stale:
+        raise fail(f"Recomputed, but {after.stale:,} still differ (a write under way?): run it again.")
+    typer.echo(f"Recomputed: the case types of all {after.actors:,} actors match their cases.")
 
 
 @apikey_app.command("create")

@@ -7,15 +7,18 @@ The actor of these tests is based in Bruz (35047, 10.8 km from Rennes) and its c
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from graph import case_types
 from graph.bulk import BulkWriter
 from graph.imports import ensure_source, upsert_batch
 from graph.store import Store
+from tec.cli import app
 from tests.conftest import GraphQL
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -195,8 +198,8 @@ async def test_bulk_loads_keep_case_types_whichever_link_comes_first(gql: GraphQ
     assert await stale(store) == []
 
 
-async def test_an_actor_written_around_the_writers_is_still_found_and_the_migration_fills_its_list(
-    gql: GraphQL, store: Store
+async def test_an_actor_written_around_the_writers_is_still_found_and_the_cli_finds_and_fixes_its_list(
+    gql: GraphQL, store: Store, neo4j_uri: str
 ) -> None:
     # As a Neo4j console would write it: no caseTypes at all (unknown), and one that is wrong.
     await store.write(
@@ -214,8 +217,19 @@ async def test_an_actor_written_around_the_writers_is_still_found_and_the_migrat
     assert not found_from_base(items, "Liste fausse", "Éoliennes de Brest")  # the list is trusted: keep it right
     assert [row["id"] for row in await stale(store)] == ["a1", "a2"]
 
-    await store.run_schema(case_types.RECOMPUTE_ALL)
+    env = {"NEO4J_URI": neo4j_uri, "TEC_ENV": "test"}
+    checked = await asyncio.to_thread(CliRunner().invoke, app, ["db", "case-types"], env=env)
+    assert checked.exit_code == 1, checked.output
+    assert "2 of 2 actors have case types that differ from their cases: a1, a2" in checked.output
+    assert "run `tec db case-types --fix`" in checked.output
+    assert [row["id"] for row in await stale(store)] == ["a1", "a2"]  # a check changes nothing
+
+    fixed = await asyncio.to_thread(CliRunner().invoke, app, ["db", "case-types", "--fix"], env=env)
+    assert fixed.exit_code == 0, fixed.output
+    assert "Recomputed: the case types of all 2 actors match their cases." in fixed.output
     assert await stale(store) == []
+    again = await asyncio.to_thread(CliRunner().invoke, app, ["db", "case-types"], env=env)
+    assert (again.exit_code, again.output.strip()) == (0, "The case types of all 2 actors match their cases.")
     assert await stored(store, "a1") == await stored(store, "a2") == ["ONSHORE_WIND"]
     items = await experts(gql, "ONSHORE_WIND")
     assert found_from_base(items, "Médiation de Bruz", "Éoliennes de Brest")
