@@ -67,6 +67,8 @@ PRIVATE_PROPERTIES = frozenset({"email", "phone", "contactName"})
 MAX_DEPTH = 3
 MAX_NODES = 500
 MAX_HOPS = 6
+# Edges kept per node of a neighbourhood (a documented cap of the cost model: dense graphs are truncated).
+EDGES_PER_NODE = 10
 
 
 class ExplorationInputError(GraphError):
@@ -190,6 +192,8 @@ async def neighbourhood(
     for node in nodes:
         node["properties"] = public_properties(node["properties"], include_private=include_private)
     edges = [edge for edge in rows[0]["edges"] if edge["source"] in kept and edge["target"] in kept]
+    if len(edges) > EDGES_PER_NODE * len(nodes):
+        edges, truncated = edges[: EDGES_PER_NODE * len(nodes)], True
     return Subgraph(nodes=nodes, edges=edges, truncated=truncated)
 
 

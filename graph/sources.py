@@ -9,12 +9,15 @@ from graph.store import Store
 
 SOURCE_KINDS: tuple[str, ...] = ("PARTNER", "REGISTER", "REFERENCE", "DEMO")
 
-_ALL: LiteralString = "MATCH (s:Source) RETURN s {.*} AS source ORDER BY s.name"
+# The most sources `sources` lists (a documented cap of the cost model, docs/api.md).
+MAX_SOURCES = 500
+
+_ALL: LiteralString = "MATCH (s:Source) RETURN s {.*} AS source ORDER BY s.name LIMIT $max"
 _BY_NAMES: LiteralString = "MATCH (s:Source) WHERE s.name IN $names RETURN s {.*} AS source"
 
 
 async def all_sources(store: Store) -> list[dict[str, Any]]:
-    rows = await store.read("sources.all", _ALL)
+    rows = await store.read("sources.all", _ALL, {"max": MAX_SOURCES})
     return [row["source"] for row in rows]
 
 

@@ -29,6 +29,7 @@ from neo4j import exceptions as neo4j_errors
 from neo4j.spatial import CartesianPoint, WGS84Point
 from neo4j.time import Date, DateTime, Duration, Time
 
+from graph.deadlines import bounded_timeout
 from graph.errors import ConstraintConflict, GraphError, QueryTimeout, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -252,8 +253,12 @@ class Store:
         except Exception:  # any failure means "not ready"; /readyz reports it
             return False
 
+    def _timeout(self, timeout: float | None) -> float | None:
+        """The transaction timeout: the one asked for (else the store's), within the request's deadline."""
+        return bounded_timeout(timeout if timeout is not None else self.tx_timeout)
+
     def _query(self, text: LiteralString, timeout: float | None) -> Query:
-        return Query(text, timeout=timeout if timeout is not None else self.tx_timeout)
+        return Query(text, timeout=self._timeout(timeout))
 
     async def read(
         self,
@@ -277,7 +282,7 @@ class Store:
         """Run one write query in a managed transaction (it may be retried: keep it idempotent)."""
         counter = _count(name, write=True)
 
-        @neo4j.unit_of_work(timeout=timeout if timeout is not None else self.tx_timeout)
+        @neo4j.unit_of_work(timeout=self._timeout(timeout))
         async def work(tx: AsyncManagedTransaction) -> list[Record]:
             rows = await _records(await tx.run(query, dict(params or {})))
             await bump_revision(tx)
@@ -320,7 +325,7 @@ class Store:
     ) -> list[Record]:
         """One read transaction: the graph revision, then the query (so the query saw that revision or a later one)."""
 
-        @neo4j.unit_of_work(timeout=timeout if timeout is not None else self.tx_timeout)
+        @neo4j.unit_of_work(timeout=self._timeout(timeout))
         async def work(tx: AsyncManagedTransaction) -> tuple[str | None, list[Record]]:
             revision = await _read_revision(tx)
             return revision, await _records(await tx.run(query, dict(params or {})))
@@ -359,6 +364,11 @@ class Store:
             done = await work(tx)
             await bump_revision(tx)
             return done
+
+        declared = getattr(work, "timeout", None)
+        bounded = bounded_timeout(declared if declared is not None else self.tx_timeout)
+        if bounded is not None:
+            work_and_bump.timeout = bounded  # type: ignore[attr-defined]  # read by the driver
 
         try:
             async with waiting_for_database(counter), self.driver.session(database=self.database) as session:

@@ -10,6 +10,10 @@ from graph.territories import IMPORTED_BY, SET_IF_CHANGED, WriteCounts
 
 CONFLICT_FAMILIES: tuple[str, ...] = ("AMENAGEMENT", "USAGE")
 
+# The most conflict types (or themes) one list returns: the shipped taxonomy has 74 types and 15 themes;
+# a documented cap of the cost model (docs/api.md).
+MAX_TAXONOMY = 500
+
 _CONFLICT_TYPES: LiteralString = """
 MATCH (c:ConflictType)
 WHERE ($family IS NULL OR c.family = $family)
@@ -17,6 +21,7 @@ WHERE ($family IS NULL OR c.family = $family)
   AND ($parent IS NULL OR EXISTS { (c)-[:SUBTYPE_OF]->(:ConflictType {code: $parent}) })
 RETURN c {.*} AS type
 ORDER BY c.level, c.family, c.code
+LIMIT $max
 """
 
 _CONFLICT_TYPES_BY_CODES: LiteralString = """
@@ -32,10 +37,10 @@ RETURN c.code AS code, p {.*} AS parent
 _CHILDREN: LiteralString = """
 MATCH (c:ConflictType)<-[:SUBTYPE_OF]-(k:ConflictType) WHERE c.code IN $codes
 WITH c, k ORDER BY k.code
-RETURN c.code AS code, collect(k {.*}) AS children
+RETURN c.code AS code, collect(k {.*})[..$max] AS children
 """
 
-_THEMES: LiteralString = "MATCH (t:Theme) RETURN t {.*} AS theme ORDER BY t.code"
+_THEMES: LiteralString = "MATCH (t:Theme) RETURN t {.*} AS theme ORDER BY t.code LIMIT $max"
 
 _THEMES_BY_CODES: LiteralString = "MATCH (t:Theme) WHERE t.code IN $codes RETURN t {.*} AS theme"
 
@@ -45,7 +50,9 @@ async def conflict_types(
 ) -> list[dict[str, Any]]:
     """The conflict types matching every given filter, by level, family and code."""
     rows = await store.read(
-        "taxonomy.conflictTypes", _CONFLICT_TYPES, {"family": family, "level": level, "parent": parent}
+        "taxonomy.conflictTypes",
+        _CONFLICT_TYPES,
+        {"family": family, "level": level, "parent": parent, "max": MAX_TAXONOMY},
     )
     return [row["type"] for row in rows]
 
@@ -70,12 +77,12 @@ async def children(store: Store, codes: Sequence[str]) -> dict[str, list[dict[st
     """{code: [child properties, by code]} for the given conflict types (leaves are absent)."""
     if not codes:
         return {}
-    rows = await store.read("taxonomy.children", _CHILDREN, {"codes": list(set(codes))})
+    rows = await store.read("taxonomy.children", _CHILDREN, {"codes": list(set(codes)), "max": MAX_TAXONOMY})
     return {row["code"]: row["children"] for row in rows}
 
 
 async def themes(store: Store) -> list[dict[str, Any]]:
-    rows = await store.read("taxonomy.themes", _THEMES)
+    rows = await store.read("taxonomy.themes", _THEMES, {"max": MAX_TAXONOMY})
     return [row["theme"] for row in rows]
 
 

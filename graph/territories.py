@@ -174,10 +174,14 @@ async def parents(store: Store, keys: Sequence[tuple[str, str]]) -> dict[tuple[s
     return {(row["id"], row["level"]): row["parent"] for row in rows}
 
 
+# The most neighbours listed per territory (communes have at most a few dozen); a documented cap of
+# the cost model (docs/api.md).
+MAX_NEIGHBOURS = 100
+
 _NEIGHBOURS: LiteralString = """
 MATCH (t:Territory)-[:NEIGHBOUR_OF]-(n:Territory) WHERE t.id IN $ids
 WITH t, n ORDER BY n.nameKey, n.id
-RETURN t.id AS id, collect(n {.*}) AS neighbours
+RETURN t.id AS id, collect(n {.*})[..$max] AS neighbours
 """
 
 
@@ -185,7 +189,7 @@ async def neighbours(store: Store, ids: Sequence[str]) -> dict[str, list[dict[st
     """{territory id: its neighbours by name} (territories without neighbours are absent)."""
     if not ids:
         return {}
-    rows = await store.read("territories.neighbours", _NEIGHBOURS, {"ids": list(set(ids))})
+    rows = await store.read("territories.neighbours", _NEIGHBOURS, {"ids": list(set(ids)), "max": MAX_NEIGHBOURS})
     return {row["id"]: row["neighbours"] for row in rows}
 
 

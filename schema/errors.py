@@ -20,6 +20,9 @@ from graph.errors import GraphError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
+# The most field errors a ValidationFailed lists (a documented cap of the cost model).
+MAX_FIELD_ERRORS = 100
+
 
 @strawberry.type(description="One input field and what is wrong with it.")
 class FieldError:
@@ -39,7 +42,8 @@ class ValidationFailed:
             path = ".".join(str(part) for part in item["loc"]) or "input"
             message = str(item["msg"]).removeprefix("Value error, ")
             fields.append(FieldError(field=path, message=message))
-        return cls(message=f"{len(fields)} input field(s) are invalid; nothing was written.", errors=fields)
+        message = f"{len(fields)} input field(s) are invalid; nothing was written."
+        return cls(message=message, errors=fields[:MAX_FIELD_ERRORS])
 
     @classmethod
     def single(cls, field: str, message: str) -> ValidationFailed:

@@ -16,6 +16,9 @@ from schema.task_force import TaskForce
 from schema.taxonomy import ConflictType
 from schema.territory import Territory
 
+# The most cases listed per proposed member (a documented cap of the cost model).
+MAX_PROPOSED_CASES = 20
+
 
 @strawberry.enum(description="What a task force needs: each role is filled by one member, or reported unfilled.")
 class TaskForceRole(Enum):
@@ -71,7 +74,7 @@ class ProposedMember:
                     outcome=case.get("outcome"),
                     match=str(case["match"]),
                 )
-                for case in pick.cases
+                for case in pick.cases[:MAX_PROPOSED_CASES]
             ],
         )
 

@@ -24,6 +24,10 @@ class ConflictFamily(Enum):
     USAGE = "USAGE"
 
 
+# The most aliases listed per conflict type (the shipped taxonomy has at most 5).
+MAX_ALIASES = 32
+
+
 @strawberry.enum(description="André Torre's interference facets of a conflit d'usage.")
 class InterferenceFacet(Enum):
     SUPERPOSITION = "SUPERPOSITION"
@@ -62,7 +66,7 @@ class ConflictType(relay.Node):
             family=ConflictFamily(record.get("family") or "AMENAGEMENT"),
             level=int(record.get("level") or 1),
             facets=[InterferenceFacet(facet) for facet in record.get("facets") or []],
-            aliases=[str(alias) for alias in record.get("aliases") or []],
+            aliases=[str(alias) for alias in (record.get("aliases") or [])[:MAX_ALIASES]],
             record=record,
         )
 

@@ -18,7 +18,7 @@ from resolvers import nodes as node_resolvers
 from resolvers import taxonomy as taxonomy_resolvers
 from resolvers import territories as territory_resolvers
 from schema.errors import ErrorCodes
-from schema.limits import cost_limit_rule
+from schema.limits import cost_limit
 from schema.pagination import Connection
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
@@ -88,7 +88,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     rules: list[type[ASTValidationRule]] = [
         depth_rule(settings.max_depth, None),
         max_aliases_rule(settings.max_aliases),
-        cost_limit_rule(settings.max_cost),  # depends on the document only (variables: default page)
     ]
     return strawberry.Schema(
         query=Query,
@@ -98,6 +97,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             ParsedDocuments,
             partial(AddValidationRules, rules),
             partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
+            cost_limit(settings.max_cost),  # after validation: priced with the request's variables
             ErrorCodes,
         ],
     )

@@ -29,6 +29,7 @@ from schema.context import ANONYMOUS, Context, Principal
 from tec.api import build_schema
 from tec.export_requests import export_download
 from tec.metrics import Metrics, MetricsMiddleware, metrics_endpoint
+from tec.request_limits import RequestLimits
 from tec.response_cache import ResponseCache, SharedRevision, cache_key
 from tec.settings import Settings
 
@@ -310,7 +311,15 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
 
     app = Starlette(
         routes=[
-            Route("/graphql", GraphQLView(settings), methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                RequestLimits(
+                    GraphQLView(settings),
+                    timeout=settings.request_timeout,
+                    max_response_bytes=settings.max_response_bytes,
+                ),
+                methods=["GET", "POST"],
+            ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),

@@ -100,6 +100,19 @@ class Settings(BaseSettings):
         validation_alias="TEC_MAX_BODY_BYTES",
         description="Largest request body, in bytes.",
     )
+    max_response_bytes: int = Field(
+        5_000_000,
+        ge=10_000,
+        validation_alias="TEC_MAX_RESPONSE_BYTES",
+        description="Largest GraphQL answer, in bytes (RESPONSE_TOO_LARGE beyond).",
+    )
+    request_timeout: float = Field(
+        10.0,
+        gt=0,
+        le=600,
+        validation_alias="TEC_REQUEST_TIMEOUT",
+        description="Deadline of one GraphQL request, in seconds (QUERY_TIMEOUT beyond).",
+    )
     graphiql: bool = Field(True, validation_alias="TEC_GRAPHIQL", description="Serve GraphiQL at /graphql.")
     response_cache: bool = Field(
         True,

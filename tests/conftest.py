@@ -47,7 +47,9 @@ def neo4j_uri() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(neo4j_uri: str) -> Settings:
-    return Settings(environment="test", neo4j_uri=neo4j_uri, neo4j_startup_wait=30.0, neo4j_tx_timeout=600.0)
+    return Settings(
+        environment="test", neo4j_uri=neo4j_uri, neo4j_startup_wait=30.0, neo4j_tx_timeout=600.0, request_timeout=120.0
+    )
 
 
 @pytest_asyncio.fixture(scope="session")
