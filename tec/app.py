@@ -317,6 +317,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
                     GraphQLView(settings),
                     timeout=settings.request_timeout,
                     max_response_bytes=settings.max_response_bytes,
+                    max_query_bytes=settings.max_body_bytes,
                 ),
                 methods=["GET", "POST"],
             ),

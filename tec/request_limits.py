@@ -4,7 +4,8 @@
 cancelled (its Neo4j transactions were given timeouts within the same deadline, `graph/deadlines.py`)
 and the client gets `QUERY_TIMEOUT` (HTTP 504). An answer longer than `TEC_MAX_RESPONSE_BYTES` is
 replaced by `RESPONSE_TOO_LARGE` (HTTP 400): the cost budget keeps answers far below that, so this is
-the backstop for records much larger than usual.
+the backstop for records much larger than usual. A GET whose query string is over `TEC_MAX_BODY_BYTES`
+is refused like a POST body over it (`REQUEST_TOO_LARGE`, HTTP 413).
 """
 
 from __future__ import annotations
@@ -35,16 +36,27 @@ def _error(message: str, code: str, status: int, content_type: bytes, request_id
 class RequestLimits:
     """ASGI wrapper of the GraphQL endpoint: a deadline per request and a cap on the response body."""
 
-    def __init__(self, app: ASGIApp, *, timeout: float, max_response_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, timeout: float, max_response_bytes: int, max_query_bytes: int) -> None:
         self.app = app
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
+        self.max_query_bytes = max_query_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request_id = str(scope.get("state", {}).get("request_id", "-"))
+        if len(scope.get("query_string", b"")) > self.max_query_bytes:  # a GET carries its query there
+            for part in _error(
+                f"The query string is longer than {self.max_query_bytes} bytes; send a smaller query, or POST it.",
+                "REQUEST_TOO_LARGE",
+                413,
+                b"application/json",
+                request_id,
+            ):
+                await send(part)
+            return
         held: Message | None = None  # the response start, sent with the first part of the body
         sent = 0
         started = False

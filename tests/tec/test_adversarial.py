@@ -1,0 +1,292 @@
+"""Hostile documents against the real service (a `tec serve` subprocess on the demo network).
+
+Each is refused with a typed error code or answered within the request deadline; while they run,
+`/healthz` keeps answering within 100 ms (probed by another client) and the service's memory stays
+under 250 MB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import psutil
+import pytest
+import pytest_asyncio
+
+from graph.store import Store
+from importers.generator import DEMO
+from tec.seed_cli import seed_network
+from tests.conftest import REFERENCE_LABELS
+
+pytestmark = pytest.mark.slow
+
+DEADLINE = 5.0  # TEC_REQUEST_TIMEOUT of the service under test
+MAX_RSS = 250 * 1024 * 1024
+HEALTHZ_MS = 100.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest_asyncio.fixture(scope="module")
+async def demo_graph(session_store: Store, reference_data: None) -> Store:
+    await session_store.write(
+        "tests.clean",
+        "MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $keep) DETACH DELETE n",
+        {"keep": list(REFERENCE_LABELS)},
+    )
+    await seed_network(session_store, DEMO)
+    return session_store
+
+
+@pytest.fixture(scope="module")
+def service(demo_graph: Store, neo4j_uri: str) -> Iterator[tuple[str, psutil.Process]]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "NEO4J_URI": neo4j_uri,
+        "TEC_ENV": "test",
+        "TEC_PORT": str(port),
+        "TEC_REQUEST_TIMEOUT": str(DEADLINE),
+        "TEC_LOG_LEVEL": "warning",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tec", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        waited = time.monotonic()
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"tec serve stopped: {process.stderr.read().decode() if process.stderr else ''}")
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() - waited < 120, "tec serve did not answer within 120 s"
+            time.sleep(0.3)
+        yield base, psutil.Process(process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class Watch:
+    """Probes /healthz and the service's memory from another client until stopped."""
+
+    base: str
+    process: psutil.Process
+    latencies_ms: list[float] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def run(self) -> None:
+        async with httpx.AsyncClient(base_url=self.base, timeout=30) as probe:
+            while not self.stop.is_set():
+                started = time.perf_counter()
+                response = await probe.get("/healthz")
+                self.latencies_ms.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+                self.rss.append(self.process.memory_info().rss)
+                await asyncio.sleep(0.05)
+
+
+@pytest_asyncio.fixture
+async def watched(service: tuple[str, psutil.Process]) -> AsyncIterator[tuple[httpx.AsyncClient, Watch]]:
+    base, process = service
+    watch = Watch(base, process)
+    task = asyncio.create_task(watch.run())
+    async with httpx.AsyncClient(base_url=base, timeout=DEADLINE * 4) as client:
+        yield client, watch
+    watch.stop.set()
+    await task
+    assert watch.latencies_ms, "no /healthz probe ran"
+    slowest = max(watch.latencies_ms)
+    assert slowest < HEALTHZ_MS, f"/healthz took {slowest:.0f} ms while hostile queries ran"
+    assert max(watch.rss) < MAX_RSS, f"the service grew to {max(watch.rss) / 2**20:.0f} MB"
+
+
+def refused_or_answered(response: httpx.Response, elapsed: float, *codes: str) -> str:
+    """The error code of a refusal (one of `codes`), or "answered" for data within the deadline."""
+    assert elapsed < DEADLINE + 2, f"answered after {elapsed:.1f} s, past the {DEADLINE} s deadline"
+    body: Any = response.json()
+    errors = body.get("errors") or []
+    if errors:
+        code = errors[0].get("extensions", {}).get("code")
+        assert code in codes, (response.status_code, body)
+        assert code != "INTERNAL_SERVER_ERROR"
+        return str(code)
+    assert response.status_code == 200, response.text[:300]
+    assert body.get("data"), response.text[:300]
+    return "answered"
+
+
+async def post(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None
+) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
+    return response, time.monotonic() - started
+
+
+NESTED_PAGES = """query Fan($n: Int!) {
+  actors(first: $n) { nodes { name cooperations(first: $n) { actor { name cooperations(first: $n) { kind } } } } }
+}"""
+
+
+async def test_page_sizes_given_as_variables_are_refused(watched: tuple[httpx.AsyncClient, Watch]) -> None:
+    client, _ = watched
+    for n in (100, 60):
+        response, elapsed = await post(client, NESTED_PAGES, {"n": n})
+        assert refused_or_answered(response, elapsed, "QUERY_TOO_COMPLEX") == "QUERY_TOO_COMPLEX"
+    defaulted = (
+        "query D($n: Int = 100) { actors(first: $n) { nodes { conflicts(first: $n) { "
+        "conflict { actors(first: $n) { role } } } } } }"
+    )
+    response, elapsed = await post(client, defaulted)
+    assert refused_or_answered(response, elapsed, "QUERY_TOO_COMPLEX") == "QUERY_TOO_COMPLEX"
+    response, elapsed = await post(client, NESTED_PAGES, {"n": 3})
+    assert refused_or_answered(response, elapsed) == "answered"
+
+
+async def test_nested_lists_without_first_are_refused(watched: tuple[httpx.AsyncClient, Watch]) -> None:
+    client, _ = watched
+    neighbours = '{ territory(code: "35238") { neighbours { neighbours { neighbours { neighbours { name } } } } } }'
+    taxonomy = "{ conflictTypes { children { children { children { code aliases } } } } }"
+    themes = "{ a: themes { code } b: conflictTypes { code } c: sources { name } }"
+    for query in (neighbours, taxonomy):
+        response, elapsed = await post(client, query)
+        assert refused_or_answered(response, elapsed, "QUERY_TOO_COMPLEX") == "QUERY_TOO_COMPLEX"
+    response, elapsed = await post(client, themes)
+    assert refused_or_answered(response, elapsed) == "answered"
+
+
+async def test_aliases_times_depth_are_refused_or_answered_within_the_deadline(
+    watched: tuple[httpx.AsyncClient, Watch],
+) -> None:
+    client, _ = watched
+    deep = (
+        "actors(first: 100) { nodes { conflicts(first: 100) { conflict { actors(first: 100) { actor { name } } } } } }"
+    )
+    response, elapsed = await post(client, "{ " + " ".join(f"a{i}: {deep}" for i in range(30)) + " }")
+    assert refused_or_answered(response, elapsed, "QUERY_TOO_COMPLEX") == "QUERY_TOO_COMPLEX"
+    first = (await post(client, "{ actors(first: 1, where: {kinds: [RESEAU]}) { nodes { id } } }"))[0]
+    actor = first.json()["data"]["actors"]["nodes"][0]["id"]
+    around = (
+        f'neighbourhood(id: "{actor}", depth: 3, limit: 500) '
+        "{ ... on Subgraph { nodes { labels } edges { type } } }"
+    )
+    for count in (2, 5):
+        response, elapsed = await post(client, "{ " + " ".join(f"n{i}: {around}" for i in range(count)) + " }")
+        refused_or_answered(response, elapsed, "QUERY_TOO_COMPLEX", "QUERY_TIMEOUT")
+    gaps = (
+        'experienceGaps(conflictType: "ENERGY", territoryLevel: COMMUNE, radiusKm: 300, since: 1900, limit: 1000, '
+        "examples: 100) { gaps { territory { name } uncovered { title } } }"
+    )
+    response, elapsed = await post(client, "{ " + " ".join(f"g{i}: {gaps}" for i in range(5)) + " }")
+    refused_or_answered(response, elapsed, "QUERY_TOO_COMPLEX", "QUERY_TIMEOUT", "BAD_USER_INPUT")
+
+
+def fan_out(depth: int) -> str:
+    """Fragments that spread the next one twice: 2**depth paths in a short document."""
+    fragments = [f"fragment F{depth} on Actor {{ name kind }}"]
+    for level in range(depth - 1, -1, -1):
+        fragments.append(f"fragment F{level} on Actor {{ ...F{level + 1} ... on Actor {{ ...F{level + 1} }} }}")
+    return "{ actors(first: 100) { nodes { ...F0 } } } " + " ".join(fragments)
+
+
+async def test_deep_fragments_are_refused_or_answered(watched: tuple[httpx.AsyncClient, Watch]) -> None:
+    client, _ = watched
+    response, elapsed = await post(client, fan_out(30))
+    refused_or_answered(response, elapsed, "QUERY_TOO_COMPLEX", "GRAPHQL_VALIDATION_FAILED")
+    cyclic = (
+        "{ actors(first: 1) { nodes { ...A } } } "
+        "fragment A on Actor { members { ...B } } fragment B on Actor { networks { ...A } }"
+    )
+    response, elapsed = await post(client, cyclic)
+    assert refused_or_answered(response, elapsed, "GRAPHQL_VALIDATION_FAILED") == "GRAPHQL_VALIDATION_FAILED"
+    deep = "{ actors(first: 2) { nodes { " + "members { " * 12 + "name" + " }" * 12 + " } } }"
+    response, elapsed = await post(client, deep)
+    assert refused_or_answered(response, elapsed, "QUERY_TOO_DEEP") == "QUERY_TOO_DEEP"
+
+
+async def test_huge_bodies_are_refused_over_get_and_post(watched: tuple[httpx.AsyncClient, Watch]) -> None:
+    client, _ = watched
+    padding = "name " * 60_000  # 300 kB of fields
+    started = time.monotonic()
+    response = await client.post("/graphql", json={"query": "{ themes { " + padding + "} }"})
+    assert refused_or_answered(response, time.monotonic() - started, "REQUEST_TOO_LARGE") == "REQUEST_TOO_LARGE"
+    assert response.status_code == 413
+    started = time.monotonic()
+    response = await client.get("/graphql", params={"query": "{ themes { " + "name " * 6_000 + "} }"})
+    assert response.status_code == 413, response.text[:200]
+    assert refused_or_answered(response, time.monotonic() - started, "REQUEST_TOO_LARGE") == "REQUEST_TOO_LARGE"
+    started = time.monotonic()
+    response = await client.get("/graphql", params={"query": "{ themes { code } }"})
+    assert refused_or_answered(response, time.monotonic() - started) == "answered"
+
+
+@pytest.mark.parametrize("body", [b"null", b'"s"', b"123", b"[]", b"[{}]", b"{", b"{}"])
+async def test_bodies_that_are_not_a_graphql_request_get_a_4xx_with_a_code(
+    watched: tuple[httpx.AsyncClient, Watch], body: bytes
+) -> None:
+    client, _ = watched
+    response = await client.post("/graphql", content=body, headers={"content-type": "application/json"})
+    # The exact status belongs to the GraphQL-over-HTTP work: only "4xx with a code, or answered" here.
+    assert 400 <= response.status_code < 500, (response.status_code, response.text[:200])
+    if response.headers.get("content-type", "").startswith("application/"):
+        payload = response.json()
+        if isinstance(payload, dict) and payload.get("errors"):
+            assert payload["errors"][0].get("extensions", {}).get("code"), payload
+
+
+async def test_malformed_ids_are_refused_with_a_code(watched: tuple[httpx.AsyncClient, Watch]) -> None:
+    client, _ = watched
+    for bad in ("", "not-base64!", "QWN0b3I6", "x" * 5_000):
+        response, elapsed = await post(client, "query N($id: ID!) { node(id: $id) { id } }", {"id": bad})
+        body = response.json()
+        assert elapsed < DEADLINE + 2
+        if body.get("errors"):
+            code = body["errors"][0].get("extensions", {}).get("code")
+            assert code, body
+            assert code != "INTERNAL_SERVER_ERROR", body
+        else:
+            assert body["data"] == {"node": None}
+
+
+async def test_hostile_documents_sent_together_leave_the_service_responsive(
+    watched: tuple[httpx.AsyncClient, Watch],
+) -> None:
+    client, watch = watched
+    documents = [
+        (NESTED_PAGES, {"n": 100}),
+        ('{ territory(code: "35238") { neighbours { neighbours { neighbours { name } } } } }', None),
+        (fan_out(24), None),
+        (
+            "{ actors(first: 100) { nodes { name description conflicts(first: 20) { conflict { title summary } } } } }",
+            None,
+        ),
+        ("{ territories(first: 100, where: {level: COMMUNE}) { nodes { name neighbours { name code } } } }", None),
+    ] * 3
+    results = await asyncio.gather(*(post(client, query, variables) for query, variables in documents))
+    for response, elapsed in results:
+        refused_or_answered(response, elapsed, "QUERY_TOO_COMPLEX", "QUERY_TIMEOUT", "RESPONSE_TOO_LARGE")
+    assert len(watch.latencies_ms) >= 3
