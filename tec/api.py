@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
 from strawberry import relay
-from strawberry.extensions import AddValidationRules, SchemaExtension, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
@@ -22,6 +22,7 @@ from schema.limits import cost_limit
 from schema.pagination import Connection
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
+from schema.validation import ValidationOffLoop
 from tec.analyst_api import AnalystQuery
 from tec.domain_api import DOMAIN_TYPES, DomainMutation, DomainQuery
 from tec.matching_api import MatchingMutation, MatchingQuery
@@ -96,7 +97,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions=[
             ParsedDocuments,
             partial(AddValidationRules, rules),
-            partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
+            partial(MaxTokensLimiter, settings.max_tokens),
+            partial(ValidationOffLoop, DOCUMENT_CACHE_SIZE),
             cost_limit(settings.max_cost),  # after validation: priced with the request's variables
             ErrorCodes,
         ],

@@ -94,6 +94,12 @@ class Settings(BaseSettings):
     max_cost: int = Field(
         50_000, ge=10, validation_alias="TEC_MAX_COST", description="Query cost budget (see docs/api.md)."
     )
+    max_tokens: int = Field(
+        5_000,
+        ge=100,
+        validation_alias="TEC_MAX_TOKENS",
+        description="Most tokens (names, punctuation, values) in one GraphQL document.",
+    )
     max_body_bytes: int = Field(
         100_000,
         ge=1_000,
