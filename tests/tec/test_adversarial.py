@@ -60,6 +60,7 @@ def service(demo_graph: Store, neo4j_uri: str) -> Iterator[tuple[str, psutil.Pro
         "TEC_ENV": "test",
         "TEC_PORT": str(port),
         "TEC_REQUEST_TIMEOUT": str(DEADLINE),
+        "NEO4J_TX_TIMEOUT": "120",  # start-up plans the matching queries on a busy machine; requests get DEADLINE
         "TEC_LOG_LEVEL": "warning",
     }
     process = subprocess.Popen(
