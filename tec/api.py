@@ -24,6 +24,8 @@ from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
 from tec.analyst_api import AnalystQuery
 from tec.domain_api import DOMAIN_TYPES, DomainMutation, DomainQuery
+from tec.hardening import HardenedSchema, introspection_rules
+from tec.logs import OperationNames
 from tec.matching_api import MatchingMutation, MatchingQuery
 from tec.settings import Settings
 
@@ -89,8 +91,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         depth_rule(settings.max_depth, None),
         max_aliases_rule(settings.max_aliases),
         cost_limit_rule(settings.max_cost),  # depends on the document only (variables: default page)
+        *introspection_rules(settings),
     ]
-    return strawberry.Schema(
+    return HardenedSchema(
         query=Query,
         mutation=Mutation,
         types=TYPES,
@@ -99,5 +102,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             partial(AddValidationRules, rules),
             partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
             ErrorCodes,
+            OperationNames,
         ],
+        suggestions=settings.field_suggestions,
     )
