@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from graph import taxonomy as taxonomy_store
 from graph.apikeys import create_api_key
 from graph.store import Store
 from tec.logs import configure_logging, escape_controls, safe_request_id
@@ -129,3 +130,22 @@ async def test_json_logs_are_one_object_per_line_with_an_access_line_per_request
     assert access[1]["client"] == "anonymous"
     assert access[1]["status"] == 400
     assert token not in output.getvalue()
+
+
+async def test_an_unexpected_error_is_logged_once_at_error_with_its_traceback(
+    store: Store, settings: Settings, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(_: Store) -> list[dict[str, str]]:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(taxonomy_store, "themes", broken)
+    caplog.set_level(logging.INFO)
+    async with serve(store, settings) as client:
+        answer = await client.post("/graphql", json=query("{ themes { code } }"))
+    error = answer.json()["errors"][0]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "a bug of ours" not in error["message"]
+    failures = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert len(failures) == 1
+    assert failures[0].exc_info is not None
+    assert error["extensions"]["requestId"] in failures[0].getMessage()
