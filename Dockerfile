@@ -9,7 +9,7 @@ COPY resolvers ./resolvers
 COPY importers ./importers
 COPY bench ./bench
 COPY data ./data
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir '.[redis]'
 EXPOSE 8000
 # `tec up` with NEO4J_URI set: migrations and first-run data, then the service.
 CMD ["tec", "up"]

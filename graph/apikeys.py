@@ -23,6 +23,7 @@ class ApiKey:
     actor_id: str | None
     revoked: bool
     created_at: str
+    rate_limit: int | None = None  # requests per minute; None: the service's default, 0: unlimited
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> ApiKey:
@@ -34,6 +35,7 @@ class ApiKey:
             actor_id=record.get("actorId"),
             revoked=bool(record.get("revoked")),
             created_at=str(record.get("createdAt")),
+            rate_limit=record.get("rateLimit"),
         )
 
 
@@ -43,17 +45,28 @@ def hash_token(token: str) -> str:
 
 _CREATE: LiteralString = """
 CREATE (k:ApiKey {id: $id, hash: $hash, role: $role, label: $label, source: $source, actorId: $actorId,
-                  revoked: false, createdAt: datetime()})
+                  rateLimit: $rateLimit, revoked: false, createdAt: datetime()})
 RETURN k {.*, hash: null} AS key
 """
 
 
 async def create_api_key(
-    store: Store, *, role: str, label: str = "", source: str | None = None, actor_id: str | None = None
+    store: Store,
+    *,
+    role: str,
+    label: str = "",
+    source: str | None = None,
+    actor_id: str | None = None,
+    rate_limit: int | None = None,
 ) -> tuple[str, ApiKey]:
-    """Create a key; return the clear token (never stored) and the key's record."""
+    """Create a key; return the clear token (never stored) and the key's record.
+
+    `rate_limit` is the key's own budget in requests per minute (0: unlimited; None: TEC_RATE_LIMIT).
+    """
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if rate_limit is not None and rate_limit < 0:
+        raise ValueError("rate limit must be 0 (unlimited) or a number of requests per minute")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     params = {
         "id": str(uuid.uuid4()),
@@ -62,6 +75,7 @@ async def create_api_key(
         "label": label,
         "source": source,
         "actorId": actor_id,
+        "rateLimit": rate_limit,
     }
     rows = await store.write("apikeys.create", _CREATE, params)
     return token, ApiKey.from_record(rows[0]["key"])

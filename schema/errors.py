@@ -110,6 +110,8 @@ class ErrorCodes(SchemaExtension):
         parse_failed = self.execution_context.graphql_document is None
         mapped = [self._map(error, request_id, parse_failed) for error in errors]
         result.errors = mapped
+        for error in mapped:
+            _log_expected(error, request_id)
         statuses = [_STATUS_BY_CODE.get(str((error.extensions or {}).get("code")), 200) for error in mapped]
         response = getattr(context, "response", None)
         if response is None:
@@ -155,6 +157,23 @@ class ErrorCodes(SchemaExtension):
             f"Internal error; it has been logged with request id {request_id}. Retry, or report that id.",
             {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
         )
+
+
+# Codes whose messages hold only the query's own names, never the values a caller sent.
+_QUERY_CODES = frozenset(
+    {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_COMPLEX", "QUERY_TOO_DEEP", "TOO_MANY_ALIASES"}
+)
+
+
+def _log_expected(error: GraphQLError, request_id: str) -> None:
+    """One INFO line per client error, without a traceback (unexpected ones were logged at ERROR by _map)."""
+    code = str((error.extensions or {}).get("code"))
+    if code == "INTERNAL_SERVER_ERROR":
+        return
+    where = ".".join(str(p) for p in error.path or []) or "-"
+    level = logging.WARNING if code == "SERVICE_UNAVAILABLE" else logging.INFO
+    detail = f": {error.message[:300]}" if code in _QUERY_CODES else ""
+    log.log(level, "request %s: %s at %s%s", request_id, code, where, detail)
 
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:

@@ -277,6 +277,9 @@ def cost_limit(max_cost: int) -> type[SchemaExtension]:
                     cls.pricing = Pricing(context.schema._schema)
                 variables = context.variables if isinstance(context.variables, dict) else None
                 cost = cls.pricing.price(document, context.operation_name, variables, max_cost)
+                request = getattr(context.context, "request", None)
+                if request is not None:
+                    request.state.cost = cost  # for the access log
                 if cost > max_cost:
                     # a result set here is returned instead of executing (and still gets its HTTP status)
                     context.result = GraphQLExecutionResult(data=None, errors=[too_complex(cost, max_cost)])

@@ -25,6 +25,8 @@ from schema.territory import Territory
 from schema.validation import ValidationOffLoop
 from tec.analyst_api import AnalystQuery
 from tec.domain_api import DOMAIN_TYPES, DomainMutation, DomainQuery
+from tec.hardening import HardenedSchema, introspection_rules
+from tec.logs import OperationNames
 from tec.matching_api import MatchingMutation, MatchingQuery
 from tec.settings import Settings
 
@@ -89,8 +91,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     rules: list[type[ASTValidationRule]] = [
         depth_rule(settings.max_depth, None),
         max_aliases_rule(settings.max_aliases),
+        *introspection_rules(settings),
     ]
-    return strawberry.Schema(
+    return HardenedSchema(
         query=Query,
         mutation=Mutation,
         types=TYPES,
@@ -101,5 +104,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             partial(ValidationOffLoop, DOCUMENT_CACHE_SIZE),
             cost_limit(settings.max_cost),  # after validation: priced with the request's variables
             ErrorCodes,
+            OperationNames,
         ],
+        suggestions=settings.field_suggestions,
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -28,9 +28,12 @@ from graph.store import RoundTrips, Store, count_round_trip, counting_round_trip
 from schema.context import ANONYMOUS, Context, Principal
 from tec.api import build_schema
 from tec.export_requests import export_download
+from tec.logs import AccessLog, safe_request_id
 from tec.metrics import Metrics, MetricsMiddleware, metrics_endpoint
+from tec.ratelimits import RateLimits
 from tec.request_limits import RequestLimits
 from tec.response_cache import ResponseCache, SharedRevision, cache_key
+from tec.security_headers import SecurityHeaders
 from tec.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,16 @@ log = logging.getLogger(__name__)
 ROUND_TRIPS_HEADER = "x-db-round-trips"
 CACHE_HEADER = "x-cache"
 TIMING_HEADER = "server-timing"  # W3C Server Timing: what the request spent in Neo4j, and in all
+CORS_REQUEST_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"]
+CORS_EXPOSED_HEADERS = [
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
+    "Retry-After",
+    "X-Request-Id",
+    "Server-Timing",
+]
 
 
 def graphql_error_body(message: str, code: str) -> dict[str, Any]:
@@ -58,7 +71,7 @@ class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context, API-key auth, round-trip counting and the response cache."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None, **kwargs)
+        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.serves_graphiql else None, **kwargs)
         self.settings = settings
         self.cache = ResponseCache(settings.response_cache_entries) if settings.response_cache else None
         self._revision: SharedRevision | None = None
@@ -160,6 +173,7 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         store: Store = request.app.state.store
         principal = getattr(request.state, "principal", None) or await self._principal(store, request)
+        request.state.principal = principal
         return Context(
             store=store,
             settings=self.settings,
@@ -216,7 +230,7 @@ class RequestGuards:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers", []))
-        request_id = headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex[:16]
+        request_id = safe_request_id(headers.get(b"x-request-id"))
         scope.setdefault("state", {})["request_id"] = request_id
         limit = self.max_body_bytes
         declared = headers.get(b"content-length")
@@ -330,7 +344,21 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
     )
     if store is not None:
         app.state.store = store
+    app.state.settings = settings
     app.state.metrics = Metrics()
+    # innermost first: rate limits answer within the request id, metrics and access log
+    app.add_middleware(RateLimits, settings=settings)
     app.add_middleware(RequestGuards, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(AccessLog)
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST"],
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+            max_age=600,
+        )
+    app.add_middleware(SecurityHeaders, hsts=settings.production)
     return app

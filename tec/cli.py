@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -16,6 +15,7 @@ from graph.errors import GraphError
 from graph.migrations import migrate
 from graph.store import Store
 from tec import export_cli, import_cli, neo4j_local, reference_cli, schema_cli, seed_cli
+from tec.logs import configure_logging
 from tec.settings import Settings, SettingsError, get_settings
 
 T = TypeVar("T")
@@ -168,17 +168,26 @@ def apikey_create(
     source: Annotated[str | None, typer.Option(help="Limit an editor to the records of this source.")] = None,
     actor: Annotated[str | None, typer.Option(help="Limit an editor to this actor (id).")] = None,
     label: Annotated[str, typer.Option(help="Who or what the key is for.")] = "",
+    rate_limit: Annotated[
+        int | None,
+        typer.Option("--rate-limit", help="Requests per minute for this key (0: unlimited; default TEC_RATE_LIMIT)."),
+    ] = None,
 ) -> None:
     """Create an API key; the token is shown once and never stored."""
     if role not in apikeys.ROLES:
         raise fail(f"--role must be one of {', '.join(apikeys.ROLES)}.")
+    if rate_limit is not None and rate_limit < 0:
+        raise fail("--rate-limit must be 0 (unlimited) or a number of requests per minute.")
 
     async def work(store: Store) -> tuple[str, apikeys.ApiKey]:
         await migrate(store)
-        return await apikeys.create_api_key(store, role=role, label=label, source=source, actor_id=actor)
+        return await apikeys.create_api_key(
+            store, role=role, label=label, source=source, actor_id=actor, rate_limit=rate_limit
+        )
 
     token, key = with_store(work)
-    typer.echo(f"API key {key.id} ({key.role}) created. Token (shown once, keep it safe):")
+    limit = "" if key.rate_limit is None else f", {key.rate_limit or 'unlimited'} requests/min"
+    typer.echo(f"API key {key.id} ({key.role}{limit}) created. Token (shown once, keep it safe):")
     typer.echo(token)
 
 
@@ -191,7 +200,8 @@ def apikey_list() -> None:
     for key in keys:
         scope = f" source={key.source}" if key.source else (f" actor={key.actor_id}" if key.actor_id else "")
         state = " REVOKED" if key.revoked else ""
-        typer.echo(f"{key.id}  {key.role:<6}{scope}  {key.label}  created {key.created_at}{state}")
+        limit = "" if key.rate_limit is None else f" rate-limit={key.rate_limit or 'unlimited'}/min"
+        typer.echo(f"{key.id}  {key.role:<6}{scope}{limit}  {key.label}  created {key.created_at}{state}")
 
 
 @apikey_app.command("revoke")
@@ -215,13 +225,16 @@ def serve(
     from tec.app import create_app
 
     settings = settings_or_exit()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level,
-        access_log=False,
+        log_config=None,  # uvicorn's records go through our handler (one line each, escaped)
+        access_log=False,  # tec.logs.AccessLog writes one line per request instead
+        server_header=False,
+        proxy_headers=False,  # X-Forwarded-For is read by tec.ratelimits, from TEC_TRUSTED_PROXIES only
     )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tec.settings import Settings
 
 
 class Metrics:
@@ -88,5 +91,28 @@ class MetricsMiddleware:
 
 
 async def metrics_endpoint(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    refused = _refusal(settings, request.headers.get("authorization", ""))
+    if refused is not None:
+        return refused
     metrics: Metrics = request.app.state.metrics
     return metrics.render()
+
+
+def _refusal(settings: Settings, authorization: str) -> Response | None:
+    """/metrics asks for TEC_METRICS_TOKEN when one is set; in production without one it is closed."""
+    if settings.metrics_token is None:
+        if not settings.production:
+            return None
+        return _error("/metrics is closed in production until TEC_METRICS_TOKEN is set.", "FORBIDDEN", 403)
+    scheme, _, token = authorization.partition(" ")
+    expected = settings.metrics_token.get_secret_value().encode()
+    if scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected):
+        return None
+    refused = _error("/metrics needs `Authorization: Bearer <TEC_METRICS_TOKEN>`.", "UNAUTHENTICATED", 401)
+    refused.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
+    return refused
+
+
+def _error(message: str, code: str, status: int) -> Response:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)

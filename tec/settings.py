@@ -6,11 +6,12 @@ them once; tests build their own `Settings(...)` and pass it explicitly instead.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.scoring import MatchingWeights
@@ -18,6 +19,12 @@ from graph.scoring import MatchingWeights
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _ALLOWED_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+_RATE_LIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+cluster", "redis+sentinel", "memcached", "mongodb")
+_PLACEHOLDERS = ("", "neo4j", "changeme", "change-me", "password", "secret")
+
+
+def _items(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 class SettingsError(Exception):
@@ -119,7 +126,46 @@ class Settings(BaseSettings):
         validation_alias="TEC_REQUEST_TIMEOUT",
         description="Deadline of one GraphQL request, in seconds (QUERY_TIMEOUT beyond).",
     )
-    graphiql: bool = Field(True, validation_alias="TEC_GRAPHIQL", description="Serve GraphiQL at /graphql.")
+    graphiql: bool | None = Field(
+        None,
+        validation_alias="TEC_GRAPHIQL",
+        description="Serve GraphiQL at /graphql (unset: on in development and test, off in production).",
+    )
+    introspection: bool | None = Field(
+        None,
+        validation_alias="TEC_INTROSPECTION",
+        description="Answer introspection queries (unset: on in development and test, off in production).",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        validation_alias="TEC_METRICS_TOKEN",
+        description="Bearer token /metrics asks for (unset: open, except in production where it is refused).",
+    )
+    rate_limit: int = Field(
+        600,
+        ge=0,
+        validation_alias="TEC_RATE_LIMIT",
+        description="Requests per minute of an anonymous client (and of a key without its own limit); 0: off.",
+    )
+    rate_limit_storage: str = Field(
+        "memory://",
+        validation_alias="TEC_RATE_LIMIT_STORAGE",
+        description="Where rate-limit counters live: memory:// (per process) or a shared store of the "
+        "`limits` library, e.g. redis://redis:6379.",
+    )
+    trusted_proxies: str = Field(
+        "",
+        validation_alias="TEC_TRUSTED_PROXIES",
+        description="Comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed.",
+    )
+    cors_origins: str = Field(
+        "",
+        validation_alias="TEC_CORS_ORIGINS",
+        description="Comma-separated origins (https://app.example.org) whose browsers may call the API.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", validation_alias="TEC_LOG_FORMAT", description="text, or json: one JSON object per line."
+    )
     response_cache: bool = Field(
         True,
         validation_alias="TEC_RESPONSE_CACHE",
@@ -175,11 +221,69 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for item in _items(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or CIDR (e.g. 10.0.0.5 or 10.0.0.0/8)") from None
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for item in _items(value):
+            scheme, _, rest = item.partition("://")
+            if scheme not in ("http", "https") or not rest or "/" in rest:
+                raise ValueError(f"{item!r} is not an origin: write scheme://host[:port], e.g. https://app.example.org")
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _storage(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0].removeprefix("async+") if "://" in value else ""
+        if scheme not in _RATE_LIMIT_SCHEMES:
+            raise ValueError(f"must start with one of {', '.join(s + '://' for s in _RATE_LIMIT_SCHEMES)}")
+        return value
+
     @model_validator(mode="after")
     def _no_default_password_in_production(self) -> Settings:
-        if self.environment == "production" and self.neo4j_uri and self.neo4j_password in ("", "neo4j", "changeme"):
+        if self.environment == "production" and self.neo4j_uri and self.neo4j_password in _PLACEHOLDERS:
             raise ValueError("NEO4J_PASSWORD must be set to the real password in production")
         return self
+
+    @model_validator(mode="after")
+    def _no_weak_metrics_token_in_production(self) -> Settings:
+        token = self.metrics_token.get_secret_value() if self.metrics_token else None
+        if self.environment == "production" and token is not None and (token in _PLACEHOLDERS or len(token) < 16):
+            raise ValueError("TEC_METRICS_TOKEN must be a real secret of 16 characters or more in production")
+        return self
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def serves_graphiql(self) -> bool:
+        return self.graphiql if self.graphiql is not None else not self.production
+
+    @property
+    def allows_introspection(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.production
+
+    @property
+    def field_suggestions(self) -> bool:
+        return not self.production
+
+    @property
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(item, strict=False) for item in _items(self.trusted_proxies)]
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return _items(self.cors_origins)
 
     @property
     def uses_local_neo4j(self) -> bool:

@@ -44,3 +44,13 @@ def test_docker_compose_accepts_the_file_when_it_is_installed() -> None:
     for package in ("tec", "graph", "schema", "resolvers", "importers", "data"):
         assert f"COPY {package} ./{package}" in dockerfile
     assert Path(PROJECT_ROOT / "pyproject.toml").exists()
+
+
+def test_several_instances_would_share_rate_limits_through_redis() -> None:
+    spec = yaml.safe_load(COMPOSE.read_text())
+    service = spec["services"]["service"]
+    assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert spec["services"]["redis"]["image"].startswith("redis:")
+    storage = str(service["environment"]["TEC_RATE_LIMIT_STORAGE"])
+    assert Settings.model_validate({"TEC_RATE_LIMIT_STORAGE": storage}).rate_limit_storage == "redis://redis:6379"
+    assert "pip install --no-cache-dir '.[redis]'" in (PROJECT_ROOT / "Dockerfile").read_text()
