@@ -11,7 +11,7 @@ import pytest
 
 from graph.search import MAX_SEARCH_LENGTH, MAX_WORD_LENGTH
 from graph.store import Store
-from tec.graphql_http import GRAPHQL_RESPONSE_JSON, JSON, negotiate, response_status
+from tec.graphql_http import GRAPHQL_RESPONSE_JSON, JSON, lone_surrogate, negotiate, response_status
 from tests.domain import make_actor
 
 BODY_SHAPE = "JSON object with a `query`"
@@ -72,6 +72,18 @@ def test_status_codes_follow_the_media_type() -> None:
     assert response_status(GRAPHQL_RESPONSE_JSON, request_error=False, implied=400) == 200
     assert response_status(JSON, request_error=False, implied=504) == 504
     assert response_status(GRAPHQL_RESPONSE_JSON, request_error=True, implied=503) == 503
+
+
+def test_lone_surrogates_are_found_at_any_depth_and_pairs_are_not() -> None:
+    assert lone_surrogate({"a": ["ok", {"b": "\U0001f30a"}]}, "$") is None
+    assert lone_surrogate({"a": ["ok", {"b": "x\udc00"}]}, "$") == "$.a[1].b"
+    assert lone_surrogate({"\ud800": 1}, "$") == "$ (a key)"
+    deep: dict[str, Any] = {"leaf": "\ud83d"}
+    for _ in range(5000):
+        deep = {"n": deep}
+    found = lone_surrogate(deep, "$")
+    assert found is not None
+    assert found.endswith(".n.leaf")
 
 
 # --- bodies that are not one JSON object ------------------------------------------------------------
