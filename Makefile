@@ -3,13 +3,18 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install
+.PHONY: run test lint install fuzz
 
 run: install
 	$(BIN)/tec up
 
 test: install lint
 	$(BIN)/pytest -q
+
+# A long fuzz run of every query and mutation (tests/tec/test_fuzz.py; the suite runs a short one).
+FUZZ_EXAMPLES ?= 5000
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/tec/test_fuzz.py -q -s
 
 lint: install
 	$(BIN)/ruff check .

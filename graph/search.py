@@ -17,7 +17,16 @@ from typing import LiteralString
 
 from graph.text import fold, search_text
 
-__all__ = ["ANALYZER", "FULLTEXT_INDEXES", "fulltext_index_statements", "lucene_query", "search_text"]
+__all__ = [
+    "ANALYZER",
+    "FULLTEXT_INDEXES",
+    "MAX_SEARCH_LENGTH",
+    "MAX_WORD_LENGTH",
+    "fulltext_index_statements",
+    "lucene_query",
+    "search_text",
+    "search_text_problem",
+]
 
 ANALYZER: LiteralString = "french"
 
@@ -32,6 +41,25 @@ FULLTEXT_INDEXES: dict[str, LiteralString] = {
 
 MAX_WORDS = 12
 PREFIX_MIN_LENGTH = 3
+# Lucene refuses a prefix query on a very long word ("input automaton is too large"); no French word
+# comes near these, so a longer one is a mistake or an attack, refused before the query is built.
+MAX_WORD_LENGTH = 100
+MAX_SEARCH_LENGTH = 1000
+
+
+def search_text_problem(text: str | None) -> str | None:
+    """What is wrong with a search text, in a sentence for the caller, or None when it can be searched."""
+    if text is None:
+        return None
+    if len(text) > MAX_SEARCH_LENGTH:
+        return f"`search` is {len(text)} characters long; send at most {MAX_SEARCH_LENGTH} (a few words)."
+    longest = max(fold(text).split(), key=len, default="")
+    if len(longest) > MAX_WORD_LENGTH:
+        return (
+            f"`search` holds a word of {len(longest)} letters or digits; words are searched up to "
+            f"{MAX_WORD_LENGTH} characters: split it or shorten it."
+        )
+    return None
 
 
 def lucene_query(text: str | None) -> str | None:

@@ -14,7 +14,7 @@ from graph.editing import Editor
 from graph.listing import ListRequest
 from graph.nodes import nodes_by_ids
 from resolvers.auth import delete_record, save_record
-from resolvers.paging import page_size, wants_total
+from resolvers.paging import checked_search, page_size, wants_total
 from schema.commons_call import CommonsCall
 from schema.commons_call_input import (
     CommonsCallCreated,
@@ -61,7 +61,7 @@ async def commons_calls(
         first=page_size(info, first),
         after=after,
         sort=order_by.value if order_by else None,
-        search=search,
+        search=checked_search(search),
         with_total=wants_total(info),
     )
     flt = call_store.CallFilter(open_on=where.open_on, source=where.source)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from graph.listing import ListRequest, Near
+from graph.search import search_text_problem
 from schema.context import Info
 from schema.errors import bad_input
 from schema.selection import asks_timestamps
@@ -17,6 +18,14 @@ def page_size(info: Info, first: int | None, default: int = 20) -> int:
     if size < 0 or size > limit:
         raise bad_input(f"`first` must be between 0 and {limit}; ask for the next page with `after`.")
     return size
+
+
+def checked_search(search: str | None) -> str | None:
+    """A full-text search argument, refused when Lucene could not run it (too long, or a giant word)."""
+    problem = search_text_problem(search)
+    if problem is not None:
+        raise bad_input(problem)
+    return search
 
 
 def wants_total(info: Info) -> bool:
@@ -42,7 +51,7 @@ def list_request(
         first=page_size(info, first),
         after=after,
         sort=order_by.value if order_by else None,
-        search=search,
+        search=checked_search(search),
         area=area,
         near=near,
         with_total=wants_total(info),

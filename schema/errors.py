@@ -15,6 +15,7 @@ import strawberry
 from graphql import GraphQLError
 from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
+from strawberry.relay.types import GlobalIDValueError
 
 from graph.errors import GraphError, StoreUnavailable
 
@@ -93,6 +94,7 @@ _STATUS_BY_CODE = {
     "TOO_MANY_ALIASES": 400,
     "QUERY_TIMEOUT": 504,
     "BAD_USER_INPUT": 400,
+    "INVALID_ID": 400,
 }
 
 
@@ -130,6 +132,14 @@ class ErrorCodes(SchemaExtension):
             return _with(error, original.message, dict(original.extensions or {}))
         if isinstance(original, GraphError):
             return _with(error, str(original), {"code": original.code})
+        if isinstance(original, GlobalIDValueError):
+            # an id argument that is not a global id: strawberry decodes it before our resolver runs
+            return _with(
+                error,
+                "An id argument is not an id this API gave out: ids are the opaque strings of `id` fields "
+                "(base64 of `Type:key`); copy one from a result.",
+                {"code": "INVALID_ID"},
+            )
         if isinstance(original, ValidationError):
             return _with(error, f"Invalid input: {original.errors()[0]['msg']}", {"code": "BAD_USER_INPUT"})
         if original is not None and not error.path:

@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
@@ -26,8 +25,10 @@ from graph.matching import warm_up
 from graph.migrations import migrate
 from graph.store import RoundTrips, Store, count_round_trip, counting_round_trips, waiting_for_database
 from schema.context import ANONYMOUS, Context, Principal
+from tec import graphql_http
 from tec.api import build_schema
 from tec.export_requests import export_download
+from tec.graphql_http_view import GraphQLOverHTTP
 from tec.logs import AccessLog, safe_request_id
 from tec.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from tec.ratelimits import RateLimits
@@ -54,7 +55,8 @@ CORS_EXPOSED_HEADERS = [
 
 
 def graphql_error_body(message: str, code: str) -> dict[str, Any]:
-    return {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    """A request error's body: no `data` key (the GraphQL-over-HTTP spec), one error with its code."""
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
 def server_timing(db_seconds: float, started: float) -> str:
@@ -67,8 +69,9 @@ class AuthError(Exception):
     pass
 
 
-class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context, API-key auth, round-trip counting and the response cache."""
+class GraphQLView(GraphQLOverHTTP):
+    """Strawberry's ASGI view with our context, API-key auth, round-trip counting and the response cache
+    (the GraphQL-over-HTTP media types, status codes and request checks come from `GraphQLOverHTTP`)."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.serves_graphiql else None, **kwargs)
@@ -80,6 +83,14 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope)
+        media = graphql_http.negotiate(request.headers.get("accept"))
+        if media is None:
+            if scope["method"] != "GET" or "query" in request.query_params:
+                await self.not_acceptable()(scope, receive, send)
+                return
+            media = graphql_http.JSON  # a browser opening GraphiQL
+        scope.setdefault("state", {})["graphql_media_type"] = media
         started = time.perf_counter()
         async with counting_round_trips() as trips:
 
@@ -95,12 +106,12 @@ class GraphQLView(GraphQL[Context, None]):
                 if self.cache is not None and scope["method"] == "POST":
                     await self._through_cache(self.cache, scope, receive, send_with_count, trips)
                 else:
-                    await super().__call__(scope, receive, send_with_count)
+                    await self.serve(scope, receive, send_with_count)
             except AuthError as error:
-                response = JSONResponse(graphql_error_body(str(error), "UNAUTHENTICATED"), status_code=401)
+                response = self.error_response(media, str(error), "UNAUTHENTICATED", 401)
                 await response(scope, receive, send_with_count)
             except GraphError as error:
-                response = JSONResponse(graphql_error_body(str(error), error.code), status_code=503)
+                response = self.error_response(media, str(error), error.code, 503)
                 await response(scope, receive, send_with_count)
 
     async def _through_cache(
@@ -119,16 +130,17 @@ class GraphQLView(GraphQL[Context, None]):
             return {"type": "http.request", "body": body, "more_body": False}
 
         request = Request(scope)
+        media = str(scope["state"]["graphql_media_type"])
         key: str | None = None
-        if request.headers.get("content-type", "").startswith("application/json"):
+        if graphql_http.media_type(request.headers.get("content-type")) == graphql_http.JSON:
             principal = await self._principal(request.app.state.store, request)
             request.state.principal = principal
             try:
                 key = cache_key(json.loads(body), principal.role, date.today())
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON: the view answers why
                 key = None
         if key is None:
-            await super().__call__(scope, replay, send)
+            await self.serve(scope, replay, send)
             return
         metrics: Metrics = request.app.state.metrics
         store: Store = request.app.state.store
@@ -141,7 +153,7 @@ class GraphQLView(GraphQL[Context, None]):
             cached = cache.get(key, revision)
             if cached is not None:
                 metrics.cache_requests.labels("hit").inc()
-                await _send_json(send, cached, b"hit")
+                await _send_json(send, cached, b"hit", media)
                 return
             trips.saw_revision(revision)  # the query's reads come after this one
         elif cache.seen_before(key):
@@ -160,7 +172,7 @@ class GraphQLView(GraphQL[Context, None]):
                 chunks.append(message.get("body", b""))
             await send(message)
 
-        await super().__call__(scope, replay, capture)
+        await self.serve(scope, replay, capture)
         succeeded = getattr(request.state, "graphql_succeeded", False)
         if status == 200 and succeeded and trips.revision_known and not trips.revision_mixed and not trips.wrote:
             metrics.cache_evictions.inc(cache.put(key, trips.revision, b"".join(chunks)))
@@ -208,9 +220,9 @@ async def _whole_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-async def _send_json(send: Send, body: bytes, cache: bytes) -> None:
+async def _send_json(send: Send, body: bytes, cache: bytes, media: str) -> None:
     headers = [
-        (b"content-type", b"application/json"),
+        (b"content-type", media.encode()),
         (b"content-length", str(len(body)).encode()),
         (CACHE_HEADER.encode(), cache),
     ]
