@@ -169,7 +169,8 @@ class ErrorCodes(SchemaExtension):
         )
 
 
-# Codes whose messages hold only the query's own names, never the values a caller sent.
+# Codes whose messages describe the query text (names; at most an inline literal of the wrong type),
+# never the values of its variables.
 _QUERY_CODES = frozenset(
     {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_COMPLEX", "QUERY_TOO_DEEP", "TOO_MANY_ALIASES"}
 )

@@ -1,7 +1,8 @@
 """Rate limits per client: the API key when one is sent, else the client's address.
 
-Counters are kept by the `limits` library (sliding window of one minute) in memory, per process, or
-in a shared store named by TEC_RATE_LIMIT_STORAGE (e.g. redis://redis:6379) for several instances.
+Counters are kept by the `limits` library (a moving window of one minute: exact, each hit kept for
+60 s) in memory, per process, or in a shared store named by TEC_RATE_LIMIT_STORAGE
+(e.g. redis://redis:6379) for several instances.
 A failed authentication (any 401) costs AUTH_FAILURE_COST requests of a separate per-address
 budget, and a request carrying credentials is refused while that budget cannot pay another failure:
 guessing keys is slowed down without touching the budget of callers behind the same address.
@@ -17,7 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -102,9 +103,7 @@ class RateLimits:
         self.default = settings.rate_limit
         self.trusted = settings.trusted_proxy_networks
         uri = settings.rate_limit_storage
-        self.limiter = SlidingWindowCounterRateLimiter(
-            storage_from_string(uri if uri.startswith("async+") else "async+" + uri)
-        )
+        self.limiter = MovingWindowRateLimiter(storage_from_string(uri if uri.startswith("async+") else "async+" + uri))
         self.keys = KeyLimits()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -12,12 +12,14 @@ from tests.tec.apps import query, serve
 
 INTROSPECTION = query("{ __schema { queryType { name } } }")
 MISSPELLED = query("{ actors(first: 1) { totalCont } }")
+# with this media type a request error is a 400 (with application/json, a 200: GraphQL over HTTP)
+GRAPHQL_RESPONSE = {"Accept": "application/graphql-response+json"}
 TOKEN = "a-long-metrics-token-for-tests"
 
 
 async def test_production_refuses_introspection_but_answers_typename(store: Store, settings: Settings) -> None:
     async with serve(store, settings, environment="production") as client:
-        refused = await client.post("/graphql", json=INTROSPECTION)
+        refused = await client.post("/graphql", json=INTROSPECTION, headers=GRAPHQL_RESPONSE)
         typename = await client.post("/graphql", json=query("{ __typename }"))
     assert refused.status_code == 400
     error = refused.json()["errors"][0]
@@ -52,7 +54,7 @@ async def test_production_gives_no_enum_value_suggestions(store: Store, settings
     wrong_kind = query("query Q($kinds: [ActorKind!]) { actors(where: {kinds: $kinds}) { totalCount } }")
     wrong_kind["variables"] = {"kinds": ["ASSOCIATIONS"]}
     async with serve(store, settings, environment="production") as client:
-        answer = await client.post("/graphql", json=wrong_kind)
+        answer = await client.post("/graphql", json=wrong_kind, headers=GRAPHQL_RESPONSE)
     assert answer.status_code == 400
     assert "Did you mean" not in answer.json()["errors"][0]["message"]
 
