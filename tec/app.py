@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -28,6 +29,7 @@ from graph.store import RoundTrips, Store, count_round_trip, counting_round_trip
 from schema.context import ANONYMOUS, Context, Principal
 from tec.api import build_schema
 from tec.export_requests import export_download
+from tec.idempotency import with_idempotency
 from tec.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from tec.response_cache import ResponseCache, SharedRevision, cache_key
 from tec.settings import Settings
@@ -78,16 +80,27 @@ class GraphQLView(GraphQL[Context, None]):
                 await send(message)
 
             try:
-                if self.cache is not None and scope["method"] == "POST":
-                    await self._through_cache(self.cache, scope, receive, send_with_count, trips)
-                else:
-                    await super().__call__(scope, receive, send_with_count)
+                dispatch = functools.partial(self._dispatch, trips=trips)
+                ttl_hours = self.settings.idempotency_ttl_hours
+                await with_idempotency(scope, receive, send_with_count, dispatch, self._key_scope, ttl_hours)
             except AuthError as error:
                 response = JSONResponse(graphql_error_body(str(error), "UNAUTHENTICATED"), status_code=401)
                 await response(scope, receive, send_with_count)
             except GraphError as error:
                 response = JSONResponse(graphql_error_body(str(error), error.code), status_code=503)
                 await response(scope, receive, send_with_count)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send, *, trips: RoundTrips) -> None:
+        if self.cache is not None and scope["method"] == "POST":
+            await self._through_cache(self.cache, scope, receive, send, trips)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def _key_scope(self, request: Request) -> str | None:
+        """The scope of the caller's idempotency keys: its API key id (None when anonymous)."""
+        principal = getattr(request.state, "principal", None) or await self._principal(request.app.state.store, request)
+        request.state.principal = principal
+        return principal.key_id
 
     async def _through_cache(
         self, cache: ResponseCache, scope: Scope, receive: Receive, send: Send, trips: RoundTrips
