@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import signal
 import uuid
@@ -12,6 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.apikeys import create_api_key
 from graph.migrations import migrate
@@ -41,6 +44,13 @@ async def post(
     if key is not None:
         headers["Idempotency-Key"] = key
     return await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+
+
+def database_id(global_id: str) -> str:
+    """The actor's own id inside its Relay global id (base64 of `Actor:<id>`)."""
+    label, _, own = base64.b64decode(global_id + "=" * (-len(global_id) % 4)).decode().partition(":")
+    assert label == "Actor"
+    return own
 
 
 def actor_input(name: str) -> dict[str, Any]:
@@ -250,6 +260,30 @@ CLIENTS = 4
 WRITES_PER_CLIENT = 60
 
 
+class LosesAnswers:
+    """A gateway that loses every `every`-th answer after the service produced it (and committed what
+    it wrote): the client gets a 502, as when a connection drops between the commit and the response."""
+
+    def __init__(self, app: ASGIApp, every: int) -> None:
+        self.app = app
+        self.every = every
+        self.seen = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.seen += 1
+        if scope["type"] != "http" or self.seen % self.every:
+            await self.app(scope, receive, send)
+            return
+
+        async def lose(message: Message) -> None:
+            return None
+
+        await self.app(scope, receive, lose)
+        await JSONResponse({"errors": [{"message": "the gateway lost the answer"}]}, status_code=502)(
+            scope, receive, send
+        )
+
+
 @pytest.mark.slow
 async def test_every_acknowledged_write_is_there_exactly_once_across_a_neo4j_crash(
     tmp_path: Path, settings: Settings
@@ -299,12 +333,14 @@ async def test_every_acknowledged_write_is_there_exactly_once_across_a_neo4j_cra
         crashed.set()
 
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        gateway = LosesAnswers(app, every=9)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway), base_url="http://t") as http:
             await asyncio.wait_for(
                 asyncio.gather(crash_and_restart(), *(client(n, http) for n in range(CLIENTS))), timeout=600
             )
         assert crashed.is_set()
         assert failures, "Neo4j was killed while clients wrote, yet no request failed"
+        assert replays, "answers were lost after their write committed, yet no retry was answered from the record"
         rows = await store.read(
             "tests.crashActors",
             "MATCH (a:Actor) WHERE a.name STARTS WITH 'Exactement une fois ' "
@@ -312,7 +348,7 @@ async def test_every_acknowledged_write_is_there_exactly_once_across_a_neo4j_cra
         )
         found = {row["name"]: row["ids"] for row in rows}
         assert len(acknowledged) == CLIENTS * WRITES_PER_CLIENT
-        assert {name: [actor_id] for name, actor_id in acknowledged.items()} == found
+        assert {name: [database_id(actor_id)] for name, actor_id in acknowledged.items()} == found
         print(f"{len(failures)} failed attempts retried, {replays} answers replayed from a committed write")
     finally:
         await store.close()
