@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from strawberry.relay import to_base64
 
 from graph.store import Store
 from tests.conftest import GraphQL
@@ -361,9 +362,9 @@ async def test_need_feedback_and_decline_reason_are_for_the_parties_and_admins_o
     assert party["data"]["experiencedActors"]["edges"][0]["node"]["evidence"][0]["sponsorship"]["need"] == NEED
 
     # neighbourhoods (GraphQL and their exports) never carry them, whoever asks
-    around = """query A($id: ID!) { neighbourhood(id: $id) { nodes { labels label properties } } }"""
+    around = "query A($id: ID!) { neighbourhood(id: $id) { ... on Subgraph { nodes { labels label properties } } } }"
     for viewer in (None, admin):
-        response = await gql(around, {"id": mentor}, token=viewer)
+        response = await gql(around, {"id": to_base64("Actor", mentor)}, token=viewer)
         nodes = response.json()["data"]["neighbourhood"]["nodes"]
         sponsorships = [node for node in nodes if "Sponsorship" in node["labels"]]
         assert len(sponsorships) == 1
