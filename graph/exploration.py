@@ -10,14 +10,14 @@ prepared queries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from graph.errors import GraphError, NotFoundError
 from graph.store import Store
 
-# Nodes the exploration may start from or show. ApiKey and SchemaMigration are never shown.
+# Nodes the exploration may start from or show. ApiKey, SchemaMigration and IdempotencyRecord are never shown.
 EXPLORABLE_LABELS: tuple[LiteralString, ...] = (
     "Actor",
     "Territory",
@@ -31,7 +31,7 @@ EXPLORABLE_LABELS: tuple[LiteralString, ...] = (
     "CommonsCall",
     "Source",
 )
-HIDDEN_LABELS: tuple[str, ...] = ("ApiKey", "SchemaMigration")
+HIDDEN_LABELS: tuple[str, ...] = ("ApiKey", "SchemaMigration", "IdempotencyRecord")
 
 RELATIONSHIP_TYPES: tuple[str, ...] = (
     "PART_OF",
@@ -63,6 +63,8 @@ RELATIONSHIP_TYPES: tuple[str, ...] = (
 # Properties never shown (search keys, provenance of writes) and those shown only to callers with a role.
 INTERNAL_PROPERTIES = frozenset({"searchText", "nameKey", "caseTypes", "hash", "createdBy", "updatedBy"})
 PRIVATE_PROPERTIES = frozenset({"email", "phone", "contactName"})
+# What only a sponsorship's parties and admins may read (schema.sponsorship): never in a subgraph.
+PARTY_PROPERTIES: dict[str, frozenset[str]] = {"Sponsorship": frozenset({"need", "feedback", "declineReason"})}
 
 MAX_DEPTH = 3
 MAX_NODES = 500
@@ -156,11 +158,16 @@ def display_label(properties: Mapping[str, Any]) -> str:
     return str(properties.get("id", ""))
 
 
-def public_properties(properties: dict[str, Any], *, include_private: bool) -> dict[str, Any]:
+def public_properties(
+    properties: dict[str, Any], *, include_private: bool, labels: Iterable[str] = ()
+) -> dict[str, Any]:
+    party_only: frozenset[str] = frozenset().union(*(PARTY_PROPERTIES.get(label, frozenset()) for label in labels))
     return {
         key: value
         for key, value in properties.items()
-        if key not in INTERNAL_PROPERTIES and (include_private or key not in PRIVATE_PROPERTIES)
+        if key not in INTERNAL_PROPERTIES
+        and key not in party_only
+        and (include_private or key not in PRIVATE_PROPERTIES)
     }
 
 
@@ -190,7 +197,9 @@ async def neighbourhood(
     nodes = nodes[: limit + 1]
     kept = {node["properties"].get("id") for node in nodes}
     for node in nodes:
-        node["properties"] = public_properties(node["properties"], include_private=include_private)
+        node["properties"] = public_properties(
+            node["properties"], include_private=include_private, labels=node["labels"]
+        )
     edges = [edge for edge in rows[0]["edges"] if edge["source"] in kept and edge["target"] in kept]
     if len(edges) > EDGES_PER_NODE * len(nodes):
         edges, truncated = edges[: EDGES_PER_NODE * len(nodes)], True

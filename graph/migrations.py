@@ -120,6 +120,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         "based near the asked place that never had a case of the asked types",
         (case_types.RECOMPUTE_ALL,),
     ),
+    Migration(
+        27,
+        "idempotency keys (graph.idempotency): one record per (scope, key), so two attempts with the same "
+        "key cannot both write; expired records are found by their expiry",
+        (
+            "CREATE CONSTRAINT idempotency_scope_key IF NOT EXISTS "
+            "FOR (r:IdempotencyRecord) REQUIRE (r.scope, r.key) IS UNIQUE",
+            "CREATE INDEX idempotency_expires_at IF NOT EXISTS FOR (r:IdempotencyRecord) ON (r.expiresAt)",
+        ),
+    ),
 )
 
 

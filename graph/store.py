@@ -29,6 +29,7 @@ from neo4j import exceptions as neo4j_errors
 from neo4j.spatial import CartesianPoint, WGS84Point
 from neo4j.time import Date, DateTime, Duration, Time
 
+from graph import idempotency
 from graph.deadlines import bounded_timeout
 from graph.errors import ConstraintConflict, GraphError, QueryTimeout, StoreUnavailable
 
@@ -284,13 +285,47 @@ class Store:
 
         @neo4j.unit_of_work(timeout=self._timeout(timeout))
         async def work(tx: AsyncManagedTransaction) -> list[Record]:
-            rows = await _records(await tx.run(query, dict(params or {})))
+            return await _records(await tx.run(query, dict(params or {})))
+
+        return await self._write_transaction(counter, work)
+
+    async def _write_transaction(
+        self, counter: RoundTrips | None, work: Callable[[AsyncManagedTransaction], Awaitable[T]]
+    ) -> T:
+        """Run `work` and bump the revision in one managed write transaction. In a request carrying an
+        Idempotency-Key (`graph.idempotency`), the transaction is a step of it: claimed first, recorded
+        with what `work` returned, and replayed from the record when that step already committed."""
+        keyed = idempotency.current()
+        step = -1
+        if keyed is not None:
+            step = keyed.next_step
+            keyed.next_step += 1
+
+        @functools.wraps(work)  # keeps a `unit_of_work` timeout
+        async def work_and_bump(tx: AsyncManagedTransaction) -> T:
+            if keyed is not None:
+                await idempotency.claim(tx, keyed, step)
+            done = await work(tx)
+            if keyed is not None:
+                await idempotency.record_step(tx, keyed, done)
             await bump_revision(tx)
-            return rows
+            return done
+
+        declared = getattr(work, "timeout", None)
+        bounded = bounded_timeout(declared if declared is not None else self.tx_timeout)
+        if bounded is not None:
+            work_and_bump.timeout = bounded  # type: ignore[attr-defined]  # read by the driver
 
         try:
             async with waiting_for_database(counter), self.driver.session(database=self.database) as session:
-                return await session.execute_write(work)
+                return await session.execute_write(work_and_bump)
+        except idempotency.Replayed as replayed:
+            assert keyed is not None
+            keyed.replayed += 1
+            stored: T = idempotency.decode(replayed.stored)
+            return stored
+        except GraphError:
+            raise
         except Exception as error:
             raise translate(error) from error
 
@@ -357,26 +392,7 @@ class Store:
 
     async def transaction(self, name: str, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Run `work` in one managed write transaction: all of it commits, or none of it."""
-        counter = _count(name, write=True)
-
-        @functools.wraps(work)  # keeps a `unit_of_work` timeout
-        async def work_and_bump(tx: AsyncManagedTransaction) -> T:
-            done = await work(tx)
-            await bump_revision(tx)
-            return done
-
-        declared = getattr(work, "timeout", None)
-        bounded = bounded_timeout(declared if declared is not None else self.tx_timeout)
-        if bounded is not None:
-            work_and_bump.timeout = bounded  # type: ignore[attr-defined]  # read by the driver
-
-        try:
-            async with waiting_for_database(counter), self.driver.session(database=self.database) as session:
-                return await session.execute_write(work_and_bump)
-        except GraphError:
-            raise
-        except Exception as error:
-            raise translate(error) from error
+        return await self._write_transaction(_count(name, write=True), work)
 
     async def run_schema(self, statement: LiteralString) -> None:
         """Run a schema command (constraint, index) in its own auto-commit transaction."""

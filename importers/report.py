@@ -13,6 +13,15 @@ from typing import TextIO
 
 from importers.errors import ImporterError
 from importers.rows import Issue
+from importers.spreadsheet_cells import safe_cell
+
+
+def _csv_cell(value: object) -> object:
+    """Partner data (a rejected value, an external id) can hold a formula: neutralised as in exports."""
+    if value is None:
+        return ""
+    return safe_cell(value) if isinstance(value, str) else value
+
 
 COLUMNS = ("line", "externalId", "field", "value", "reason", "scope")
 
@@ -53,7 +62,7 @@ class ReportWriter:
                 "scope": issue.scope,
             }
             if self._csv is not None:
-                self._csv.writerow({key: "" if value is None else value for key, value in line.items()})
+                self._csv.writerow({key: _csv_cell(value) for key, value in line.items()})
             else:
                 self._handle.write(("\n  " if self.count == 0 else ",\n  ") + json.dumps(line, ensure_ascii=False))
         self.count += 1

@@ -81,6 +81,14 @@ def forbidden_field(what: str) -> ApiError:
     )
 
 
+def parties_only_field(what: str) -> ApiError:
+    return ApiError(
+        f"{what} is visible only to the sponsorship's parties (an editor key that may act for the sponsor "
+        "or the beneficiary) and to admins; send such an API key in the Authorization header (Bearer …).",
+        "FORBIDDEN",
+    )
+
+
 def bad_input(message: str) -> ApiError:
     return ApiError(message, "BAD_USER_INPUT")
 
@@ -95,6 +103,7 @@ _STATUS_BY_CODE = {
     "QUERY_TIMEOUT": 504,
     "BAD_USER_INPUT": 400,
     "INVALID_ID": 400,
+    "IDEMPOTENCY_KEY_REUSED": 422,
 }
 
 

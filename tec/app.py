@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -29,6 +30,7 @@ from tec import graphql_http
 from tec.api import build_schema
 from tec.export_requests import export_download
 from tec.graphql_http_view import GraphQLOverHTTP
+from tec.idempotency import with_idempotency
 from tec.logs import AccessLog, safe_request_id
 from tec.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from tec.ratelimits import RateLimits
@@ -103,16 +105,27 @@ class GraphQLView(GraphQLOverHTTP):
                 await send(message)
 
             try:
-                if self.cache is not None and scope["method"] == "POST":
-                    await self._through_cache(self.cache, scope, receive, send_with_count, trips)
-                else:
-                    await self.serve(scope, receive, send_with_count)
+                dispatch = functools.partial(self._dispatch, trips=trips)
+                ttl_hours = self.settings.idempotency_ttl_hours
+                await with_idempotency(scope, receive, send_with_count, dispatch, self._key_scope, ttl_hours)
             except AuthError as error:
                 response = self.error_response(media, str(error), "UNAUTHENTICATED", 401)
                 await response(scope, receive, send_with_count)
             except GraphError as error:
                 response = self.error_response(media, str(error), error.code, 503)
                 await response(scope, receive, send_with_count)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send, *, trips: RoundTrips) -> None:
+        if self.cache is not None and scope["method"] == "POST":
+            await self._through_cache(self.cache, scope, receive, send, trips)
+        else:
+            await self.serve(scope, receive, send)
+
+    async def _key_scope(self, request: Request) -> str | None:
+        """The scope of the caller's idempotency keys: its API key id (None when anonymous)."""
+        principal = getattr(request.state, "principal", None) or await self._principal(request.app.state.store, request)
+        request.state.principal = principal
+        return principal.key_id
 
     async def _through_cache(
         self, cache: ResponseCache, scope: Scope, receive: Receive, send: Send, trips: RoundTrips

@@ -5,8 +5,8 @@ bytes as the chunks arrive, so an export never holds more than one chunk. What i
 which filters and columns, is in `tec/export_requests.py`.
 
 - CSV: UTF-8 with a byte-order mark (so a spreadsheet shows accents), comma-separated, header row;
-  a text cell starting with `=`, `+`, `@`, a tab or a carriage return gets a leading `'` so a
-  spreadsheet does not run it as a formula.
+  a text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` so a
+  spreadsheet does not run it as a formula (`importers.spreadsheet_cells`); numbers are left as they are.
 - GeoJSON: one RFC 7946 FeatureCollection; each record a Feature with a Point at [longitude, latitude]
   or a null geometry when it has no place; the collection is closed even when empty.
 - GraphML: a directed graph, typed attribute keys declared up front, then nodes, then edges; the node
@@ -25,6 +25,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from graph.exploration import plain
+from importers.spreadsheet_cells import safe_cell
 
 MEDIA_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",
@@ -58,14 +59,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
-
-
 def _cell(value: Any) -> str:
     text = _text(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    if isinstance(plain(value), bool | int | float):
+        return text  # a number (a negative one starts with `-`) is not a formula
+    return safe_cell(text)
 
 
 @dataclass(frozen=True)

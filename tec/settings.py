@@ -178,6 +178,13 @@ class Settings(BaseSettings):
         validation_alias="TEC_RESPONSE_CACHE_ENTRIES",
         description="Most responses the cache keeps (least recently used dropped first).",
     )
+    idempotency_ttl_hours: float = Field(
+        24.0,
+        gt=0,
+        le=24 * 30,
+        validation_alias="TEC_IDEMPOTENCY_TTL_HOURS",
+        description="How long an Idempotency-Key keeps its first answer (hours); expired records are purged.",
+    )
     matching_radius_km: float = Field(
         50.0, gt=0, le=1000, validation_alias="TEC_MATCHING_RADIUS_KM", description="Default matching radius (km)."
     )

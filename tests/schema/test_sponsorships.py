@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from strawberry.relay import to_base64
 
 from graph.store import Store
 from tests.conftest import GraphQL
@@ -303,3 +304,86 @@ async def test_accepting_beyond_capacity_is_refused(gql: GraphQL, store: Store, 
     result = over["data"]["respondToSponsorship"]
     assert result["__typename"] == "ValidationFailed"
     assert "capacity" in result["errors"][0]["message"]
+
+
+PARTY_FIELDS = "need declineReason feedback"
+BY_ID = "query N($id: ID!) { node(id: $id) { ... on Sponsorship { status outcome " + PARTY_FIELDS + " } } }"
+
+
+async def test_need_feedback_and_decline_reason_are_for_the_parties_and_admins_on_every_path(
+    gql: GraphQL, store: Store, api_key: ApiKey
+) -> None:
+    niort = await add_actor(store, "Ville de Niort", base="79191", kind="COLLECTIVITE")
+    mentor = await add_actor(store, "Ville de Rennes", base="35238", kind="COLLECTIVITE", openToSponsorship=True)
+    stranger = await add_actor(store, "Tiers", base="79049")
+    niort_key, mentor_key = await api_key("editor", actor_id=niort), await api_key("editor", actor_id=mentor)
+    admin = await api_key("admin")
+    sid = (await _propose(gql, niort_key, mentor, niort))["sponsorship"]["id"]
+    await gql(RESPOND, {"input": {"id": sid, "decision": "ACCEPT"}}, token=mentor_key)
+    await gql(START, {"input": {"id": sid, "startedOn": "2025-01-15"}}, token=niort_key)
+    feedback = "Méthode de concertation reprise telle quelle."
+    completion = {"id": sid, "outcome": "NEED_MET", "feedback": feedback, "completedOn": "2025-06-30"}
+    done = (await gql(COMPLETE, {"input": completion}, token=mentor_key)).json()
+    # a workflow mutation's answer, to a party
+    assert done["data"]["completeSponsorship"]["sponsorship"]["feedback"] == feedback
+
+    # node(id): the parties (either side) and admins read them; anonymous, readers and other editors do not
+    for party in (niort_key, mentor_key, admin):
+        body = (await gql(BY_ID, {"id": sid}, token=party)).json()
+        assert "errors" not in body
+        assert (body["data"]["node"]["need"], body["data"]["node"]["feedback"]) == (NEED, feedback)
+    outsiders: list[str | None] = [None, await api_key("reader"), await api_key("editor", actor_id=stranger)]
+    outsiders.append(await api_key("editor", source="another-source"))
+    for token in outsiders:
+        response = await gql(BY_ID, {"id": sid}, token=token)
+        body = response.json()
+        assert response.status_code == 200
+        node = body["data"]["node"]
+        assert (node["status"], node["outcome"]) == ("COMPLETED", "NEED_MET")  # public fields still answered
+        assert (node["need"], node["declineReason"], node["feedback"]) == (None, None, None)
+        assert {error["extensions"]["code"] for error in body["errors"]} == {"FORBIDDEN"}
+        assert {error["path"][-1] for error in body["errors"]} == {"need", "declineReason", "feedback"}
+        assert "parties" in body["errors"][0]["message"]
+        assert NEED not in response.text
+        assert feedback not in response.text
+
+    # lists: the matching's evidence names the completed sponsorship
+    evidence = """{ experiencedActors(conflictType: "IRRIGATION_RESERVOIR", near: {territory: "79191"}) {
+      edges { node { evidence { sponsorship { status need feedback } } } } } }"""
+    anonymous = await gql(evidence)
+    assert anonymous.json()["data"]["experiencedActors"]["edges"][0]["node"]["evidence"][0]["sponsorship"] == {
+        "status": "COMPLETED",
+        "need": None,
+        "feedback": None,
+    }
+    assert NEED not in anonymous.text
+    assert feedback not in anonymous.text
+    party = (await gql(evidence, token=niort_key)).json()
+    assert party["data"]["experiencedActors"]["edges"][0]["node"]["evidence"][0]["sponsorship"]["need"] == NEED
+
+    # neighbourhoods (GraphQL and their exports) never carry them, whoever asks
+    around = "query A($id: ID!) { neighbourhood(id: $id) { ... on Subgraph { nodes { labels label properties } } } }"
+    for viewer in (None, admin):
+        response = await gql(around, {"id": to_base64("Actor", mentor)}, token=viewer)
+        nodes = response.json()["data"]["neighbourhood"]["nodes"]
+        sponsorships = [node for node in nodes if "Sponsorship" in node["labels"]]
+        assert len(sponsorships) == 1
+        assert sponsorships[0]["properties"]["status"] == "COMPLETED"
+        assert not {"need", "feedback", "declineReason"} & set(sponsorships[0]["properties"])
+        assert NEED not in response.text
+        assert feedback not in response.text
+
+
+async def test_a_declined_sponsorship_s_reason_is_for_the_parties(gql: GraphQL, store: Store, api_key: ApiKey) -> None:
+    niort = await add_actor(store, "Ville de Niort", base="79191", kind="COLLECTIVITE")
+    mentor = await add_actor(store, "Mentor", base="79049", openToSponsorship=True)
+    niort_key, mentor_key = await api_key("editor", actor_id=niort), await api_key("editor", actor_id=mentor)
+    sid = (await _propose(gql, niort_key, mentor, niort))["sponsorship"]["id"]
+    reason = "Pas disponible cette année."
+    declined = await gql(RESPOND, {"input": {"id": sid, "decision": "DECLINE", "reason": reason}}, token=mentor_key)
+    assert declined.json()["data"]["respondToSponsorship"]["sponsorship"]["declineReason"] == reason
+    seen = (await gql(BY_ID, {"id": sid}, token=niort_key)).json()["data"]["node"]
+    assert seen["declineReason"] == reason
+    hidden = await gql(BY_ID, {"id": sid})
+    assert hidden.json()["data"]["node"]["declineReason"] is None
+    assert reason not in hidden.text

@@ -92,6 +92,38 @@ async def test_csv_round_trips_with_accents_and_keeps_contacts_private(store: St
     assert {row["id"]: row["email"] for row in private}[ids["brest"]] == "contact@ecluse.example.fr"
 
 
+HOSTILE_CELLS = [
+    '=HYPERLINK("http://evil.example")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+async def test_no_csv_cell_starts_like_a_formula_and_numbers_stay_numbers(store: Store) -> None:
+    """OWASP CSV injection: a text cell starting with = + - @ tab or CR gets a leading quote, in every
+    text column (names, descriptions, lists); a negative coordinate is still a plain number."""
+    ids = {
+        await add_actor(store, hostile, "ASSOCIATION", "29019", description=hostile, website=hostile): hostile
+        for hostile in HOSTILE_CELLS
+    }
+    plain_id = await add_actor(store, "Association ordinaire", "ASSOCIATION", "29019", description="- une liste")
+    rows = {row["id"]: row for row in read_csv(await export_bytes(store, "actors", "csv"))}
+    for actor_id, hostile in ids.items():
+        row = rows[actor_id]
+        for column in ("name", "description", "website"):
+            assert row[column] == "'" + hostile, (column, row[column])
+        assert row["lon"] == "-4.50235"  # west of Greenwich: negative, and not quoted
+    assert rows[plain_id]["description"] == "'- une liste"
+    assert rows[plain_id]["name"] == "Association ordinaire"
+    for row in rows.values():
+        for value in row.values():
+            assert not value.startswith(("=", "+", "@", "\t", "\r")), value
+            assert not value.startswith("-") or value == "-4.50235", value
+
+
 async def test_actor_filters_by_departement_kind_and_conflict_type(store: Store) -> None:
     ids = await build_directory(store)
     in_finistere = read_csv(await export_bytes(store, "actors", "csv", {"departement": "29"}))
