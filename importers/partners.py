@@ -107,6 +107,7 @@ async def import_file(
             dry_run=dry_run,
             format=stream.format,
             encoding=stream.encoding,
+            encoding_reason=stream.encoding_reason,
             delimiter=stream.delimiter,
             missing_columns=mapper.missing_columns,
             report=report,

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from graph.text import fold
+from graph.text import fold, text_problem
 from importers.errors import BadMapping
 from importers.fields import FieldProblem, FieldReader, PlaceReader, Point, Sources, show
 from importers.mapping import Mapping
@@ -148,6 +148,9 @@ class RowMapper:
         if external_id is None:
             return Rejected([Issue(row.line, None, self.actor_id.column, "", "the external id is empty")])
         external_id = str(external_id)
+        id_problem = text_problem(external_id, free=False)
+        if id_problem is not None:
+            return Rejected([Issue(row.line, None, self.actor_id.column, show(external_id), id_problem)])
         issues: list[Issue] = []
 
         def problem_issue(problem: FieldProblem) -> Issue:
@@ -272,6 +275,10 @@ class RowMapper:
                 continue
             if external_id is None:
                 draft.item_issues.append(issue(FieldProblem(self.conflict_id.column, "", "the external id is empty")))
+                continue
+            id_problem = text_problem(str(external_id), free=False)
+            if id_problem is not None:
+                draft.item_issues.append(issue(FieldProblem(self.conflict_id.column, external_id, id_problem)))
                 continue
             if type_code is None:
                 draft.item_issues.append(

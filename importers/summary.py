@@ -38,6 +38,7 @@ class ImportSummary:
     dry_run: bool
     format: str = ""
     encoding: str = ""
+    encoding_reason: str = ""
     delimiter: str | None = None
     read: int = 0
     skipped: int = 0
@@ -77,6 +78,8 @@ class ImportSummary:
             f"read {self.read}, created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"rejected {self.rejected}, skipped {self.skipped}",
         ]
+        if self.encoding_reason:
+            out.insert(1, f"  encoding {self.encoding}: {self.encoding_reason}")
         for label, counts in sorted(self.counts.items()):
             out.append(f"  {label}: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged")
         for reason, count in self.skip_reasons.most_common():

@@ -123,6 +123,10 @@ def import_partners(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, max=100_000, help="Rows per transaction.")
     ] = DEFAULT_BATCH_SIZE,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="Read the file in this encoding (utf-8, cp1252…), not the detected one."),
+    ] = None,
 ) -> None:
     """Import a partner file: idempotent (keyed by source and external id), validated, batched.
 
@@ -132,6 +136,8 @@ def import_partners(
     from tec.cli import fail, with_store
 
     checked = _mapping_or_exit(mapping, preset)
+    if encoding is not None:
+        checked = checked.model_copy(update={"file": checked.file.model_copy(update={"encoding": encoding})})
     if not file.is_file():
         raise fail(f"Cannot import {file}: there is no such file.")
 
