@@ -279,8 +279,10 @@ class Store:
 
         @neo4j.unit_of_work(timeout=timeout if timeout is not None else self.tx_timeout)
         async def work(tx: AsyncManagedTransaction) -> list[Record]:
-            rows = await _records(await tx.run(query, dict(params or {})))
-            await bump_revision(tx)
+            result = await tx.run(query, dict(params or {}))
+            rows = await _records(result)
+            if (await result.consume()).counters.contains_updates:  # a write that changed nothing keeps caches
+                await bump_revision(tx)
             return rows
 
         try:
@@ -350,14 +352,24 @@ class Store:
             raise translate(error) from error
         return None if record is None else record["revision"]
 
-    async def transaction(self, name: str, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        """Run `work` in one managed write transaction: all of it commits, or none of it."""
+    async def transaction(
+        self,
+        name: str,
+        work: Callable[[AsyncManagedTransaction], Awaitable[T]],
+        *,
+        changed: Callable[[T], bool] | None = None,
+    ) -> T:
+        """Run `work` in one managed write transaction: all of it commits, or none of it.
+
+        The graph revision moves with it, unless `changed` says from `work`'s result that nothing changed.
+        """
         counter = _count(name, write=True)
 
         @functools.wraps(work)  # keeps a `unit_of_work` timeout
         async def work_and_bump(tx: AsyncManagedTransaction) -> T:
             done = await work(tx)
-            await bump_revision(tx)
+            if changed is None or changed(done):
+                await bump_revision(tx)
             return done
 
         try:

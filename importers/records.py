@@ -32,6 +32,7 @@ Outcome = Literal[
 ]
 ConflictStatus = Literal["LATENT", "ACTIVE", "SETTLED", "ABANDONED"]
 Intensity = Literal["LATENT", "LOW", "MEDIUM", "HIGH"]
+Expertise = Literal["LEGAL", "TECHNICAL", "SCIENTIFIC", "FINANCIAL", "ENVIRONMENTAL"]
 Mobilisation = Literal["PETITION", "LAWSUIT", "PUBLIC_MEETING", "PROTEST", "LOCAL_REFERENDUM", "ALTERNATIVE_PROPOSAL"]
 
 
@@ -47,9 +48,11 @@ ENUMS: dict[str, frozenset[str]] = {
     "status": _values(ConflictStatus),
     "intensity": _values(Intensity),
     "mobilisations": _values(Mobilisation),
+    "expertise": _values(Expertise),
     "open_to_sponsorship": frozenset({"true", "false"}),
 }
 LIST_FIELDS = frozenset({"themes", "mobilisations"})
+OPTIONAL_CODES = frozenset({"expertise"})  # a value map may send a label to "": no code (the role alone)
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y")
 _TRUE = frozenset({"true", "oui", "o", "vrai", "yes", "y", "1", "x"})
@@ -224,10 +227,16 @@ class ConflictRecord(_Record):
 CONFLICT_PROPS = {"started_on": "startedOn", "ended_on": "endedOn"}
 
 
+def _no_code(value: Any) -> Any:
+    return None if value == "" else value
+
+
 class InvolvementRecord(_Record):
     role: Role
     role_from: Year | None = None
     role_to: Year | None = None
+    expertise: Annotated[Expertise | None, BeforeValidator(_no_code)] = None
+    role_label: Name | None = None
 
 
 class MembershipRecord(_Record):

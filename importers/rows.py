@@ -125,7 +125,7 @@ class RowMapper:
             ]
             self.involvement_fields = [
                 FieldReader(f"conflicts.{name}", getattr(conflicts, name), self.sources)
-                for name in ("role", "role_from", "role_to")
+                for name in ("role", "role_from", "role_to", "expertise", "role_label")
                 if getattr(conflicts, name)
             ]
             self.conflict_place = PlaceReader("conflicts.place", conflicts.place, self.sources)
@@ -248,7 +248,7 @@ class RowMapper:
         if not isinstance(items, list):
             draft.item_issues.append(Issue(row.line, draft.external_id, conflicts.each, show(items), "not a list"))
             return
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str, str | None]] = set()
         for number, item in enumerate(items, start=1):
             label = f"{conflicts.each}[{number}]"
             issues: list[Issue] = []
@@ -302,7 +302,7 @@ class RowMapper:
             if issues or record is None or involvement is None:
                 draft.item_issues.extend(issues)
                 continue
-            key = (str(external_id), involvement.role)
+            key = (str(external_id), involvement.role, involvement.expertise)
             if key in seen:
                 continue
             seen.add(key)

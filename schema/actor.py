@@ -14,6 +14,7 @@ from schema.errors import forbidden_field
 from schema.related import related, related_one
 from schema.scalars import GeoPoint, iso
 from schema.source import Source, source_named
+from schema.source_record import SourceRecord, source_records_of
 from schema.taxonomy import Theme
 from schema.territory import Territory
 from schema.values import to_enum, to_int
@@ -100,6 +101,13 @@ class Actor(relay.Node):
     @strawberry.field(description="The data source this record comes from (none when entered through the API).")
     async def source(self, info: Info) -> Source | None:
         return await source_named(info, self.record.get("source"))
+
+    @strawberry.field(
+        description="Every source this record was imported from, with the partner's id for it (empty when "
+        "entered through the API)."
+    )
+    async def source_records(self, info: Info) -> list[SourceRecord]:
+        return await source_records_of(info, "Actor", self.id)
 
     @strawberry.field(description="The commune where the actor is based.")
     async def based_in(self, info: Info) -> Territory | None:

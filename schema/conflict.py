@@ -13,6 +13,7 @@ from schema.enums import ConflictStatus, Intensity, InvolvementRole, Mobilisatio
 from schema.related import related, related_one
 from schema.scalars import GeoPoint, iso
 from schema.source import Source, source_named
+from schema.source_record import SourceRecord, source_records_of
 from schema.taxonomy import ConflictType
 from schema.territory import Territory
 from schema.values import to_date, to_enum, to_int
@@ -101,6 +102,13 @@ class Conflict(relay.Node):
     @strawberry.field(description="The data source this record comes from (none when entered through the API).")
     async def source(self, info: Info) -> Source | None:
         return await source_named(info, self.record.get("source"))
+
+    @strawberry.field(
+        description="Every source this record was imported from, with the partner's id for it (empty when "
+        "entered through the API)."
+    )
+    async def source_records(self, info: Info) -> list[SourceRecord]:
+        return await source_records_of(info, "Conflict", self.id)
 
 
 @strawberry.type(description="An actor involved in a conflict, with its role and period.")

@@ -36,13 +36,14 @@ def progress_reporter() -> Iterator[ProgressCallback]:
 
         def plain(update: ImportProgress) -> None:
             now = time.monotonic()
-            done = update.bytes_read >= update.bytes_total
+            done = update.final
             if (now - last[0] >= PLAIN_EVERY_SECONDS and not done) or (done and not finished[0]):
                 last[0], finished[0] = now, done
                 share = 100 * update.bytes_read / update.bytes_total if update.bytes_total else 100
+                written = "new or changed records" if done else "new or changed records written so far"
                 typer.echo(
                     f"  {update.rows:,} rows read ({share:.0f}% of the file), "
-                    f"{update.changed:,} new or changed records, "
+                    f"{update.changed:,} {written}, "
                     f"{update.rows_per_second:,.0f} rows/s",
                     err=True,
                 )
