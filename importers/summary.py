@@ -82,7 +82,7 @@ class ImportSummary:
             f"rejected {self.rejected}, skipped {self.skipped}",
         ]
         if self.encoding_reason:
-            out.insert(1, f"  encoding {self.encoding}: {self.encoding_reason}")
+            out.append(f"  encoding {self.encoding}: {self.encoding_reason}")
         for label, counts in sorted(self.counts.items()):
             out.append(f"  {label}: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged")
         if not self.dry_run:
