@@ -9,7 +9,7 @@ import strawberry
 from strawberry import relay
 
 from schema.context import Info
-from schema.enums import CooperationKind, InvolvementRole, ProjectRole
+from schema.enums import CooperationKind, ExpertiseKind, InvolvementRole, ProjectRole
 from schema.errors import forbidden_field
 from schema.related import related, related_one
 from schema.scalars import GeoPoint, iso
@@ -178,6 +178,10 @@ class ActorInvolvement:
     role: InvolvementRole | None
     from_year: int | None = strawberry.field(name="from", description="First year of its involvement.")
     to_year: int | None = strawberry.field(name="to", description="Last year of its involvement (none: ongoing).")
+    expertise: ExpertiseKind | None = strawberry.field(
+        description="The kind of expertise the source named (an EXPERT's LEGAL or TECHNICAL know-how…)."
+    )
+    role_label: str | None = strawberry.field(description="The source's own words for the role, as given.")
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> ActorInvolvement:
@@ -189,6 +193,8 @@ class ActorInvolvement:
             role=to_enum(InvolvementRole, rel.get("role")),
             from_year=to_int(rel.get("from")),
             to_year=to_int(rel.get("to")),
+            expertise=to_enum(ExpertiseKind, rel.get("expertise")),
+            role_label=rel.get("roleLabel"),
         )
 
 
