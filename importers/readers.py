@@ -118,8 +118,8 @@ def detect_encoding(path: Path) -> Encoding:
     if valid > invalid:
         return Encoding(
             "utf-8",
-            f"{valid:,} non-ASCII characters are valid UTF-8 and {invalid:,} bytes are not "
-            "(the rows holding those are rejected)",
+            f"{valid:,} non-ASCII characters are valid UTF-8 and {invalid:,} "
+            f"{'bytes are' if invalid > 1 else 'byte is'} not (the rows holding them are rejected)",
         )
     return _single_byte(sample)
 
