@@ -51,15 +51,26 @@ def _actor_filter(var: LiteralString) -> LiteralString:
     )
 
 
+def _provenance(var: LiteralString) -> LiteralString:
+    """The source a record came from and the partner's id for it (its owning source first), or nulls."""
+    return (
+        "OPTIONAL MATCH (" + var + ")-[f:FROM_SOURCE]->(s:Source) "
+        "WITH s, f ORDER BY s.name = " + var + ".source DESC, s.name LIMIT 1 "
+        "RETURN {source: s.name, externalId: f.externalId} AS provenance"
+    )
+
+
 _ACTORS: LiteralString = (
     "MATCH (a:Actor) WHERE a.id > $after AND " + _actor_filter("a") + " "
     "WITH a ORDER BY a.id LIMIT $chunk "
     "OPTIONAL CALL (a) { MATCH (a)-[:BASED_IN]->(t:Territory) RETURN t LIMIT 1 } "
+    "CALL (a) { " + _provenance("a") + " } "
     "RETURN a.id AS id, a.name AS name, a.kind AS kind, a.description AS description, a.website AS website, "
     "a.siren AS siren, a.siret AS siret, a.rna AS rna, coalesce(a.openToSponsorship, false) AS openToSponsorship, "
     "t.code AS baseCode, t.name AS baseName, coalesce(a.location, t.location) AS location, "
     "CASE WHEN $private THEN a.email END AS email, CASE WHEN $private THEN a.phone END AS phone, "
-    "CASE WHEN $private THEN a.contactName END AS contactName, a.createdAt AS createdAt "
+    "CASE WHEN $private THEN a.contactName END AS contactName, a.createdAt AS createdAt, "
+    "provenance.source AS source, provenance.externalId AS externalId "
     "ORDER BY a.id"
 )
 
@@ -141,7 +152,8 @@ class ConflictScope:
         }
 
 
-_CONFLICTS: LiteralString = """
+_CONFLICTS: LiteralString = (
+    """
 MATCH (c:Conflict)-[:OF_TYPE]->(t:ConflictType)
 WHERE c.id > $after
   AND ($family IS NULL OR t.family = $family)
@@ -153,12 +165,17 @@ WHERE c.id > $after
         (c)-[:LOCATED_IN]->(:Territory)-[:PART_OF*0..2]->(:Territory {level: $placeLevel, code: $placeCode}) })
 WITH c, t ORDER BY c.id LIMIT $chunk
 OPTIONAL CALL (c) { MATCH (c)-[:LOCATED_IN]->(p:Territory) RETURN p LIMIT 1 }
+CALL (c) { """
+    + _provenance("c")
+    + """ }
 RETURN c.id AS id, c.title AS title, c.status AS status, c.intensity AS intensity, c.year AS year,
        c.startedOn AS startedOn, c.endedOn AS endedOn, c.outcome AS outcome, c.mobilisations AS mobilisations,
        t.code AS typeCode, t.label AS typeLabel, t.family AS family, p.code AS placeCode, p.name AS placeName,
-       p.level AS placeLevel, coalesce(c.location, p.location) AS location, c.summary AS summary
+       p.level AS placeLevel, coalesce(c.location, p.location) AS location, c.summary AS summary,
+       provenance.source AS source, provenance.externalId AS externalId
 ORDER BY c.id
 """
+)
 
 
 async def conflict_chunks(

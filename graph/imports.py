@@ -216,7 +216,8 @@ def _create_actors(links: frozenset[str]) -> LiteralString:
             "WITH s, row, n CALL (row, n, s) { "
             "UNWIND row.involvements AS inv "
             "MATCH (c:Conflict)-[:FROM_SOURCE {externalId: inv.conflict}]->(s) "
-            "CREATE (n)-[:INVOLVED_IN {role: inv.role, from: inv.from, to: inv.to}]->(c) } "
+            "CREATE (n)-[:INVOLVED_IN {role: inv.role, from: inv.from, to: inv.to, expertise: inv.expertise, "
+            "roleLabel: inv.roleLabel}]->(c) } "
             "WITH DISTINCT n " + case_types.refresh("n")
         )
     return query
@@ -270,7 +271,7 @@ CALL (row, n, s) {
   UNWIND row.involvements AS inv
   MATCH (c:Conflict)-[:FROM_SOURCE {externalId: inv.conflict}]->(s)
   MERGE (n)-[i:INVOLVED_IN {role: inv.role}]->(c)
-  SET i.from = inv.from, i.to = inv.to
+  SET i.from = inv.from, i.to = inv.to, i.expertise = inv.expertise, i.roleLabel = inv.roleLabel
 }
 CALL (row, n) {
   WITH * WHERE row.involvements IS NOT NULL
@@ -301,6 +302,9 @@ class BatchOutcome:
     """What a batch did (or, in a dry run, would do), by label."""
 
     counts: dict[str, Counts] = field(default_factory=dict)
+    wrote: bool = False
+    relationships_created: int = 0
+    relationships_deleted: int = 0
 
     def of(self, label: str) -> Counts:
         return self.counts.setdefault(label, Counts())
@@ -385,6 +389,13 @@ async def upsert_batch(
 
     async def work(tx: AsyncManagedTransaction) -> BatchOutcome:
         outcome.counts.clear()
+        outcome.relationships_created = outcome.relationships_deleted = 0
+
+        async def write(query: LiteralString, values: dict[str, Any]) -> None:
+            result = await tx.run(query, values)
+            counters = (await result.consume()).counters
+            outcome.relationships_created += counters.relationships_created
+            outcome.relationships_deleted += counters.relationships_deleted
 
         async def read(query: LiteralString, values: dict[str, Any]) -> list[Record]:
             return await run_in_tx(tx, query, values)
@@ -393,20 +404,22 @@ async def upsert_batch(
         actor_plan = await _plan(read, source, "Actor", actors, outcome)
         by = {**params, "by": imported_by(source)}
         if conflict_plan.create:
-            await run_in_tx(tx, _CREATE_CONFLICTS, {**by, "rows": conflict_plan.create})
+            await write(_CREATE_CONFLICTS, {**by, "rows": conflict_plan.create})
         if conflict_plan.update:
-            await run_in_tx(tx, _UPDATE_CONFLICTS, {**by, "rows": conflict_plan.update})
+            await write(_UPDATE_CONFLICTS, {**by, "rows": conflict_plan.update})
         if actor_plan.create:
             links = frozenset(key for key in ACTOR_LINKS if any(row.get(key) for row in actor_plan.create))
             network = next((row["network"] for row in actor_plan.create if row.get("network")), None)
-            await run_in_tx(tx, _create_actors(links), {**by, "rows": actor_plan.create, "network": network})
+            await write(_create_actors(links), {**by, "rows": actor_plan.create, "network": network})
         if actor_plan.update:
-            await run_in_tx(tx, _UPDATE_ACTORS, {**by, "rows": actor_plan.update})
-        if conflict_plan.create or conflict_plan.update or actor_plan.create or actor_plan.update:
+            await write(_UPDATE_ACTORS, {**by, "rows": actor_plan.update})
+        outcome.wrote = bool(conflict_plan.create or conflict_plan.update or actor_plan.create or actor_plan.update)
+        if outcome.wrote:
             await run_in_tx(tx, _TOUCH_SOURCE, params)
         return outcome
 
-    return await store.transaction("imports.upsertBatch", work)
+    # a batch with nothing to write leaves the graph revision alone, so response caches stay warm
+    return await store.transaction("imports.upsertBatch", work, changed=lambda done: done.wrote)
 
 
 # --- what a source holds ---------------------------------------------------------------------------

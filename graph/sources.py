@@ -27,3 +27,47 @@ async def sources_by_names(store: Store, names: Sequence[str]) -> dict[str, dict
         return {}
     rows = await store.read("sources.byNames", _BY_NAMES, {"names": list(set(names))})
     return {row["source"]["name"]: row["source"] for row in rows}
+
+
+# The types a partner's id can lead to (labels come from this allow-list, never from input).
+TRACEABLE_LABELS: tuple[LiteralString, ...] = ("Actor", "Conflict", "Project", "Resource")
+
+_SOURCE_RECORDS: dict[str, LiteralString] = {
+    label: "UNWIND $ids AS id "
+    "MATCH (n:" + label + " {id: id})-[f:FROM_SOURCE]->(s:Source) "
+    "RETURN id, s {.*} AS source, f.externalId AS externalId, f.importedAt AS importedAt "
+    "ORDER BY id, s.name, f.externalId"
+    for label in TRACEABLE_LABELS
+}
+
+_BY_EXTERNAL_ID: dict[str, LiteralString] = {
+    label: "MATCH (:Source {name: $source})<-[f:FROM_SOURCE {externalId: $externalId}]-(n:" + label + ") "
+    "RETURN n.id AS id ORDER BY id LIMIT 1"
+    for label in TRACEABLE_LABELS
+}
+
+
+def _label(label: str) -> LiteralString:
+    for allowed in TRACEABLE_LABELS:
+        if allowed == label:
+            return allowed
+    raise ValueError(f"not a traceable record type: {label!r}")
+
+
+async def source_records(store: Store, label: str, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """{id: [{source, externalId, importedAt}]} for records of `label` (one round trip for every id)."""
+    if not ids:
+        return {}
+    rows = await store.read("sources.records", _SOURCE_RECORDS[_label(label)], {"ids": list(set(ids))})
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        found.setdefault(str(row["id"]), []).append(row)
+    return found
+
+
+async def id_by_external_id(store: Store, label: str, source: str, external_id: str) -> str | None:
+    """The id of the record of `label` that `source` knows as `external_id`, if there is one."""
+    rows = await store.read(
+        "sources.byExternalId", _BY_EXTERNAL_ID[_label(label)], {"source": source, "externalId": external_id}
+    )
+    return str(rows[0]["id"]) if rows else None

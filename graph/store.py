@@ -282,19 +282,28 @@ class Store:
     ) -> list[Record]:
         """Run one write query in a managed transaction (it may be retried: keep it idempotent)."""
         counter = _count(name, write=True)
+        updated = False
 
         @neo4j.unit_of_work(timeout=self._timeout(timeout))
         async def work(tx: AsyncManagedTransaction) -> list[Record]:
-            return await _records(await tx.run(query, dict(params or {})))
+            nonlocal updated
+            result = await tx.run(query, dict(params or {}))
+            rows = await _records(result)
+            updated = (await result.consume()).counters.contains_updates  # a write that changed nothing keeps caches
+            return rows
 
-        return await self._write_transaction(counter, work)
+        return await self._write_transaction(counter, work, changed=lambda _: updated)
 
     async def _write_transaction(
-        self, counter: RoundTrips | None, work: Callable[[AsyncManagedTransaction], Awaitable[T]]
+        self,
+        counter: RoundTrips | None,
+        work: Callable[[AsyncManagedTransaction], Awaitable[T]],
+        changed: Callable[[T], bool] | None = None,
     ) -> T:
         """Run `work` and bump the revision in one managed write transaction. In a request carrying an
         Idempotency-Key (`graph.idempotency`), the transaction is a step of it: claimed first, recorded
-        with what `work` returned, and replayed from the record when that step already committed."""
+        with what `work` returned, and replayed from the record when that step already committed. The graph
+        revision moves with it, unless `changed` says from `work`'s result that nothing changed."""
         keyed = idempotency.current()
         step = -1
         if keyed is not None:
@@ -308,7 +317,8 @@ class Store:
             done = await work(tx)
             if keyed is not None:
                 await idempotency.record_step(tx, keyed, done)
-            await bump_revision(tx)
+            if changed is None or changed(done):
+                await bump_revision(tx)
             return done
 
         declared = getattr(work, "timeout", None)
@@ -390,9 +400,18 @@ class Store:
             raise translate(error) from error
         return None if record is None else record["revision"]
 
-    async def transaction(self, name: str, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        """Run `work` in one managed write transaction: all of it commits, or none of it."""
-        return await self._write_transaction(_count(name, write=True), work)
+    async def transaction(
+        self,
+        name: str,
+        work: Callable[[AsyncManagedTransaction], Awaitable[T]],
+        *,
+        changed: Callable[[T], bool] | None = None,
+    ) -> T:
+        """Run `work` in one managed write transaction: all of it commits, or none of it.
+
+        The graph revision moves with it, unless `changed` says from `work`'s result that nothing changed.
+        """
+        return await self._write_transaction(_count(name, write=True), work, changed)
 
     async def run_schema(self, statement: LiteralString) -> None:
         """Run a schema command (constraint, index) in its own auto-commit transaction."""

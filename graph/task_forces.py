@@ -28,6 +28,11 @@ ROLES: tuple[str, ...] = ("MEDIATION", "TECHNICAL_EXPERTISE", "LEGAL_EXPERTISE",
 CIVIL_KINDS: tuple[str, ...] = ("ASSOCIATION", "COLLECTIF_CITOYEN")
 MEDIATION_THEMES: tuple[str, ...] = ("MEDIATION",)
 CIVIL_THEMES: tuple[str, ...] = ("CONCERTATION", "PARTICIPATION", "DEBAT_PUBLIC")
+# The kinds of expertise (INVOLVED_IN.expertise) a technical seat counts; none given counts too (older data).
+TECHNICAL_EXPERTISE_KINDS: tuple[str | None, ...] = (None, "TECHNICAL", "SCIENTIFIC", "ENVIRONMENTAL")
+# A self-declared competence (a theme it works on) only breaks ties between proven members, or lets a
+# member with no case fill a seat no proven member can take: it weighs this share of a WORKS_ON link.
+DECLARED_SHARE = 0.01
 # Words that mark legal know-how in an actor's name or description (full-text index, French analyzer).
 LEGAL_QUERY = 'juridique OR avocat OR juriste OR contentieux OR "droit de l environnement"'
 OTHER_TYPE = 0.25  # a mediation case of an unrelated type still shows mediation know-how, weakly
@@ -73,16 +78,18 @@ OPTIONAL CALL (c, asked, subtypes, related, types, here, parties) {
     WHERE point.distance(k.location, here) <= $radiusKm * 1000.0
     MATCH (k)<-[r:INVOLVED_IN]-(a:Actor)
     WHERE (r.role IN ['MEDIATOR', 'FACILITATOR'] OR (r.role IN ['EXPERT', 'PUBLIC_AUTHORITY']
-           AND (k.outcome = 'COURT_DECISION' OR 'LAWSUIT' IN coalesce(k.mobilisations, []))))
+           AND (k.outcome = 'COURT_DECISION' OR 'LAWSUIT' IN coalesce(k.mobilisations, [])
+                OR r.expertise = 'LEGAL')))
       AND point.distance(a.location, here) <= $radiusKm * 1000.0 AND NOT a IN parties
     MATCH (k)-[:OF_TYPE]->(kt:ConflictType)
     RETURN a, k, r, kt
   }
-  WITH a, {kind: 'CASE', id: k.id, title: k.title, role: r.role, outcome: k.outcome,
+  WITH a, {kind: 'CASE', id: k.id, title: k.title, role: r.role, expertise: r.expertise, outcome: k.outcome,
            year: coalesce(r.to, k.endedOn.year, r.from, k.year),
            match: CASE WHEN kt = asked THEN 'EXACT' WHEN kt IN subtypes THEN 'SUBTYPE'
                        WHEN kt IN related THEN 'RELATED' ELSE 'OTHER' END,
-           legal: k.outcome = 'COURT_DECISION' OR 'LAWSUIT' IN coalesce(k.mobilisations, [])} AS item
+           legal: k.outcome = 'COURT_DECISION' OR 'LAWSUIT' IN coalesce(k.mobilisations, [])
+                  OR coalesce(r.expertise = 'LEGAL', false)} AS item
   RETURN a, item
   UNION
   WITH asked, subtypes, here, parties WHERE here IS NOT NULL
@@ -105,7 +112,8 @@ WITH c, asked, here, a, items, point.distance(a.location, here) / 1000.0 AS km,
 WITH c, asked, here, collect(CASE WHEN a IS NULL THEN null ELSE {a: a, km: km, items: items, cases: cases,
        quick: [
          reduce(s = 0.0, i IN cases | s + CASE WHEN i.role IN ['MEDIATOR', 'FACILITATOR'] THEN i.w ELSE 0 END),
-         reduce(s = 0.0, i IN cases | s + CASE WHEN i.role = 'EXPERT' AND i.match <> 'OTHER' THEN i.w ELSE 0 END)
+         reduce(s = 0.0, i IN cases | s + CASE WHEN i.role = 'EXPERT' AND i.match <> 'OTHER'
+           AND coalesce(i.expertise, 'TECHNICAL') IN ['TECHNICAL', 'SCIENTIFIC', 'ENVIRONMENTAL'] THEN i.w ELSE 0 END)
            + 0.6 * size([i IN items WHERE i.kind = 'RESOURCE']),
          reduce(s = 0.0, i IN cases | s + CASE WHEN i.legal THEN i.w ELSE 0 END)
            + CASE WHEN any(i IN items WHERE i.kind = 'LEGAL') THEN 0.5 ELSE 0 END,
@@ -148,6 +156,7 @@ class Pick:
     reason: str
     groups: frozenset[str]
     cases: list[dict[str, Any]] = field(default_factory=list)
+    proven: bool = True  # it has cases (or resources) for this role, not only a declared competence
 
 
 @dataclass
@@ -177,8 +186,8 @@ def _sum_decayed(scores: list[float], decay: float) -> float:
 
 def _qualify(
     candidate: dict[str, Any], role: str, type_code: str, weights: MatchingWeights, year_now: int
-) -> tuple[float, str, list[dict[str, Any]]] | None:
-    """(role score before distance, reason, cases used) when the candidate qualifies for `role`."""
+) -> tuple[float, str, list[dict[str, Any]], bool] | None:
+    """(role score before distance, reason, cases used, proven) when the candidate qualifies for `role`."""
     actor = candidate["actor"]
     kind = actor.get("kind")
     cases: list[dict[str, Any]] = candidate["cases"]
@@ -189,10 +198,12 @@ def _qualify(
     if role == "MEDIATION":
         used = [case for case in cases if case["role"] in ("MEDIATOR", "FACILITATOR")]
         if any(theme in MEDIATION_THEMES for theme in candidate["themes"]):
-            extra = role_weight["WORKS_ON"]
+            extra = role_weight["WORKS_ON"] * DECLARED_SHARE
         what = "mediator or facilitator"
     elif role == "TECHNICAL_EXPERTISE":
-        used = [case for case in on_type if case["role"] == "EXPERT"]
+        used = [
+            case for case in on_type if case["role"] == "EXPERT" and case.get("expertise") in TECHNICAL_EXPERTISE_KINDS
+        ]
         extra = role_weight["AUTHOR"] * min(int(candidate["resources"]), 3)
         what = "expert"
     elif role == "LEGAL_EXPERTISE":
@@ -209,7 +220,7 @@ def _qualify(
     else:  # CIVIL_SOCIETY
         used = on_type if kind in CIVIL_KINDS else []
         if kind in CIVIL_KINDS and any(theme in CIVIL_THEMES for theme in candidate["themes"]):
-            extra = role_weight["WORKS_ON"]
+            extra = role_weight["WORKS_ON"] * DECLARED_SHARE
         what = "civil-society organisation"
     scores = [
         _case_score(case, weights, year_now) * role_weight.get(case["role"] or "OPPONENT", role_weight["OPPONENT"])
@@ -233,7 +244,10 @@ def _qualify(
         parts.append("legal work named in its description")
     if extra and role in ("MEDIATION", "CIVIL_SOCIETY"):
         parts.append("works on " + ", ".join(t for t in candidate["themes"] if t in MEDIATION_THEMES + CIVIL_THEMES))
-    return total, "; ".join(parts), ranked[:3]
+    if extra and role in ("MEDIATION", "CIVIL_SOCIETY") and not ranked:
+        parts[-1] = parts[-1] + " (declared, no case yet)"
+    proven = bool(ranked) or (role == "TECHNICAL_EXPERTISE" and bool(candidate["resources"]))
+    return total, "; ".join(parts), ranked[:3], proven
 
 
 def _groups(candidate: dict[str, Any]) -> frozenset[str]:
@@ -242,10 +256,11 @@ def _groups(candidate: dict[str, Any]) -> frozenset[str]:
 
 
 def _best_team(pools: dict[str, list[Pick]], size: int) -> list[Pick]:
-    """The assignment of roles (in ROLES order) covering the most roles, then scoring the most."""
+    """The assignment of roles (in ROLES order) covering the most roles, then seating the most members with
+    proven cases in their role (a declared competence alone only fills a seat), then scoring the most."""
     roles = [role for role in ROLES if pools[role]][:size]
     options = [[*pools[role][:POOL], None] for role in roles]
-    best: tuple[int, float, list[Pick]] = (0, 0.0, [])
+    best: tuple[int, int, float, list[Pick]] = (0, 0, 0.0, [])
     for combo in itertools.product(*options):
         chosen = [pick for pick in combo if pick is not None]
         seen: set[str] = set()
@@ -257,10 +272,10 @@ def _best_team(pools: dict[str, list[Pick]], size: int) -> list[Pick]:
             seen |= pick.groups
         if clash:
             continue
-        key = (len(chosen), sum(pick.score for pick in chosen))
-        if key[0] > best[0] or (key[0] == best[0] and key[1] > best[1] + 1e-12):
-            best = (key[0], key[1], chosen)
-    return best[2]
+        key = (len(chosen), sum(pick.proven for pick in chosen), sum(pick.score for pick in chosen))
+        if key[:2] > best[:2] or (key[:2] == best[:2] and key[2] > best[2] + 1e-12):
+            best = (key[0], key[1], key[2], chosen)
+    return best[3]
 
 
 async def propose_team(
@@ -291,7 +306,7 @@ async def propose_team(
             qualified = _qualify(candidate, role, type_code, weights, year_now)
             if qualified is None:
                 continue
-            score, reason, used = qualified
+            score, reason, used, proven = qualified
             distance = float(candidate["distanceKm"])
             pools[role].append(
                 Pick(
@@ -303,10 +318,11 @@ async def propose_team(
                     reason=f"{reason}; based {distance:.0f} km away",
                     groups=_groups(candidate),
                     cases=used,
+                    proven=proven,
                 )
             )
     for picks in pools.values():
-        picks.sort(key=lambda pick: (-pick.score, pick.actor["id"]))
+        picks.sort(key=lambda pick: (not pick.proven, -pick.score, pick.actor["id"]))
     team = _best_team(pools, size)
     members = _fill_extra_seats(team, pools, size)
     covered = {pick.role for pick in members}

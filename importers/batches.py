@@ -137,6 +137,8 @@ class ImportRun:
                         "role": conflict.involvement.role,
                         "from": conflict.involvement.role_from,
                         "to": conflict.involvement.role_to,
+                        "expertise": conflict.involvement.expertise,
+                        "roleLabel": conflict.involvement.role_label,
                     }
                 )
             actor = self._actor_row(draft, territory, involvements)
@@ -246,6 +248,8 @@ class ImportRun:
         for label, counts in outcome.counts.items():
             if label in self.summary.counts:
                 self.summary.counts[label].add(counts)
+        self.summary.relationships_created += outcome.relationships_created
+        self.summary.relationships_removed += outcome.relationships_deleted
 
     async def absent(self) -> None:
         """Report the records of the source that the file no longer holds (`--full`)."""

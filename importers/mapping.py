@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from importers.errors import BadMapping
-from importers.records import ENUMS, LIST_FIELDS
+from importers.records import ENUMS, LIST_FIELDS, OPTIONAL_CODES
 from importers.reference import Taxonomy, read_taxonomy
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
@@ -154,6 +154,8 @@ class ConflictSpec(BaseModel):
     mobilisations: Spec | None = None
     role_from: Spec | None = None
     role_to: Spec | None = None
+    expertise: Spec | None = None  # the kind of expertise the partner named (LEGAL, TECHNICAL…)
+    role_label: Spec | None = None  # the partner's own words for the role, kept as given
 
 
 class NetworkSpec(BaseModel):
@@ -260,7 +262,7 @@ def _check(mapping: Mapping, taxonomy: Taxonomy) -> None:
                 raise BadMapping(f"{target}: no value map named {spec.map!r} (known: {known}).")
             if allowed is not None:
                 for label, code in mapping.maps.get(spec.map, {}).items():
-                    if code == "" and field in LIST_FIELDS:
+                    if code == "" and (field in LIST_FIELDS or field in OPTIONAL_CODES):
                         continue
                     if code not in allowed:
                         raise BadMapping(

@@ -107,6 +107,7 @@ async def import_file(
             dry_run=dry_run,
             format=stream.format,
             encoding=stream.encoding,
+            encoding_reason=stream.encoding_reason,
             delimiter=stream.delimiter,
             missing_columns=mapper.missing_columns,
             report=report,
@@ -138,12 +139,12 @@ async def _run(run: ImportRun, dry_run: bool, full: bool, progress: ProgressCall
     if not dry_run:
         spec = run.mapping.source
         await graph_imports.ensure_source(store, summary.source, spec.kind, spec.licence)
-    network = run.network_row()
-    if network is not None:  # the network record itself is not counted: the summary counts the file's rows
-        await graph_imports.upsert_batch(store, summary.source, actors=[network], dry_run=dry_run)
     summary.counts["Actor"] = Counts()
     if run.mapping.conflicts is not None:
         summary.counts["Conflict"] = Counts()
+    network = run.network_row()
+    if network is not None:  # the network's (or programme's) own actor counts like every other record
+        run.merge(await graph_imports.upsert_batch(store, summary.source, actors=[network], dry_run=dry_run))
     pending: asyncio.Task[graph_imports.BatchOutcome] | None = None
     changed = 0
     try:
@@ -180,4 +181,4 @@ async def _run(run: ImportRun, dry_run: bool, full: bool, progress: ProgressCall
     if progress is not None:
         elapsed = time.perf_counter() - started
         total = run.stream.bytes_total
-        progress(ImportProgress(summary.read, total, total, summary.created + summary.updated, elapsed))
+        progress(ImportProgress(summary.read, total, total, summary.created + summary.updated, elapsed, final=True))

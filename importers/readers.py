@@ -13,10 +13,13 @@ import codecs
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
+
+from charset_normalizer import from_bytes
 
 from importers.errors import UnreadableFile
 
@@ -61,39 +64,105 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-def detect_encoding(path: Path) -> str:
-    """`utf-8-sig`, `utf-16`, `utf-8`, `cp1252` or `latin-1`: the first that decodes the whole file.
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """The encoding a file is read with, and why (the import summary shows both)."""
 
-    Raises `UnreadableFile` for a binary file (a spreadsheet, an archive).
+    name: str
+    reason: str
+
+
+# Bytes Windows-1252 leaves undefined: a cp1252 file holding one stays cp1252, the row holding it is rejected.
+_CP1252_UNDEFINED = bytes((0x81, 0x8D, 0x8F, 0x90, 0x9D))
+_SINGLE_BYTE = ["cp1252", "iso8859_15", "cp850", "mac_roman"]
+_WIDE = ["utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be"]
+_SAMPLE = 512 * 1024
+# What a row may not hold anywhere, whatever its columns: NUL (binary data) and bytes that did not
+# decode (kept by the reader as lone surrogates, errors="surrogateescape").
+_BAD_IN_ROW = re.compile("[\x00\udc80-\udcff]")
+_UNDECODED = re.compile("[\udc80-\udcff]")
+_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def detect_encoding(path: Path) -> Encoding:
+    """The encoding of a partner file, decided once for the whole file, and why.
+
+    A byte-order mark decides; a file whose NUL bytes make it UTF-16 or UTF-32 without a mark is
+    recognised by `charset-normalizer`; a file whose non-ASCII bytes are mostly valid UTF-8 is UTF-8
+    even with a few invalid bytes (the rows holding them are rejected, row by row); any other file is
+    a single-byte code page chosen by `charset-normalizer` among Windows-1252, ISO 8859-15, DOS 850 and
+    Mac Roman (Windows-1252 when it cannot tell; Latin-1 is read as Windows-1252, its superset for
+    text). Raises `UnreadableFile` for a binary file (a spreadsheet, an archive, NUL bytes in text).
     """
     with path.open("rb") as handle:
         head = handle.read(65536)
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        return Encoding("utf-8-sig", "a UTF-8 byte-order mark")
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return Encoding("utf-32", "a UTF-32 byte-order mark")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+        return Encoding("utf-16", "a UTF-16 byte-order mark")
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFile(
             f"{path.name} is a spreadsheet or an archive, not a text file: export it as CSV (UTF-8 or Latin-1)."
         )
     if b"\x00" in head:
+        wide = from_bytes(head[: len(head) - len(head) % 4], cp_isolation=_WIDE).best()
+        if wide is not None and head.count(b"\x00") * 4 >= len(head):
+            name = wide.encoding.replace("_", "-")
+            return Encoding(name, f"no byte-order mark, but its NUL bytes and text fit {name} (charset-normalizer)")
         raise UnreadableFile(f"{path.name} holds binary data (NUL bytes): it is not a CSV, JSON or JSON Lines file.")
-    for encoding in ("utf-8", "cp1252"):
-        if _decodes(path, encoding):
-            return encoding
-    return "latin-1"
+    valid, invalid, sample = _utf8_scan(path)
+    if invalid == 0:
+        return Encoding("utf-8", "the whole file is valid UTF-8" if valid else "the file is plain ASCII")
+    if valid > invalid:
+        return Encoding(
+            "utf-8",
+            f"{valid:,} non-ASCII characters are valid UTF-8 and {invalid:,} "
+            f"{'bytes are' if invalid > 1 else 'byte is'} not (the rows holding them are rejected)",
+        )
+    return _single_byte(sample)
 
 
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
+def _utf8_scan(path: Path) -> tuple[int, int, bytes]:
+    """(valid non-ASCII UTF-8 characters, invalid bytes, a sample of the lines with non-ASCII bytes)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    valid = invalid = 0
+    sample = bytearray()
     with path.open("rb") as handle:
-        try:
-            while chunk := handle.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
+        while chunk := handle.read(_CHUNK):
+            text = decoder.decode(chunk)
+            if text.isascii():
+                continue
+            invalid += len(_UNDECODED.findall(text))
+            valid += len(_NON_ASCII.findall(text))
+            if len(sample) < _SAMPLE:
+                sample += b"\n".join(line for line in chunk.split(b"\n") if not line.isascii())
+        text = decoder.decode(b"", final=True)
+        invalid += len(_UNDECODED.findall(text))
+    return valid, invalid, bytes(sample[:_SAMPLE])
+
+
+def _single_byte(sample: bytes) -> Encoding:
+    cleaned = sample.translate(None, _CP1252_UNDEFINED)
+    best = from_bytes(cleaned, cp_isolation=_SINGLE_BYTE).best() if cleaned else None
+    if best is None or best.encoding in ("cp1252", "latin_1", "iso8859_1"):
+        return Encoding("cp1252", "not UTF-8; its accented characters read as Windows-1252 (charset-normalizer)")
+    name = best.encoding.replace("_", "-")
+    return Encoding(name, f"not UTF-8; its accented characters read best as {name} (charset-normalizer)")
+
+
+def _undecodable_share(path: Path, encoding: str) -> tuple[int, int]:
+    """(characters decoded, bytes that do not decode) of the whole file in `encoding`."""
+    decoder = codecs.getincrementaldecoder(encoding)("surrogateescape")
+    decoded = bad = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            text = decoder.decode(chunk)
+            decoded += len(text)
+            bad += len(_UNDECODED.findall(text))
+        bad += len(_UNDECODED.findall(decoder.decode(b"", final=True)))
+    return decoded, bad
 
 
 def detect_format(path: Path, encoding: str) -> Format:
@@ -141,6 +210,7 @@ class RowStream:
     path: Path
     format: Format
     encoding: str
+    encoding_reason: str = ""
     delimiter: str | None = None
     columns: list[str] = field(default_factory=list)
     bytes_total: int = 0
@@ -166,8 +236,8 @@ class RowStream:
         if self.format == "csv":
             return self._csv_rows(self._text)
         if self.format == "jsonl":
-            return _jsonl_rows(self._text)
-        return _json_array_rows(self._text)
+            return _jsonl_rows(self._text, self.encoding)
+        return _json_array_rows(self._text, self.encoding)
 
     def _csv_rows(self, text: io.TextIOWrapper) -> Iterator[RawRow]:
         # the header line was read by open_rows: this reader starts on line 2
@@ -193,10 +263,34 @@ class RowStream:
                     f"has {len(cells)} cells where the header has {width} "
                     f"(an unquoted {_delimiter_name(self.delimiter)} inside a value?)"
                 )
-            if len(cells) < width:
+            elif len(cells) < width:
+                problem = (
+                    f"has {len(cells)} cell{'s' if len(cells) > 1 else ''} where the header has {width} "
+                    "(a line break inside an unquoted value, or cells missing?)"
+                )
                 cells = cells + [""] * (width - len(cells))
+            if problem is None and _BAD_IN_ROW.search("".join(cells)):
+                problem = _bad_cell(self.columns, cells, self.encoding)
             # cells stay raw text ("" when empty): the mapping strips and reads only the columns it uses
             yield RawRow(line, dict(zip(self.columns, cells, strict=False)), problem)
+
+
+def _bad_cell(columns: list[str], cells: list[str], encoding: str) -> str:
+    """Why a row holding NUL or undecodable bytes is rejected, naming the first column that holds one."""
+    for name, cell in zip(columns, cells, strict=False):
+        found = _BAD_IN_ROW.search(cell)
+        if found is not None:
+            return _bad_text(found.group(), f"column {name!r}", encoding)
+    return _bad_text("\x00", "the row", encoding)
+
+
+def _bad_text(char: str, where: str, encoding: str) -> str:
+    if char == "\x00":
+        return f"holds binary data (a NUL byte) in {where}: the row was not imported"
+    return (
+        f"holds the byte 0x{ord(char) - 0xDC00:02X} in {where}, which is not valid {encoding} (the file's encoding): "
+        "the row was not imported; correct that character in the partner's file"
+    )
 
 
 def _delimiter_name(delimiter: str | None) -> str:
@@ -214,10 +308,14 @@ def _columns(header: list[str]) -> list[str]:
     return names
 
 
-def _jsonl_rows(text: io.TextIOWrapper) -> Iterator[RawRow]:
+def _jsonl_rows(text: io.TextIOWrapper, encoding: str) -> Iterator[RawRow]:
     for number, line in enumerate(text, start=1):
         stripped = line.strip()
         if not stripped:
+            continue
+        bad = _BAD_IN_ROW.search(stripped)
+        if bad is not None:
+            yield RawRow(number, {}, _bad_text(bad.group(), "the line", encoding))
             continue
         try:
             value = json.loads(stripped)
@@ -234,9 +332,9 @@ def _json_kind(value: Any) -> str:
     return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(value), "a number")
 
 
-def _json_array_rows(text: io.TextIOWrapper) -> Iterator[RawRow]:
+def _json_array_rows(text: io.TextIOWrapper, encoding: str) -> Iterator[RawRow]:
     """Stream the elements of a top-level JSON array without loading the whole document."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)  # a raw control character rejects its element, not the rest
     buffer = ""
     pos = 0
     line = 1
@@ -294,8 +392,11 @@ def _json_array_rows(text: io.TextIOWrapper) -> Iterator[RawRow]:
             break
         start_line = line
         line += buffer.count("\n", pos, end)
+        bad = _BAD_IN_ROW.search(buffer, pos, end)
         pos = end
-        if isinstance(value, dict):
+        if bad is not None:
+            yield RawRow(start_line, {}, _bad_text(bad.group(), "the element", encoding))
+        elif isinstance(value, dict):
             yield RawRow(start_line, value)
         else:
             yield RawRow(start_line, {}, f"expected a JSON object, got {_json_kind(value)}")
@@ -325,18 +426,28 @@ def open_rows(
     if size == 0:
         raise UnreadableFile(f"{path.name} is empty.")
     if encoding is None or encoding == "auto":
-        encoding = detect_encoding(path)
+        detected = detect_encoding(path)
+        encoding, reason = detected.name, detected.reason
     else:
         try:
             codecs.lookup(encoding)
         except LookupError:
             raise UnreadableFile(f"unknown encoding {encoding!r}; use utf-8, cp1252 or latin-1.") from None
-        if not _decodes(path, encoding):
+        decoded, bad = _undecodable_share(path, encoding)
+        if bad * 2 > decoded or (bad and bad >= _utf8_scan(path)[0] and codecs.lookup(encoding).name == "utf-8"):
             raise UnreadableFile(f"{path.name} is not valid {encoding}; leave the encoding out to have it detected.")
+        reason = "given with --encoding (or the mapping's file.encoding)" + (
+            f"; {bad:,} bytes do not decode (the rows holding them are rejected)" if bad else ""
+        )
     fmt = format or detect_format(path, encoding)
     counter = _CountingReader(path.open("rb"))
-    text = io.TextIOWrapper(io.BufferedReader(counter, _CHUNK), encoding=encoding, newline="" if fmt == "csv" else None)
-    stream = RowStream(path, fmt, encoding, bytes_total=size, _counter=counter, _text=text)
+    text = io.TextIOWrapper(
+        io.BufferedReader(counter, _CHUNK),
+        encoding=encoding,
+        errors="surrogateescape",  # undecodable bytes reach the row that holds them, which is then rejected
+        newline="" if fmt == "csv" else None,
+    )
+    stream = RowStream(path, fmt, encoding, reason, bytes_total=size, _counter=counter, _text=text)
     if fmt == "csv":
         _read_header(stream, text, delimiter)
     return stream

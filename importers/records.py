@@ -11,7 +11,9 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from graph.text import clean_name, clean_text
 
 ActorKind = Literal[
     "COLLECTIVITE",
@@ -30,6 +32,7 @@ Outcome = Literal[
 ]
 ConflictStatus = Literal["LATENT", "ACTIVE", "SETTLED", "ABANDONED"]
 Intensity = Literal["LATENT", "LOW", "MEDIUM", "HIGH"]
+Expertise = Literal["LEGAL", "TECHNICAL", "SCIENTIFIC", "FINANCIAL", "ENVIRONMENTAL"]
 Mobilisation = Literal["PETITION", "LAWSUIT", "PUBLIC_MEETING", "PROTEST", "LOCAL_REFERENDUM", "ALTERNATIVE_PROPOSAL"]
 
 
@@ -45,9 +48,11 @@ ENUMS: dict[str, frozenset[str]] = {
     "status": _values(ConflictStatus),
     "intensity": _values(Intensity),
     "mobilisations": _values(Mobilisation),
+    "expertise": _values(Expertise),
     "open_to_sponsorship": frozenset({"true", "false"}),
 }
 LIST_FIELDS = frozenset({"themes", "mobilisations"})
+OPTIONAL_CODES = frozenset({"expertise"})  # a value map may send a label to "": no code (the role alone)
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y")
 _TRUE = frozenset({"true", "oui", "o", "vrai", "yes", "y", "1", "x"})
@@ -151,8 +156,10 @@ def _text(value: Any) -> Any:
     raise ValueError("not a text value")
 
 
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=20_000)]
-Name = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=500)]
+TEXT_MAX = 20_000  # characters of a description or summary (docs/importers.md, "Limits")
+NAME_MAX = 500  # characters of a name, title, phone number or contact name
+Text = Annotated[str, BeforeValidator(_text), AfterValidator(clean_text), Field(min_length=1, max_length=TEXT_MAX)]
+Name = Annotated[str, BeforeValidator(_text), AfterValidator(clean_name), Field(min_length=1, max_length=NAME_MAX)]
 Day = Annotated[date, BeforeValidator(parse_date)]
 Year = Annotated[int, BeforeValidator(_year), Field(ge=1800, le=2100)]
 Bool = Annotated[bool, BeforeValidator(_boolean)]
@@ -175,8 +182,8 @@ class ActorRecord(_Record):
     siret: Annotated[str | None, BeforeValidator(_digits(14, "SIRET number"))] = None
     rna: Annotated[str | None, BeforeValidator(_rna)] = None
     email: Annotated[str | None, BeforeValidator(_email)] = None
-    phone: Text | None = None
-    contact_name: Text | None = None
+    phone: Name | None = None
+    contact_name: Name | None = None
     open_to_sponsorship: Bool | None = None
     sponsorship_capacity: Annotated[int | None, Field(ge=0, le=100)] = None
     founded_on: Day | None = None
@@ -220,10 +227,16 @@ class ConflictRecord(_Record):
 CONFLICT_PROPS = {"started_on": "startedOn", "ended_on": "endedOn"}
 
 
+def _no_code(value: Any) -> Any:
+    return None if value == "" else value
+
+
 class InvolvementRecord(_Record):
     role: Role
     role_from: Year | None = None
     role_to: Year | None = None
+    expertise: Annotated[Expertise | None, BeforeValidator(_no_code)] = None
+    role_label: Name | None = None
 
 
 class MembershipRecord(_Record):
@@ -252,6 +265,10 @@ def problems(error: ValidationError) -> list[tuple[str, str]]:
         elif kind == "literal_error":
             expected = item.get("ctx", {}).get("expected", "")
             reason = f"not one of the allowed codes ({expected})"
+        elif kind in ("string_too_long", "too_long") and isinstance(item.get("input"), str):
+            limit = item.get("ctx", {}).get("max_length")
+            size = len(item["input"])
+            reason = f"is too long: {size:,} characters, the limit is {limit:,} characters" if limit else "is too long"
         elif kind in _FRIENDLY:
             reason = _FRIENDLY[kind]
             if kind in ("greater_than_equal", "less_than_equal"):

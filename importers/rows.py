@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from graph.text import fold
+from graph.text import fold, text_problem
 from importers.errors import BadMapping
 from importers.fields import FieldProblem, FieldReader, PlaceReader, Point, Sources, show
 from importers.mapping import Mapping
@@ -125,7 +125,7 @@ class RowMapper:
             ]
             self.involvement_fields = [
                 FieldReader(f"conflicts.{name}", getattr(conflicts, name), self.sources)
-                for name in ("role", "role_from", "role_to")
+                for name in ("role", "role_from", "role_to", "expertise", "role_label")
                 if getattr(conflicts, name)
             ]
             self.conflict_place = PlaceReader("conflicts.place", conflicts.place, self.sources)
@@ -148,6 +148,9 @@ class RowMapper:
         if external_id is None:
             return Rejected([Issue(row.line, None, self.actor_id.column, "", "the external id is empty")])
         external_id = str(external_id)
+        id_problem = text_problem(external_id, free=False)
+        if id_problem is not None:
+            return Rejected([Issue(row.line, None, self.actor_id.column, show(external_id), id_problem)])
         issues: list[Issue] = []
 
         def problem_issue(problem: FieldProblem) -> Issue:
@@ -245,7 +248,7 @@ class RowMapper:
         if not isinstance(items, list):
             draft.item_issues.append(Issue(row.line, draft.external_id, conflicts.each, show(items), "not a list"))
             return
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str, str | None]] = set()
         for number, item in enumerate(items, start=1):
             label = f"{conflicts.each}[{number}]"
             issues: list[Issue] = []
@@ -273,6 +276,10 @@ class RowMapper:
             if external_id is None:
                 draft.item_issues.append(issue(FieldProblem(self.conflict_id.column, "", "the external id is empty")))
                 continue
+            id_problem = text_problem(str(external_id), free=False)
+            if id_problem is not None:
+                draft.item_issues.append(issue(FieldProblem(self.conflict_id.column, external_id, id_problem)))
+                continue
             if type_code is None:
                 draft.item_issues.append(
                     issue(FieldProblem(self.conflict_type.column, "", "the conflict type is empty"))
@@ -295,7 +302,7 @@ class RowMapper:
             if issues or record is None or involvement is None:
                 draft.item_issues.extend(issues)
                 continue
-            key = (str(external_id), involvement.role)
+            key = (str(external_id), involvement.role, involvement.expertise)
             if key in seen:
                 continue
             seen.add(key)

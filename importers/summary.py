@@ -18,8 +18,9 @@ class ImportProgress:
     rows: int
     bytes_read: int
     bytes_total: int
-    changed: int
+    changed: int  # records written by the batches committed so far (the batch being written is not in it yet)
     seconds: float
+    final: bool = False  # the last update: every batch committed, `changed` equals the summary's created + updated
 
     @property
     def rows_per_second(self) -> float:
@@ -38,6 +39,7 @@ class ImportSummary:
     dry_run: bool
     format: str = ""
     encoding: str = ""
+    encoding_reason: str = ""
     delimiter: str | None = None
     read: int = 0
     skipped: int = 0
@@ -45,6 +47,8 @@ class ImportSummary:
     dropped: int = 0
     absent: int = 0
     counts: dict[str, Counts] = field(default_factory=dict)
+    relationships_created: int = 0
+    relationships_removed: int = 0
     skip_reasons: Counter[str] = field(default_factory=Counter)
     missing_columns: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
@@ -77,8 +81,15 @@ class ImportSummary:
             f"read {self.read}, created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"rejected {self.rejected}, skipped {self.skipped}",
         ]
+        if self.encoding_reason:
+            out.append(f"  encoding {self.encoding}: {self.encoding_reason}")
         for label, counts in sorted(self.counts.items()):
             out.append(f"  {label}: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged")
+        if not self.dry_run:
+            out.append(
+                f"  relationships: {self.relationships_created} created, {self.relationships_removed} removed"
+                + (" (a changed link counts once in each)" if self.relationships_removed else "")
+            )
         for reason, count in self.skip_reasons.most_common():
             out.append(f"  skipped {count}: {reason}")
         if self.dropped:

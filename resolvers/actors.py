@@ -9,7 +9,7 @@ import strawberry
 
 from graph import actors as actor_store
 from resolvers.paging import list_request
-from resolvers.records import delete_in_store, record_by_id, save_in_store
+from resolvers.records import EXTERNAL_ID_ARGUMENT, SOURCE_ARGUMENT, delete_in_store, record_by_reference, save_in_store
 from schema.actor import Actor, ActorKind
 from schema.actor_input import (
     ActorCreated,
@@ -91,8 +91,13 @@ async def actors(
     return Connection[Actor].from_page(page, Actor.from_record, after=after)
 
 
-async def actor(info: Info, id: strawberry.ID) -> Actor | None:
-    return await record_by_id(info, id, "Actor", Actor.from_record)
+async def actor(
+    info: Info,
+    id: strawberry.ID | None = None,
+    source: Annotated[str | None, strawberry.argument(description=SOURCE_ARGUMENT)] = None,
+    external_id: Annotated[str | None, strawberry.argument(description=EXTERNAL_ID_ARGUMENT)] = None,
+) -> Actor | None:
+    return await record_by_reference(info, "Actor", Actor.from_record, id, source, external_id)
 
 
 async def create_actor(info: Info, input: CreateActorInput) -> CreateActorResult:

@@ -9,7 +9,7 @@ import strawberry
 
 from graph import conflicts as conflict_store
 from resolvers.paging import list_request
-from resolvers.records import delete_in_store, record_by_id, save_in_store
+from resolvers.records import EXTERNAL_ID_ARGUMENT, SOURCE_ARGUMENT, delete_in_store, record_by_reference, save_in_store
 from schema.conflict import Conflict
 from schema.conflict_input import (
     ConflictCreated,
@@ -94,8 +94,13 @@ async def conflicts(
     return Connection[Conflict].from_page(page, Conflict.from_record, after=after)
 
 
-async def conflict(info: Info, id: strawberry.ID) -> Conflict | None:
-    return await record_by_id(info, id, "Conflict", Conflict.from_record)
+async def conflict(
+    info: Info,
+    id: strawberry.ID | None = None,
+    source: Annotated[str | None, strawberry.argument(description=SOURCE_ARGUMENT)] = None,
+    external_id: Annotated[str | None, strawberry.argument(description=EXTERNAL_ID_ARGUMENT)] = None,
+) -> Conflict | None:
+    return await record_by_reference(info, "Conflict", Conflict.from_record, id, source, external_id)
 
 
 async def create_conflict(info: Info, input: CreateConflictInput) -> CreateConflictResult:

@@ -9,7 +9,7 @@ import strawberry
 
 from graph import projects as project_store
 from resolvers.paging import list_request
-from resolvers.records import delete_in_store, record_by_id, save_in_store
+from resolvers.records import EXTERNAL_ID_ARGUMENT, SOURCE_ARGUMENT, delete_in_store, record_by_reference, save_in_store
 from schema.context import Info
 from schema.enums import ProjectKind, ProjectStatus
 from schema.inputs import DeleteInput, DeleteResult, filter_id
@@ -76,8 +76,13 @@ async def projects(
     return Connection[Project].from_page(page, Project.from_record, after=after)
 
 
-async def project(info: Info, id: strawberry.ID) -> Project | None:
-    return await record_by_id(info, id, "Project", Project.from_record)
+async def project(
+    info: Info,
+    id: strawberry.ID | None = None,
+    source: Annotated[str | None, strawberry.argument(description=SOURCE_ARGUMENT)] = None,
+    external_id: Annotated[str | None, strawberry.argument(description=EXTERNAL_ID_ARGUMENT)] = None,
+) -> Project | None:
+    return await record_by_reference(info, "Project", Project.from_record, id, source, external_id)
 
 
 async def create_project(info: Info, input: CreateProjectInput) -> CreateProjectResult:

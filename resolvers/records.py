@@ -9,13 +9,17 @@ import strawberry
 
 from graph.editing import Editor
 from graph.nodes import nodes_by_ids
+from graph.sources import id_by_external_id
 from graph.store import Store
 from resolvers.auth import Refusal, delete_record, save_record
 from schema.context import Info
+from schema.errors import bad_input
 from schema.inputs import Deleted, DeleteInput, FieldsModel, decode_id
 
 T = TypeVar("T")
 StoreSave = Callable[[Store, Editor, dict[str, Any], dict[str, list[str]], str | None], Awaitable[dict[str, Any]]]
+SOURCE_ARGUMENT = "The name of the source that imported the record (with `externalId`, instead of `id`)."
+EXTERNAL_ID_ARGUMENT = "The partner's own id for the record in that source (RNA number, NET-00042…)."
 StoreDelete = Callable[[Store, Editor, str], Awaitable[None]]
 
 
@@ -24,6 +28,29 @@ async def record_by_id(info: Info, id: strawberry.ID, type_name: str, build: Cal
     try:
         record_id = decode_id(str(id), type_name)
     except ValueError:
+        return None
+    found = await nodes_by_ids(info.context.store, type_name, [record_id])
+    return build(found[record_id]) if record_id in found else None
+
+
+async def record_by_reference(
+    info: Info,
+    type_name: str,
+    build: Callable[[dict[str, Any]], T],
+    id: strawberry.ID | None,
+    source: str | None,
+    external_id: str | None,
+) -> T | None:
+    """One record by its global id, or by the partner's id for it (`source` and `externalId`)."""
+    field = type_name[0].lower() + type_name[1:]
+    if id is not None and source is None and external_id is None:
+        return await record_by_id(info, id, type_name, build)
+    if id is not None or not source or not external_id:
+        raise bad_input(
+            f"`{field}` takes either `id`, or both `source` and `externalId` (the partner's id for the record)."
+        )
+    record_id = await id_by_external_id(info.context.store, type_name, source, external_id)
+    if record_id is None:
         return None
     found = await nodes_by_ids(info.context.store, type_name, [record_id])
     return build(found[record_id]) if record_id in found else None

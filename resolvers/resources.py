@@ -10,7 +10,7 @@ import strawberry
 
 from graph import resources as resource_store
 from resolvers.paging import list_request
-from resolvers.records import delete_in_store, record_by_id, save_in_store
+from resolvers.records import EXTERNAL_ID_ARGUMENT, SOURCE_ARGUMENT, delete_in_store, record_by_reference, save_in_store
 from schema.context import Info
 from schema.enums import ResourceKind
 from schema.inputs import DeleteInput, DeleteResult, filter_id
@@ -84,8 +84,13 @@ async def resources(
     return Connection[Resource].from_page(page, Resource.from_record, after=after)
 
 
-async def resource(info: Info, id: strawberry.ID) -> Resource | None:
-    return await record_by_id(info, id, "Resource", Resource.from_record)
+async def resource(
+    info: Info,
+    id: strawberry.ID | None = None,
+    source: Annotated[str | None, strawberry.argument(description=SOURCE_ARGUMENT)] = None,
+    external_id: Annotated[str | None, strawberry.argument(description=EXTERNAL_ID_ARGUMENT)] = None,
+) -> Resource | None:
+    return await record_by_reference(info, "Resource", Resource.from_record, id, source, external_id)
 
 
 async def create_resource(info: Info, input: CreateResourceInput) -> CreateResourceResult:

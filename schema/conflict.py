@@ -9,10 +9,11 @@ import strawberry
 from strawberry import relay
 
 from schema.context import Info
-from schema.enums import ConflictStatus, Intensity, InvolvementRole, Mobilisation, Outcome
+from schema.enums import ConflictStatus, ExpertiseKind, Intensity, InvolvementRole, Mobilisation, Outcome
 from schema.related import related, related_one
 from schema.scalars import GeoPoint, iso
 from schema.source import Source, source_named
+from schema.source_record import SourceRecord, source_records_of
 from schema.taxonomy import ConflictType
 from schema.territory import Territory
 from schema.values import to_date, to_enum, to_int
@@ -102,6 +103,13 @@ class Conflict(relay.Node):
     async def source(self, info: Info) -> Source | None:
         return await source_named(info, self.record.get("source"))
 
+    @strawberry.field(
+        description="Every source this record was imported from, with the partner's id for it (empty when "
+        "entered through the API)."
+    )
+    async def source_records(self, info: Info) -> list[SourceRecord]:
+        return await source_records_of(info, "Conflict", self.id)
+
 
 @strawberry.type(description="An actor involved in a conflict, with its role and period.")
 class ConflictParticipant:
@@ -109,6 +117,10 @@ class ConflictParticipant:
     role: InvolvementRole | None
     from_year: int | None = strawberry.field(name="from", description="First year of its involvement.")
     to_year: int | None = strawberry.field(name="to", description="Last year of its involvement (none: ongoing).")
+    expertise: ExpertiseKind | None = strawberry.field(
+        description="The kind of expertise the source named (an EXPERT's LEGAL or TECHNICAL know-how…)."
+    )
+    role_label: str | None = strawberry.field(description="The source's own words for the role, as given.")
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> ConflictParticipant:
@@ -120,4 +132,6 @@ class ConflictParticipant:
             role=to_enum(InvolvementRole, rel.get("role")),
             from_year=to_int(rel.get("from")),
             to_year=to_int(rel.get("to")),
+            expertise=to_enum(ExpertiseKind, rel.get("expertise")),
+            role_label=rel.get("roleLabel"),
         )

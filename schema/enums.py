@@ -18,6 +18,15 @@ class InvolvementRole(Enum):
     SUPPORTER = "SUPPORTER"
 
 
+@strawberry.enum(description="The kind of expertise a partner named for an involvement (legal, technical…).")
+class ExpertiseKind(Enum):
+    LEGAL = "LEGAL"
+    TECHNICAL = "TECHNICAL"
+    SCIENTIFIC = "SCIENTIFIC"
+    FINANCIAL = "FINANCIAL"
+    ENVIRONMENTAL = "ENVIRONMENTAL"
+
+
 @strawberry.enum(description="The kind of a cooperation link between two actors.")
 class CooperationKind(Enum):
     PARTNERSHIP = "PARTNERSHIP"

@@ -16,12 +16,13 @@ from enum import Enum
 from typing import Annotated, Any, ClassVar, TypeVar
 
 import strawberry
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
 from graph.listing import Near
+from graph.text import text_problem
 from schema.errors import FieldError, Forbidden, NotFound, ValidationFailed, bad_input
 
 M = TypeVar("M", bound="FieldsModel")
@@ -111,7 +112,34 @@ CommuneCode = Annotated[str | None, AfterValidator(_commune_code)]
 WebAddress = Annotated[str | None, AfterValidator(_url)]
 
 
-class FieldsModel(BaseModel):
+FREE_TEXT_FIELDS = frozenset({"description", "summary", "need", "reason", "feedback"})
+
+
+def _hygiene(value: Any, free: bool) -> None:
+    if isinstance(value, str):
+        problem = text_problem(value, free=free)
+        if problem is not None:
+            raise ValueError(problem)
+    elif isinstance(value, list):
+        for item in value:
+            _hygiene(item, free)
+
+
+class CleanTextModel(BaseModel):
+    """Applies the text-hygiene rule (`graph.text`) to every text field of an input, the field named.
+
+    Free text (`FREE_TEXT_FIELDS`) may hold newlines and tabs; every other text (names, titles,
+    codes, ids) holds no control character and no bidirectional override.
+    """
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean_text(cls, value: Any, info: ValidationInfo) -> Any:
+        _hygiene(value, info.field_name in FREE_TEXT_FIELDS)
+        return value
+
+
+class FieldsModel(CleanTextModel):
     """Base of the editable fields of a record: create and update share one model.
 
     `REQUIRED` fields must be present on create (GraphQL makes them non-null there) and may not be

@@ -86,6 +86,18 @@ class CaseFactors:
     role: float = strawberry.field(description="Mediator, facilitator 1; public authority, expert 0.8 …")
 
 
+def _started_year(kind: str, node: dict[str, Any]) -> int | None:
+    """The year a conflict or sponsorship began: its start date's year, else the year the partner gave."""
+    if kind not in ("CONFLICT", "SPONSORSHIP"):
+        return None
+    started = node.get("startedOn")
+    year = getattr(started, "year", None)
+    if isinstance(year, int):
+        return year
+    given = node.get("year")
+    return given if isinstance(given, int) else None
+
+
 @strawberry.type(description="One case that earned an actor its place: what, where, when, which role, and its weight.")
 class Evidence:
     """Its nested objects (the conflict, the place, the factors…) are built only when a query selects
@@ -96,7 +108,14 @@ class Evidence:
     title: str
     match: MatchKind
     role: MatchingRole
-    year: int | None = strawberry.field(description="The latest year the actor worked on it (used for recency).")
+    year: int | None = strawberry.field(
+        description="The year used for recency: the latest year the actor worked on it, the current year for a "
+        "case still open (see `startedYear` for when it began)."
+    )
+    started_year: int | None = strawberry.field(
+        description="The year the case started, as its source gives it (start date, else the case's year); "
+        "none when unknown."
+    )
     outcome: str | None = strawberry.field(description="Conflict outcome, or sponsorship outcome (NEED_MET…).")
     distance_km: float
     measured_from: MeasuredFrom = strawberry.field(
@@ -150,6 +169,7 @@ class Evidence:
             match=MatchKind(case["match"]),
             role=MatchingRole(case["role"]),
             year=case.get("year"),
+            started_year=_started_year(kind, case.get("node") or {}),
             outcome=case.get("outcome"),
             distance_km=round(float(case["distanceKm"]), 2),
             measured_from=MeasuredFrom(case["measuredFrom"]),

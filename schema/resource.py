@@ -13,6 +13,7 @@ from schema.enums import ResourceKind
 from schema.related import related
 from schema.scalars import iso
 from schema.source import Source, source_named
+from schema.source_record import SourceRecord, source_records_of
 from schema.taxonomy import ConflictType, Theme
 from schema.values import to_date, to_enum
 
@@ -88,3 +89,10 @@ class Resource(relay.Node):
     @strawberry.field(description="The data source this record comes from (none when entered through the API).")
     async def source(self, info: Info) -> Source | None:
         return await source_named(info, self.record.get("source"))
+
+    @strawberry.field(
+        description="Every source this record was imported from, with the partner's id for it (empty when "
+        "entered through the API)."
+    )
+    async def source_records(self, info: Info) -> list[SourceRecord]:
+        return await source_records_of(info, "Resource", self.id)

@@ -7,12 +7,13 @@ from enum import Enum
 from typing import Annotated
 
 import strawberry
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from graph.sponsorships import TRANSITIONS
 from schema.enums import SponsorshipStatus
 from schema.errors import Forbidden, NotFound, ValidationFailed
+from schema.inputs import CleanTextModel
 from schema.sponsorship import Sponsorship
 
 
@@ -68,7 +69,7 @@ class CompleteSponsorshipInput:
 _CODE = r"^[A-Z][A-Z0-9_]{0,63}$"
 
 
-class ProposalFields(BaseModel):
+class ProposalFields(CleanTextModel):
     model_config = ConfigDict(
         extra="forbid", str_strip_whitespace=True, alias_generator=to_camel, populate_by_name=True
     )
@@ -84,7 +85,7 @@ class ProposalFields(BaseModel):
         return self
 
 
-class ResponseFields(BaseModel):
+class ResponseFields(CleanTextModel):
     model_config = ConfigDict(
         extra="forbid", str_strip_whitespace=True, alias_generator=to_camel, populate_by_name=True
     )
@@ -99,7 +100,7 @@ class ResponseFields(BaseModel):
         return self
 
 
-class CompletionFields(BaseModel):
+class CompletionFields(CleanTextModel):
     model_config = ConfigDict(
         extra="forbid", str_strip_whitespace=True, alias_generator=to_camel, populate_by_name=True
     )

@@ -40,19 +40,27 @@ class DomainQuery:
         resolver=actor_resolvers.actors,
         description="The actor directory: search, filters (kind, theme, conflict type, territory, distance), pages.",
     )
-    actor: Actor | None = strawberry.field(resolver=actor_resolvers.actor, description="One actor by id.")
+    actor: Actor | None = strawberry.field(
+        resolver=actor_resolvers.actor, description="One actor by id, or by (source, externalId)."
+    )
     conflicts: Connection[Conflict] = strawberry.field(
         resolver=conflict_resolvers.conflicts,
         description="Conflict cases: search, filters (type with its subtypes, territory, distance, status, year…).",
     )
-    conflict: Conflict | None = strawberry.field(resolver=conflict_resolvers.conflict, description="One conflict.")
+    conflict: Conflict | None = strawberry.field(
+        resolver=conflict_resolvers.conflict, description="One conflict by id, or by (source, externalId)."
+    )
     projects: Connection[Project] = strawberry.field(resolver=project_resolvers.projects, description="Projects.")
-    project: Project | None = strawberry.field(resolver=project_resolvers.project, description="One project.")
+    project: Project | None = strawberry.field(
+        resolver=project_resolvers.project, description="One project by id, or by (source, externalId)."
+    )
     resources: Connection[Resource] = strawberry.field(
         resolver=resource_resolvers.resources,
         description="The resource centre and the blog (kind ARTICLE): search, filters, newest first.",
     )
-    resource: Resource | None = strawberry.field(resolver=resource_resolvers.resource, description="One resource.")
+    resource: Resource | None = strawberry.field(
+        resolver=resource_resolvers.resource, description="One resource by id, or by (source, externalId)."
+    )
     commons_calls: Connection[CommonsCall] = strawberry.field(
         resolver=commons_resolvers.commons_calls, description="Calls for commons (Appels à communs)."
     )

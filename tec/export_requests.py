@@ -69,6 +69,8 @@ ACTOR_COLUMNS = [
     LAT,
     LON,
     Column("createdAt"),
+    Column("source"),
+    Column("externalId"),
 ]
 PRIVATE_ACTOR_COLUMNS = [Column("email"), Column("phone"), Column("contactName")]
 CONFLICT_COLUMNS = [
@@ -90,6 +92,8 @@ CONFLICT_COLUMNS = [
     LAT,
     LON,
     Column("summary"),
+    Column("source"),
+    Column("externalId"),
 ]
 TERRITORY_COLUMNS = [
     Column("id"),

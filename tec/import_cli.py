@@ -36,13 +36,14 @@ def progress_reporter() -> Iterator[ProgressCallback]:
 
         def plain(update: ImportProgress) -> None:
             now = time.monotonic()
-            done = update.bytes_read >= update.bytes_total
+            done = update.final
             if (now - last[0] >= PLAIN_EVERY_SECONDS and not done) or (done and not finished[0]):
                 last[0], finished[0] = now, done
                 share = 100 * update.bytes_read / update.bytes_total if update.bytes_total else 100
+                written = "new or changed records" if done else "new or changed records written so far"
                 typer.echo(
                     f"  {update.rows:,} rows read ({share:.0f}% of the file), "
-                    f"{update.changed:,} new or changed records, "
+                    f"{update.changed:,} {written}, "
                     f"{update.rows_per_second:,.0f} rows/s",
                     err=True,
                 )
@@ -123,6 +124,10 @@ def import_partners(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, max=100_000, help="Rows per transaction.")
     ] = DEFAULT_BATCH_SIZE,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="Read the file in this encoding (utf-8, cp1252…), not the detected one."),
+    ] = None,
 ) -> None:
     """Import a partner file: idempotent (keyed by source and external id), validated, batched.
 
@@ -132,6 +137,8 @@ def import_partners(
     from tec.cli import fail, with_store
 
     checked = _mapping_or_exit(mapping, preset)
+    if encoding is not None:
+        checked = checked.model_copy(update={"file": checked.file.model_copy(update={"encoding": encoding})})
     if not file.is_file():
         raise fail(f"Cannot import {file}: there is no such file.")
 
