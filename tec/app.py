@@ -30,7 +30,7 @@ from tec import graphql_http
 from tec.api import build_schema
 from tec.export_requests import export_download
 from tec.graphql_http_view import GraphQLOverHTTP
-from tec.idempotency import with_idempotency
+from tec.idempotency import whole_body, with_idempotency
 from tec.logs import AccessLog, safe_request_id
 from tec.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from tec.ratelimits import RateLimits
@@ -53,6 +53,7 @@ CORS_EXPOSED_HEADERS = [
     "Retry-After",
     "X-Request-Id",
     "Server-Timing",
+    "Idempotent-Replayed",
 ]
 
 
@@ -132,7 +133,7 @@ class GraphQLView(GraphQLOverHTTP):
     ) -> None:
         """Answer a query from the cache when its entry is of the graph's current revision; else run
         it and keep a successful answer under the revision its reads saw."""
-        body = await _whole_body(receive)
+        body = await whole_body(receive)
         replayed = False
 
         async def replay() -> Message:
@@ -219,18 +220,6 @@ class GraphQLView(GraphQLOverHTTP):
         if key is None:
             raise AuthError("This API key is unknown or revoked; ask an admin for a valid one.")
         return Principal(role=key.role, key_id=key.id, source=key.source, actor_id=key.actor_id)
-
-
-async def _whole_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
 
 
 async def _send_json(send: Send, body: bytes, cache: bytes, media: str) -> None:

@@ -109,7 +109,7 @@ async def with_idempotency(
     except KeyRefused as refused:
         await refused.response()(scope, receive, send)
         return
-    body = await _whole_body(receive)
+    body = await whole_body(receive)
     replay = _replaying(body, receive)
     try:
         payload = json.loads(body)
@@ -154,7 +154,8 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _whole_body(receive: Receive) -> bytes:
+async def whole_body(receive: Receive) -> bytes:
+    """The request's whole body, read from the ASGI `receive` channel."""
     chunks: list[bytes] = []
     while True:
         message = await receive()
