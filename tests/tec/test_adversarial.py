@@ -122,9 +122,12 @@ async def watched(service: tuple[str, psutil.Process]) -> AsyncIterator[tuple[ht
     watch.stop.set()
     await task
     assert watch.latencies_ms, "no /healthz probe ran"
-    slowest = max(watch.latencies_ms)
-    assert slowest < HEALTHZ_MS, f"/healthz took {slowest:.0f} ms while hostile queries ran"
     assert max(watch.rss) < MAX_RSS, f"the service grew to {max(watch.rss) / 2**20:.0f} MB"
+    slowest = sorted(watch.latencies_ms)[-5:]
+    assert slowest[-1] < HEALTHZ_MS, (
+        f"/healthz took {slowest[-1]:.0f} ms while hostile queries ran (slowest of {len(watch.latencies_ms)} "
+        f"probes: {', '.join(f'{ms:.0f}' for ms in slowest)} ms; service at most {max(watch.rss) / 2**20:.0f} MB)"
+    )
 
 
 def refused_or_answered(response: httpx.Response, elapsed: float, *codes: str) -> str:
