@@ -32,6 +32,7 @@ pytestmark = pytest.mark.slow
 DEADLINE = 5.0  # TEC_REQUEST_TIMEOUT of the service under test
 MAX_RSS = 250 * 1024 * 1024
 HEALTHZ_MS = 100.0
+MAX_BODY = 50_000
 
 
 def free_port() -> int:
@@ -60,6 +61,7 @@ def service(demo_graph: Store, neo4j_uri: str) -> Iterator[tuple[str, psutil.Pro
         "TEC_ENV": "test",
         "TEC_PORT": str(port),
         "TEC_REQUEST_TIMEOUT": str(DEADLINE),
+        "TEC_MAX_BODY_BYTES": str(MAX_BODY),  # below httpx's longest URL (64 kB), so a GET can go over it
         "NEO4J_TX_TIMEOUT": "120",  # start-up plans the matching queries on a busy machine; requests get DEADLINE
         "TEC_LOG_LEVEL": "warning",
     }
@@ -120,9 +122,12 @@ async def watched(service: tuple[str, psutil.Process]) -> AsyncIterator[tuple[ht
     watch.stop.set()
     await task
     assert watch.latencies_ms, "no /healthz probe ran"
-    slowest = max(watch.latencies_ms)
-    assert slowest < HEALTHZ_MS, f"/healthz took {slowest:.0f} ms while hostile queries ran"
     assert max(watch.rss) < MAX_RSS, f"the service grew to {max(watch.rss) / 2**20:.0f} MB"
+    slowest = sorted(watch.latencies_ms)[-5:]
+    assert slowest[-1] < HEALTHZ_MS, (
+        f"/healthz took {slowest[-1]:.0f} ms while hostile queries ran (slowest of {len(watch.latencies_ms)} "
+        f"probes: {', '.join(f'{ms:.0f}' for ms in slowest)} ms; service at most {max(watch.rss) / 2**20:.0f} MB)"
+    )
 
 
 def refused_or_answered(response: httpx.Response, elapsed: float, *codes: str) -> str:
@@ -149,7 +154,7 @@ async def post(
 
 
 NESTED_PAGES = """query Fan($n: Int!) {
-  actors(first: $n) { nodes { name cooperations(first: $n) { actor { name cooperations(first: $n) { kind } } } } }
+  actors(first: $n) { nodes { name cooperations(first: $n) { partner { name cooperations(first: $n) { kind } } } } }
 }"""
 
 
@@ -200,7 +205,7 @@ async def test_aliases_times_depth_are_refused_or_answered_within_the_deadline(
         refused_or_answered(response, elapsed, "QUERY_TOO_COMPLEX", "QUERY_TIMEOUT")
     gaps = (
         'experienceGaps(conflictType: "ENERGY", territoryLevel: COMMUNE, radiusKm: 300, since: 1900, limit: 1000, '
-        "examples: 100) { gaps { territory { name } uncovered { title } } }"
+        "examples: 100) { gaps { territory { name } uncovered { conflict { title } } } }"
     )
     response, elapsed = await post(client, "{ " + " ".join(f"g{i}: {gaps}" for i in range(5)) + " }")
     refused_or_answered(response, elapsed, "QUERY_TOO_COMPLEX", "QUERY_TIMEOUT", "BAD_USER_INPUT")
@@ -237,7 +242,7 @@ async def test_huge_bodies_are_refused_over_get_and_post(watched: tuple[httpx.As
     assert refused_or_answered(response, time.monotonic() - started, "REQUEST_TOO_LARGE") == "REQUEST_TOO_LARGE"
     assert response.status_code == 413
     started = time.monotonic()
-    response = await client.get("/graphql", params={"query": "{ themes { " + "name " * 6_000 + "} }"})
+    response = await client.get("/graphql", params={"query": "{ themes { " + "name " * 11_000 + "} }"})
     assert response.status_code == 413, response.text[:200]
     assert refused_or_answered(response, time.monotonic() - started, "REQUEST_TOO_LARGE") == "REQUEST_TOO_LARGE"
     started = time.monotonic()
