@@ -4,7 +4,7 @@ make the service fail (no HTTP 5xx, no INTERNAL_SERVER_ERROR), anonymous or with
 Each generated document is sent twice: as written (argument values as literals), and with every
 string literal lifted into a variable whose value may be swapped for hostile text (lone
 surrogates, control characters, very long words). The run is derandomized, so it is the same
-every time; `FUZZ_EXAMPLES` (default 250 per root type) sets its length, and `make fuzz` runs a
+every time; `FUZZ_EXAMPLES` (default 200 per root type) sets its length, and `make fuzz` runs a
 long one. It prints its figures (documents, statuses, error codes, seconds).
 """
 
@@ -32,7 +32,7 @@ from tec.api import build_schema
 from tec.settings import Settings
 from tests.domain import BREST, NANTES, RENNES, SAINT_MALO, involve, make_actor, make_call, make_conflict
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "250"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 
 HOSTILE_TEXT = st.one_of(
     st.text(st.characters(min_codepoint=0, max_codepoint=0xFFFF, exclude_categories=()), max_size=30),
