@@ -11,6 +11,7 @@ SOURCE_KINDS: tuple[str, ...] = ("PARTNER", "REGISTER", "REFERENCE", "DEMO")
 
 # The most sources `sources` lists (a documented cap of the cost model, docs/api.md).
 MAX_SOURCES = 500
+MAX_SOURCE_RECORDS = 20  # partner ids listed for one record (the cost model prices `sourceRecords` at this)
 
 _ALL: LiteralString = "MATCH (s:Source) RETURN s {.*} AS source ORDER BY s.name LIMIT $max"
 _BY_NAMES: LiteralString = "MATCH (s:Source) WHERE s.name IN $names RETURN s {.*} AS source"
@@ -61,7 +62,9 @@ async def source_records(store: Store, label: str, ids: Sequence[str]) -> dict[s
     rows = await store.read("sources.records", _SOURCE_RECORDS[_label(label)], {"ids": list(set(ids))})
     found: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        found.setdefault(str(row["id"]), []).append(row)
+        listed = found.setdefault(str(row["id"]), [])
+        if len(listed) < MAX_SOURCE_RECORDS:
+            listed.append(row)
     return found
 
 

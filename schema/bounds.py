@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from graph.exploration import EDGES_PER_NODE, MAX_HOPS
 from graph.scoring import MatchingWeights
-from graph.sources import MAX_SOURCES
+from graph.sources import MAX_SOURCE_RECORDS, MAX_SOURCES
 from graph.taxonomy import MAX_TAXONOMY
 from graph.territories import MAX_NEIGHBOURS
 from schema.enums import InvolvementRole, Mobilisation, SponsorshipStatus
@@ -115,6 +115,10 @@ LIST_BOUNDS: dict[str, Bound] = {
     "ConflictType.aliases": fixed(MAX_ALIASES),
     "Conflict.mobilisations": fixed(len(Mobilisation)),
     "Query.sources": fixed(MAX_SOURCES),
+    "Actor.sourceRecords": fixed(MAX_SOURCE_RECORDS),
+    "Conflict.sourceRecords": fixed(MAX_SOURCE_RECORDS),
+    "Project.sourceRecords": fixed(MAX_SOURCE_RECORDS),
+    "Resource.sourceRecords": fixed(MAX_SOURCE_RECORDS),
     "Territory.neighbours": fixed(MAX_NEIGHBOURS),
     "Sponsorship.conflictTypes": _RELATED_DEFAULT,
     "Sponsorship.themes": _RELATED_DEFAULT,
@@ -122,3 +126,9 @@ LIST_BOUNDS: dict[str, Bound] = {
     "InvalidTransition.allowed": fixed(len(SponsorshipStatus)),
     "ValidationFailed.errors": fixed(MAX_FIELD_ERRORS),
 }
+
+# The taxonomy is a tree of at most MAX_TAXONOMY types (the shipped reference has 74): the children of
+# distinct types are distinct, so below `conflictTypes` the `children` of all the types of one level
+# together are at most the whole taxonomy. The cost model prices such a walk down the tree by that total.
+TAXONOMY_ROOTS = frozenset({"Query.conflictTypes"})
+TAXONOMY_CHILDREN = frozenset({"ConflictType.children"})

@@ -20,6 +20,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLField,
     GraphQLInterfaceType,
     GraphQLNamedType,
@@ -39,7 +40,8 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
-from schema.bounds import LIST_BOUNDS, Bound
+from graph.taxonomy import MAX_TAXONOMY
+from schema.bounds import LIST_BOUNDS, TAXONOMY_CHILDREN, TAXONOMY_ROOTS, Bound
 from schema.errors import ApiError
 
 Scope = tuple[tuple[str, int], ...]  # the integer arguments of the enclosing fields, nearest first
@@ -49,13 +51,20 @@ class UnpricedList(Exception):
     """A list field has no entry in `schema/bounds.py`: the schema grew a list the cost model cannot price."""
 
 
+class PageTooLarge(Exception):
+    """A `first` over the largest page: the resolvers would refuse it, so it is refused before pricing."""
+
+
 class Pricing:
     """Prices documents against one schema; `price` is safe on hostile documents (fragments are priced
     once per type and scope, so a fan-out of spreads costs linear time)."""
 
-    def __init__(self, schema: GraphQLSchema, bounds: Mapping[str, Bound] = LIST_BOUNDS) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, bounds: Mapping[str, Bound] = LIST_BOUNDS, max_page: int | None = None
+    ) -> None:
         self.schema = schema
         self.bounds = bounds
+        self.max_page = max_page
 
     def price(
         self,
@@ -80,7 +89,7 @@ class Pricing:
         root = self.schema.get_root_type(operation.operation)
         walk = _Walk(self, fragments, values, budget)
         try:
-            return walk.selections(operation.selection_set, root, (), frozenset())
+            return walk.selections(operation.selection_set, root, (), frozenset(), None)
         except _OverBudget as over:
             return over.count
 
@@ -92,6 +101,8 @@ class Pricing:
         if bound.arg is None:
             return bound.default
         value = own.get(bound.arg) if bound.arg in field.args else next((v for k, v in scope if k == bound.arg), None)
+        if bound.arg == "first" and value is not None and self.max_page is not None and value > self.max_page:
+            raise PageTooLarge()
         count = bound.default if value is None else max(0, value)
         return bound.per * count + bound.plus
 
@@ -112,7 +123,7 @@ class _Walk:
         self.pricing = pricing
         self.fragments = fragments
         self.variables = variables
-        self.memo: dict[tuple[str, str, Scope], int] = {}
+        self.memo: dict[tuple[str, str, Scope, int | None], int] = {}
         self.budget = budget
         self.introspected = 0  # records counted in introspection fields so far
 
@@ -122,32 +133,37 @@ class _Walk:
         parent: GraphQLNamedType | None,
         scope: Scope,
         seen: frozenset[str],
+        tree: int | None,
     ) -> int:
+        """The price of a selection; `tree` is how many distinct taxonomy nodes it is selected on, when
+        every list above it since the root's `conflictTypes` walked down the taxonomy (else None)."""
         if selection_set is None or parent is None:
             return 0
         total = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                total += self.field(selection, parent, scope, seen)
+                total += self.field(selection, parent, scope, seen, tree)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 scoped = self.pricing.schema.get_type(condition.name.value) if condition else parent
-                total += self.selections(selection.selection_set, scoped, scope, seen)
+                total += self.selections(selection.selection_set, scoped, scope, seen, tree)
             elif isinstance(selection, FragmentSpreadNode):
-                total += self.spread(selection.name.value, parent, scope, seen)
+                total += self.spread(selection.name.value, parent, scope, seen, tree)
         return total
 
-    def spread(self, name: str, parent: GraphQLNamedType, scope: Scope, seen: frozenset[str]) -> int:
+    def spread(self, name: str, parent: GraphQLNamedType, scope: Scope, seen: frozenset[str], tree: int | None) -> int:
         fragment = self.fragments.get(name)
         if fragment is None or name in seen:
             return 0  # validation refuses unknown and cyclic fragments
-        key = (name, parent.name, scope)
+        key = (name, parent.name, scope, tree)
         if key not in self.memo:
             scoped = self.pricing.schema.get_type(fragment.type_condition.name.value)
-            self.memo[key] = self.selections(fragment.selection_set, scoped, scope, seen | {name})
+            self.memo[key] = self.selections(fragment.selection_set, scoped, scope, seen | {name}, tree)
         return self.memo[key]
 
-    def field(self, node: FieldNode, parent: GraphQLNamedType, scope: Scope, seen: frozenset[str]) -> int:
+    def field(
+        self, node: FieldNode, parent: GraphQLNamedType, scope: Scope, seen: frozenset[str], tree: int | None
+    ) -> int:
         definition = _definition(self.pricing.schema, parent, node.name.value)
         if definition is None:
             return 1  # validation refuses unknown fields
@@ -159,11 +175,20 @@ class _Walk:
         own = self.arguments(node, definition)
         inner_scope = tuple(own.items()) + scope if own else scope
         child = get_named_type(definition.type)
-        inner = self.selections(node.selection_set, child, inner_scope, seen)
+        path = f"{parent.name}.{node.name.value}"
         if is_list_type(get_nullable_type(definition.type)):
             count = self.pricing.multiplier(parent.name, definition, node.name.value, own, scope)
+            below: int | None = None
+            if path in TAXONOMY_ROOTS:
+                below = count
+            elif path in TAXONOMY_CHILDREN and tree is not None:
+                # children of distinct taxonomy nodes are distinct: all of them together are at most
+                # the whole taxonomy, however many parents share it
+                count = min(count, -(-MAX_TAXONOMY // tree))
+                below = tree * count
+            inner = self.selections(node.selection_set, child, inner_scope, seen, below)
             return 1 + count * max(inner, 1)  # a list of scalars costs one per item too
-        return 1 + inner
+        return 1 + self.selections(node.selection_set, child, inner_scope, seen, None)
 
     def arguments(self, node: FieldNode, definition: GraphQLField) -> dict[str, int]:
         """The field's integer arguments: given (literal or variable), else their schema default."""
@@ -262,8 +287,9 @@ def too_complex(cost: int, max_cost: int) -> ApiError:
     )
 
 
-def cost_limit(max_cost: int) -> type[SchemaExtension]:
-    """A schema extension refusing, before execution, any operation priced over `max_cost`."""
+def cost_limit(max_cost: int, max_page: int | None = None) -> type[SchemaExtension]:
+    """A schema extension refusing, before execution, any operation priced over `max_cost` (and any
+    `first` over `max_page`, with the message the resolvers give)."""
 
     class CostLimit(SchemaExtension):
         pricing: Pricing | None = None
@@ -274,9 +300,16 @@ def cost_limit(max_cost: int) -> type[SchemaExtension]:
             if document is not None and context.result is None:
                 cls = type(self)
                 if cls.pricing is None:
-                    cls.pricing = Pricing(context.schema._schema)
+                    cls.pricing = Pricing(context.schema._schema, max_page=max_page)
                 variables = context.variables if isinstance(context.variables, dict) else None
-                cost = cls.pricing.price(document, context.operation_name, variables, max_cost)
+                try:
+                    cost = cls.pricing.price(document, context.operation_name, variables, max_cost)
+                except PageTooLarge:
+                    message = f"`first` must be between 0 and {max_page}; ask for the next page with `after`."
+                    error = GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+                    context.result = GraphQLExecutionResult(data=None, errors=[error])
+                    yield
+                    return
                 request = getattr(context.context, "request", None)
                 if request is not None:
                     request.state.cost = cost  # for the access log

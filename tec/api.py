@@ -102,7 +102,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             partial(AddValidationRules, rules),
             partial(MaxTokensLimiter, settings.max_tokens),
             partial(ValidationOffLoop, DOCUMENT_CACHE_SIZE),
-            cost_limit(settings.max_cost),  # after validation: priced with the request's variables
+            cost_limit(settings.max_cost, settings.max_page_size),  # after validation, with the variables
             ErrorCodes,
             OperationNames,
         ],

@@ -17,6 +17,9 @@ from tec.settings import Settings
 # (a page of 20 when `first` is left out), as its resolver enforces it. A new list field must be
 # added here, and to schema/bounds.py.
 PAGE = 20
+# with this media type a request error is a 400 (with application/json a 200: GraphQL over HTTP)
+GRAPHQL_RESPONSE = {"Accept": "application/graphql-response+json"}
+
 MOST: dict[str, int] = {
     **{
         name: PAGE
@@ -90,6 +93,10 @@ MOST: dict[str, int] = {
     "ConflictType.aliases": 32,
     "Conflict.mobilisations": 6,
     "Query.sources": 500,
+    "Actor.sourceRecords": 20,
+    "Conflict.sourceRecords": 20,
+    "Project.sourceRecords": 20,
+    "Resource.sourceRecords": 20,
     "Territory.neighbours": 100,
     "InvalidTransition.allowed": 5,
     "ValidationFailed.errors": 100,
@@ -167,7 +174,9 @@ async def test_a_page_size_given_as_a_variable_is_refused_like_the_same_literal(
     store: Store, settings: Settings
 ) -> None:
     app = create_app(settings.model_copy(update={"max_cost": 5_000}), store)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t", headers=GRAPHQL_RESPONSE
+    ) as http:
         by_variable = await http.post("/graphql", json={"query": NESTED, "variables": {"n": 100}})
         by_literal = await http.post("/graphql", json={"query": LITERAL})
         small = await http.post("/graphql", json={"query": NESTED, "variables": {"n": 2, "m": 3}})
@@ -182,7 +191,9 @@ async def test_a_page_size_given_as_a_variable_is_refused_like_the_same_literal(
 async def test_lists_without_first_count_at_their_cap(store: Store, settings: Settings) -> None:
     app = create_app(settings.model_copy(update={"max_cost": 50_000}), store)
     query = '{ territory(code: "35238") { neighbours { neighbours { neighbours { name } } } } }'
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t", headers=GRAPHQL_RESPONSE
+    ) as http:
         response = await http.post("/graphql", json={"query": query})
     assert response.status_code == 400
     error = response.json()["errors"][0]
