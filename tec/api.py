@@ -17,6 +17,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from resolvers import nodes as node_resolvers
 from resolvers import taxonomy as taxonomy_resolvers
 from resolvers import territories as territory_resolvers
+from schema.cooperative import CooperativeExecution
 from schema.errors import ErrorCodes
 from schema.limits import cost_limit
 from schema.pagination import Connection
@@ -104,6 +105,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             partial(ValidationOffLoop, DOCUMENT_CACHE_SIZE),
             cost_limit(settings.max_cost, settings.max_page_size),  # after validation, with the variables
             ErrorCodes,
+            CooperativeExecution,
             OperationNames,
         ],
         suggestions=settings.field_suggestions,

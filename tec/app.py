@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import logging
 import time
@@ -332,6 +333,10 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
                 await warm_up(active)
                 log.info("matching queries planned in %.1f s", time.perf_counter() - started)
             app.state.store = active
+            # what start-up built (schema, plans, modules) lives as long as the process: kept out of the
+            # collector's full passes, which would otherwise walk it while a large answer is built
+            gc.collect()
+            gc.freeze()
             yield
         finally:
             if own:
