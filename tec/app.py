@@ -31,7 +31,7 @@ from tec import graphql_http
 from tec.api import build_schema
 from tec.export_requests import export_download
 from tec.graphql_http_view import GraphQLOverHTTP
-from tec.idempotency import whole_body, with_idempotency
+from tec.idempotency import replaying, whole_body, with_idempotency
 from tec.logs import AccessLog, safe_request_id
 from tec.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from tec.ratelimits import RateLimits
@@ -135,15 +135,7 @@ class GraphQLView(GraphQLOverHTTP):
         """Answer a query from the cache when its entry is of the graph's current revision; else run
         it and keep a successful answer under the revision its reads saw."""
         body = await whole_body(receive)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
+        replay = replaying(body, receive)
         request = Request(scope)
         media = str(scope["state"]["graphql_media_type"])
         key: str | None = None

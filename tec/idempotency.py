@@ -110,7 +110,7 @@ async def with_idempotency(
         await refused.response()(scope, receive, send)
         return
     body = await whole_body(receive)
-    replay = _replaying(body, receive)
+    replay = replaying(body, receive)
     try:
         payload = json.loads(body)
     except ValueError:
@@ -141,7 +141,8 @@ async def with_idempotency(
         await call(scope, replay, send_marked)
 
 
-def _replaying(body: bytes, receive: Receive) -> Receive:
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the body already read once, then the connection's own messages."""
     replayed = False
 
     async def replay() -> Message:
