@@ -130,6 +130,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX idempotency_expires_at IF NOT EXISTS FOR (r:IdempotencyRecord) ON (r.expiresAt)",
         ),
     ),
+    Migration(
+        28,
+        "events outbox (graph.outbox): one id per event, read in seq order, one sequence counter",
+        (
+            "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
+            "CREATE CONSTRAINT event_seq IF NOT EXISTS FOR (e:Event) REQUIRE e.seq IS UNIQUE",
+            "CREATE CONSTRAINT eventsequence_name IF NOT EXISTS FOR (c:EventSequence) REQUIRE c.name IS UNIQUE",
+        ),
+    ),
 )
 
 
