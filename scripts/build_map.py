@@ -65,7 +65,16 @@ def read_contours(wheel: Path) -> dict[str, list[Polygon]]:
     return polygons
 
 
+def _solid(geometry: Any, tolerance: float) -> Any:
+    """The shape without the slivers between commune contours: holes dropped, specks (islets under the
+    tolerance's square) too."""
+    parts = geometry.geoms if isinstance(geometry, MultiPolygon) else [geometry]
+    kept = [Polygon(part.exterior) for part in parts if part.area > tolerance**2]
+    return unary_union(kept)
+
+
 def _feature(level: str, code: str, name: str, geometry: Any, tolerance: float) -> dict[str, Any]:
+    geometry = _solid(geometry, tolerance)
     simple = set_precision(geometry.simplify(tolerance, preserve_topology=True), 10**-DECIMALS)
     if isinstance(simple, Polygon):
         simple = MultiPolygon([simple])

@@ -47,7 +47,7 @@ export function evidenceList(item) {
           "span",
           { class: "factors" },
           ` — cas ${number(e.caseScore)} = type ${number(e.factors.type)} × proximité ${number(e.factors.distance)} × ancienneté ${number(e.factors.recency)} × issue ${number(e.factors.outcome)} × rôle ${number(e.factors.role)}` +
-            (e.rank > 0 ? `, rang ${e.rank + 1} (poids ${number(e.rankWeight)})` : "") +
+            (e.rank > 1 ? `, ${e.rank}e cas (poids ${number(e.rankWeight)})` : "") +
             `, apporte ${number(e.contribution)}`,
         ),
       ),

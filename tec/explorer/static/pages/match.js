@@ -136,13 +136,21 @@ export async function matchPage(main, params) {
   );
   const message = h("div", { class: "message", "aria-live": "polite" });
   const mapBox = h("div", { class: "map-box" });
+  const legend = h(
+    "p",
+    { class: "legend" },
+    h("span", { class: "key base" }), " base d'un acteur ",
+    h("span", { class: "key beyond" }), " au-delà du rayon ",
+    h("span", { class: "key case" }), " cas ",
+    h("span", { class: "key radius" }), " rayon",
+  );
   const results = h("section", { class: "results", "aria-labelledby": "resultats-titre" });
   clear(main).append(
     h("h1", { id: "titre" }, "Qui a déjà traité ce type de conflit près d'ici ?"),
     h("p", { class: "lead" }, "Choisissez un type de conflit et un lieu : la carte et la liste montrent les acteurs qui ont l'expérience de cas semblables, classés par un score expliqué."),
     form,
     message,
-    h("div", { class: "match-layout" }, mapBox, results),
+    h("div", { class: "match-layout" }, h("div", { class: "map-column" }, mapBox, legend), results),
   );
   drawMap(mapBox, { markers: [], label: "Carte de France métropolitaine", tiles: config.mapTiles });
 
