@@ -20,7 +20,7 @@ export function drawGraph(container, subgraph, startId) {
         const dx = a.x - b.x;
         const dy = a.y - b.y;
         const d2 = Math.max(dx * dx + dy * dy, 25);
-        const force = 2500 / d2;
+        const force = 4000 / d2;
         a.vx += (dx / Math.sqrt(d2)) * force;
         a.vy += (dy / Math.sqrt(d2)) * force;
       }
@@ -73,9 +73,10 @@ export function drawGraph(container, subgraph, startId) {
     dots.append(
       h(
         "g",
-        { class: `node ${kind}${n.id === startId ? " start" : ""}`, transform: `translate(${n.x.toFixed(1)} ${n.y.toFixed(1)})` },
-        h("circle", { r: n.id === startId ? 10 : 6 }),
-        h("text", { x: 9, y: 4 }, n.label.length > 28 ? `${n.label.slice(0, 27)}…` : n.label),
+        { class: `node ${kind}${n.id === startId ? " start" : ""}${n.depth > 1 ? " far" : ""}`, transform: `translate(${n.x.toFixed(1)} ${n.y.toFixed(1)})` },
+        h("circle", { r: n.id === startId ? 10 : n.depth > 1 ? 4 : 6 }, h("title", {}, n.label)),
+        // labels on the start and its direct partners; farther nodes name themselves on hover
+        n.depth <= 1 ? h("text", { x: 9, y: 4 }, n.label.length > 28 ? `${n.label.slice(0, 27)}…` : n.label) : null,
       ),
     );
   }

@@ -89,7 +89,8 @@ export async function drawMap(container, view, onSelect) {
     points.push([ox - r, oy - r], [ox + r, oy + r]);
   }
   const projected = view.markers.map((m) => ({ ...m, xy: project(m.lon, m.lat) }));
-  for (const m of projected) points.push(m.xy);
+  // the view frames the circle and the actors' bases; a case far from both may fall outside it
+  for (const m of projected) if (m.kind === "base" || !circle) points.push(m.xy);
   if (!points.length) {
     points.push(project(FRANCE.west, FRANCE.north), project(FRANCE.east, FRANCE.south));
   }

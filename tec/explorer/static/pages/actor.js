@@ -117,10 +117,10 @@ export async function actorPage(main, id, params) {
   graphBox.append(
     h(
       "details",
-      {},
+      { class: "graph-list" },
       h("summary", {}, `Les ${partners.length} acteurs du voisinage, en liste`),
       h("ul", {}, partners.map((n) => h("li", {}, h("a", { href: `#/acteur/${encodeURIComponent(n.id)}` }, n.label), ` — à ${n.depth} saut${n.depth > 1 ? "s" : ""}`))),
     ),
-    sub.truncated ? h("p", { class: "hint" }, "Voisinage tronqué à 60 acteurs.") : null,
   );
+  if (sub.truncated) graphBox.append(h("p", { class: "hint" }, "Voisinage tronqué à 60 acteurs."));
 }
