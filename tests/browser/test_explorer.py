@@ -188,3 +188,36 @@ async def test_the_explorer_fits_a_phones_width(browser: Browser, service: str) 
         browsing.check()
     finally:
         await browsing.page.context.close()
+
+
+CANDIDATES = """query($beneficiary: ID!, $type: String!) {
+  sponsorshipCandidates(beneficiary: $beneficiary, need: {conflictType: $type}, radiusKm: 100, first: 10) {
+    withinRadius nodes { actor { name } activeSponsorships capacity }
+  }
+}"""
+
+
+async def test_the_sponsorship_view_lists_the_candidates_for_an_authoritys_need(browsing: Browsing) -> None:
+    page = browsing.page
+    type_code, _, _, _ = await busiest_case(browsing.base)
+    query = "{ actors(first: 30, where: {kinds: [COLLECTIVITE]}) { nodes { id name } } }"
+    authorities = await api(browsing.base, query)
+    for authority in authorities["actors"]["nodes"]:
+        answer = await api(browsing.base, CANDIDATES, beneficiary=authority["id"], type=type_code)
+        expected = answer["sponsorshipCandidates"]
+        if expected["nodes"]:
+            break
+    else:
+        pytest.fail("no authority of the demo data has a candidate sponsor")
+    await page.goto(f"{browsing.base}/#/mecenat?beneficiaire={quote(authority['id'])}&besoin={type_code}&rayon=100")
+    await page.locator("ol.ranking > li").first.wait_for()
+    assert await page.locator("#beneficiaire").input_value() == authority["name"]
+    names = await page.locator("ol.ranking > li h3").all_inner_texts()
+    assert names == [n["actor"]["name"] for n in expected["nodes"]]
+    first = expected["nodes"][0]
+    meta = await page.locator("ol.ranking > li .meta").first.inner_text()
+    assert f"{first['activeSponsorships']} mécénat" in meta
+    assert f"sur {first['capacity']} possible" in meta
+    await browsing.screenshot("explorer-sponsorship.png")
+    assert await browsing.axe() == []
+    browsing.check()

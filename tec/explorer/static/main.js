@@ -1,10 +1,11 @@
-// The explorer's router: #/ (matching), #/annuaire, #/acteur/ID, #/conflit/ID.
+// The explorer's router: #/ (matching), #/annuaire, #/mecenat, #/acteur/ID, #/conflit/ID.
 
 import { h, clear, errorBox } from "./dom.js";
 import { actorPage } from "./pages/actor.js";
 import { conflictPage } from "./pages/conflict.js";
 import { directoryPage } from "./pages/directory.js";
 import { matchPage } from "./pages/match.js";
+import { sponsorshipPage } from "./pages/sponsorship.js";
 
 const main = document.getElementById("contenu");
 
@@ -27,6 +28,7 @@ async function route() {
   try {
     if (page === "") await matchPage(main, params);
     else if (page === "annuaire") await directoryPage(main, params);
+    else if (page === "mecenat") await sponsorshipPage(main, params);
     else if (page === "acteur" && parts[1]) await actorPage(main, parts[1], params);
     else if (page === "conflit" && parts[1]) await conflictPage(main, parts[1]);
     else clear(main).append(h("h1", {}, "Page introuvable"), h("p", {}, h("a", { href: "#/" }, "Retour à l'accueil")));

@@ -94,7 +94,7 @@ export async function drawMap(container, view, onSelect) {
   if (!points.length) {
     points.push(project(FRANCE.west, FRANCE.north), project(FRANCE.east, FRANCE.south));
   }
-  const viewBox = box(points, 60);
+  const viewBox = box(points, 24);
   const unit = viewBox[2] / 120; // marker size follows the zoom
 
   const svg = h(

@@ -55,6 +55,7 @@ export async function actorPage(main, id, params) {
       actor.openToSponsorship ? h("span", { class: "badge ok" }, "ouvert au mécénat d'expérience") : null,
     ),
     actor.description ? h("p", { class: "description" }, actor.description) : null,
+    h("p", {}, h("a", { href: `#/mecenat?beneficiaire=${encodeURIComponent(actor.id)}` }, "Trouver des parrains pour un besoin de cet acteur")),
     actor.website ? h("p", {}, "Site : ", h("a", { href: actor.website, rel: "noopener noreferrer" }, actor.website)) : null,
     actor.themes.length ? h("p", { class: "tags" }, actor.themes.map((t) => h("span", { class: "tag" }, t.label))) : null,
     actor.actsIn.length ? h("p", {}, "Agit sur : ", actor.actsIn.map((t) => t.name).join(", ")) : null,

@@ -57,7 +57,12 @@ async function conflictTypes() {
   return taxonomy;
 }
 
-async function typeOptions(text) {
+export async function conflictTypeOption(code) {
+  const found = (await conflictTypes()).find((t) => t.code === code);
+  return found ? { value: found.code, label: found.label } : null;
+}
+
+export async function typeOptions(text) {
   const wanted = normalise(text);
   const all = await conflictTypes();
   const found = all.filter((t) => t.words.includes(wanted));
