@@ -7,14 +7,16 @@ reads everything through the public GraphQL API like any other front end.
 from __future__ import annotations
 
 import functools
+import gzip
+import hashlib
+import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
 from tec.settings import Settings
 
@@ -44,20 +46,57 @@ def content_security_policy(settings: Settings) -> str:
     )
 
 
-class WithHeaders:
-    """Adds fixed headers to every response of the wrapped app (the CSP, a revalidating cache)."""
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    gzipped: bytes
+    media_type: str
+    etag: str
 
-    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
-        self.app = app
-        self.headers = [(name.encode(), value.encode()) for name, value in headers.items()]
+
+@functools.cache
+def _asset(path: Path, mtime_ns: int) -> Asset:
+    """A file read and compressed once per version (mtime): pages and GraphiQL's bundle are not
+    recompressed on every request."""
+    body = path.read_bytes()
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if media_type.startswith("text/") or media_type in ("application/javascript", "application/json"):
+        media_type += "; charset=utf-8"
+    return Asset(body, gzip.compress(body, 9, mtime=0), media_type, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+
+
+class Assets:
+    """The static files under `root`: ETag revalidation, gzip when the browser accepts it, nothing
+    outside `root` (a path that resolves elsewhere, or to no file, is a 404)."""
+
+    def __init__(self, root: Path, headers: dict[str, str]) -> None:
+        self.root = root.resolve()
+        self.headers = headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        request = Request(scope)
+        if request.method not in ("GET", "HEAD"):
+            await PlainTextResponse("Method Not Allowed", status_code=405, headers={"allow": "GET, HEAD"})(
+                scope, receive, send
+            )
+            return
+        path = (self.root / request.path_params.get("path", "")).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
+            return
+        asset = _asset(path, path.stat().st_mtime_ns)
+        headers = {**self.headers, "etag": asset.etag, "vary": "Accept-Encoding"}
+        if request.headers.get("if-none-match") == asset.etag:
+            await Response(status_code=304, headers=headers)(scope, receive, send)
+            return
+        body = asset.body
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            body = asset.gzipped
+            headers["content-encoding"] = "gzip"
+        response = Response(body if request.method == "GET" else b"", media_type=asset.media_type, headers=headers)
+        if request.method == "HEAD":
+            response.headers["content-length"] = str(len(body))
+        await response(scope, receive, send)
 
 
 def explorer_routes(settings: Settings) -> list[BaseRoute]:
@@ -71,9 +110,8 @@ def explorer_routes(settings: Settings) -> list[BaseRoute]:
     async def explorer_config(_: Request) -> Response:
         return JSONResponse(config, headers=headers)
 
-    assets = WithHeaders(GZipMiddleware(StaticFiles(directory=STATIC), minimum_size=512), headers)
     return [
         Route("/", page, methods=["GET", "HEAD"]),
         Route("/explorer/config.json", explorer_config, methods=["GET"]),
-        Mount("/explorer", app=assets),
+        Route("/explorer/{path:path}", Assets(STATIC, headers), methods=["GET", "HEAD"]),
     ]

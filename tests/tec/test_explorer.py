@@ -98,3 +98,16 @@ async def test_graphiql_uses_the_shipped_react_and_graphiql(client: httpx.AsyncC
     ]
     for script in scripts:
         assert (await client.get(script)).status_code == 200
+
+
+async def test_assets_are_revalidated_by_etag_and_confined_to_their_folder(client: httpx.AsyncClient) -> None:
+    first = await client.get("/explorer/main.js")
+    assert first.status_code == 200
+    assert first.headers["content-type"].startswith(("text/javascript", "application/javascript"))
+    assert "script-src 'self'" in first.headers["content-security-policy"]
+    again = await client.get("/explorer/main.js", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    for outside in ("/explorer/../pages.py", "/explorer/%2e%2e/pages.py", "/explorer/missing.js", "/explorer/"):
+        assert (await client.get(outside)).status_code == 404, outside
+    assert (await client.post("/explorer/main.js")).status_code == 405

@@ -112,7 +112,7 @@ function typeByCode(code) {
 }
 
 export async function matchPage(main, params) {
-  const config = await explorerConfig();
+  const configured = explorerConfig();
   const typeBox = combobox({
     id: "type",
     label: "Type de conflit",
@@ -157,6 +157,7 @@ export async function matchPage(main, params) {
     message,
     h("div", { class: "match-layout" }, h("div", { class: "map-column" }, mapBox, legend), results),
   );
+  const config = await configured;
   drawMap(mapBox, { markers: [], label: "Carte de France métropolitaine", tiles: config.mapTiles });
 
   // A search in the address (#/?type=…&lieu=…&rayon=…) is run at once: shareable links.
