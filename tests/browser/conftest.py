@@ -9,6 +9,7 @@ left 127.0.0.1 or the page logged an error (a CSP violation included).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -150,6 +151,9 @@ class Browsing:
         assert not self.errors, f"the page logged errors: {self.errors}"
 
     async def screenshot(self, name: str, *, full_page: bool = False) -> None:
+        """Save the page as it is into docs/img/, after checking it shows no stray null, undefined or NaN."""
+        text = await self.page.locator("body").inner_text()
+        assert not re.search(r"\b(null|undefined|NaN)\b", text), f"a stray value on the page: {text[:2000]}"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         await self.page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
 

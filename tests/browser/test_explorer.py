@@ -34,9 +34,9 @@ async def busiest_case(base: str) -> tuple[str, str, str, str]:
     return code, case["type"]["label"], case["territory"]["code"], case["territory"]["name"]
 
 
-RANKING = """query($type: String!, $place: String!, $radius: Float!) {
-  experiencedActors(conflictType: $type, near: {territory: $place}, radiusKm: $radius, first: 10) {
-    withinRadius nodes { beyondRadius actor { name } }
+RANKING = """query($type: String!, $place: String!, $radius: Float!, $after: String) {
+  experiencedActors(conflictType: $type, near: {territory: $place}, radiusKm: $radius, first: 10, after: $after) {
+    withinRadius pageInfo { hasNextPage endCursor } nodes { beyondRadius actor { name } }
   }
 }"""
 
@@ -89,6 +89,20 @@ async def test_the_matching_journey_shows_the_ranked_list_the_map_and_the_eviden
     assert "Score " in await selected.locator("details.why > p").inner_text()
     await browsing.screenshot("explorer-matching.png")
     assert await browsing.axe() == []
+    browsing.check()
+
+    # the next page is the API's next page
+    assert expected["pageInfo"]["hasNextPage"]
+    following = await api(
+        browsing.base, RANKING, type=type_code, place=commune, radius=30.0, after=expected["pageInfo"]["endCursor"]
+    )
+    await page.click("text=Suivants →")
+    await page.locator("ol.ranking[start='11']").wait_for()
+    second = await page.locator("ol.ranking > li h3").all_inner_texts()
+    assert second == [n["actor"]["name"] for n in following["experiencedActors"]["nodes"]]
+    await page.click("text=← Précédents")
+    await page.locator("ol.ranking[start='1']").wait_for()
+    assert await page.locator("ol.ranking > li h3").all_inner_texts() == names
     browsing.check()
 
     # the search is in the address: the page reloads on the same answer
@@ -158,6 +172,14 @@ async def test_a_conflict_page_lists_its_parties_and_experienced_actors_nearby(b
     await page.locator("text=Recherche…").wait_for(state="detached")
     parties = page.locator("section.block", has_text="Parties et intervenants").locator("li")
     assert await parties.count() == len(conflict["actors"])
+    await page.locator("text=Composition…").wait_for(state="detached")
+    team = await api(
+        browsing.base,
+        "query($id: ID!) { taskForceProposal(conflict: $id, size: 5) { members { actor { name } } } }",
+        id=conflict["id"],
+    )
+    shown = await page.locator("ul.team li a").all_inner_texts()
+    assert shown == [m["actor"]["name"] for m in team["taskForceProposal"]["members"]]
     await browsing.screenshot("explorer-conflict.png", full_page=True)
     assert await browsing.axe() == []
     browsing.check()

@@ -21,6 +21,13 @@ function append(el, children) {
   }
 }
 
+// Replace an element's content; null, undefined and false children are skipped (unlike Element.append).
+export function put(el, ...children) {
+  clear(el);
+  append(el, children);
+  return el;
+}
+
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;

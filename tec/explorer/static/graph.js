@@ -1,6 +1,6 @@
 // A small force layout (repulsion, springs, centring) drawn in SVG: an actor's neighbourhood.
 
-import { h, clear } from "./dom.js";
+import { h, clear, put } from "./dom.js";
 
 const COLOURS = { Actor: "actor", Conflict: "conflict", Project: "project", Territory: "territory", Resource: "resource" };
 
@@ -81,6 +81,6 @@ export function drawGraph(container, subgraph, startId) {
     );
   }
   svg.append(lines, dots);
-  clear(container).append(svg);
+  put(container, svg);
   return svg;
 }

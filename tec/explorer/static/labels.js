@@ -79,3 +79,17 @@ export const FACTORS = {
 export function label(table, value) {
   return (value && table[value]) || value || "—";
 }
+
+export const TEAM_ROLES = {
+  MEDIATION: "médiation",
+  TECHNICAL_EXPERTISE: "expertise technique",
+  LEGAL_EXPERTISE: "expertise juridique",
+  PEER_AUTHORITY: "collectivité pair",
+  CIVIL_SOCIETY: "société civile",
+};
+
+export const UNFILLED = {
+  NO_CANDIDATE: "aucun candidat à portée",
+  SAME_ORGANISATION: "les candidats appartiennent à une organisation déjà présente",
+  TEAM_TOO_SMALL: "équipe trop petite pour ce rôle",
+};

@@ -1,6 +1,6 @@
 // The explorer's router: #/ (matching), #/annuaire, #/mecenat, #/acteur/ID, #/conflit/ID.
 
-import { h, clear, errorBox } from "./dom.js";
+import { h, clear, put, errorBox } from "./dom.js";
 import { actorPage } from "./pages/actor.js";
 import { conflictPage } from "./pages/conflict.js";
 import { directoryPage } from "./pages/directory.js";
@@ -31,9 +31,9 @@ async function route() {
     else if (page === "mecenat") await sponsorshipPage(main, params);
     else if (page === "acteur" && parts[1]) await actorPage(main, parts[1], params);
     else if (page === "conflit" && parts[1]) await conflictPage(main, parts[1]);
-    else clear(main).append(h("h1", {}, "Page introuvable"), h("p", {}, h("a", { href: "#/" }, "Retour à l'accueil")));
+    else put(main, h("h1", {}, "Page introuvable"), h("p", {}, h("a", { href: "#/" }, "Retour à l'accueil")));
   } catch (error) {
-    clear(main).append(errorBox(error));
+    put(main, errorBox(error));
   } finally {
     main.setAttribute("aria-busy", "false");
   }

@@ -1,7 +1,7 @@
 // An SVG map of metropolitan France in Web Mercator (so that optional raster tiles line up),
 // drawn from the régions and départements the project ships (france.json).
 
-import { h, clear } from "./dom.js";
+import { h, clear, put } from "./dom.js";
 
 const WORLD = 4096; // projected units: the world is WORLD wide (256-pixel tiles at zoom 4)
 const FRANCE = { west: -5.3, east: 9.7, south: 41.3, north: 51.2 };
@@ -155,7 +155,7 @@ export async function drawMap(container, view, onSelect) {
     layer.append(marker);
   }
   svg.append(layer);
-  clear(container).append(svg);
+  put(container, svg);
   return {
     highlight(id) {
       for (const el of layer.querySelectorAll(".active")) el.classList.remove("active");

@@ -1,7 +1,7 @@
 // An actor's page: profile, cases, projects, resources, cooperations, and its neighbourhood as a graph.
 
 import { gql } from "../api.js";
-import { h, clear, errorBox } from "../dom.js";
+import { h, clear, put, errorBox } from "../dom.js";
 import { drawGraph } from "../graph.js";
 import { COOPERATIONS, KINDS, PROJECT_ROLES, RESOURCE_KINDS, ROLES, label } from "../labels.js";
 
@@ -33,18 +33,18 @@ export async function actorPage(main, id, params) {
   try {
     data = await gql(ACTOR, { id, depth });
   } catch (error) {
-    clear(main).append(errorBox(error));
+    put(main, errorBox(error));
     return;
   }
   const actor = data.actor;
   if (!actor) {
-    clear(main).append(h("h1", {}, "Acteur introuvable"), h("p", {}, "Aucun acteur ne porte cet identifiant."));
+    put(main, h("h1", {}, "Acteur introuvable"), h("p", {}, "Aucun acteur ne porte cet identifiant."));
     return;
   }
   document.title = `${actor.name} — Territoires en commun`;
   const graphBox = h("div", { class: "graph-box" });
   const exportId = encodeURIComponent(actor.id);
-  clear(main).append(
+  put(main, 
     h("p", { class: "crumbs" }, h("a", { href: "#/annuaire" }, "Annuaire"), " › ", actor.name),
     h("h1", {}, actor.name),
     h(

@@ -1,8 +1,8 @@
 // A conflict's page: parties, type, place, and the experienced actors near it.
 
 import { gql } from "../api.js";
-import { h, clear, errorBox, km, number } from "../dom.js";
-import { INTENSITIES, KINDS, OUTCOMES, ROLES, STATUSES, label } from "../labels.js";
+import { h, clear, put, errorBox, km, number } from "../dom.js";
+import { INTENSITIES, KINDS, OUTCOMES, ROLES, STATUSES, TEAM_ROLES, UNFILLED, label } from "../labels.js";
 
 export const CONFLICT = `query ConflictPage($id: ID!) {
   conflict(id: $id) {
@@ -22,21 +22,62 @@ const NEARBY = `query Nearby($type: String!, $lat: Float!, $lon: Float!) {
   }
 }`;
 
+export const TEAM = `query TaskForce($id: ID!) {
+  taskForceProposal(conflict: $id, size: 5) {
+    radiusKm
+    members { role score distanceKm actor { id name kind } basedIn { name } cases { __typename } }
+    unfilledRoles { role reason }
+  }
+}`;
+
+async function showTeam(section, id) {
+  const title = h("h2", {}, "Proposition d'équipe d'appui (task force)");
+  try {
+    const team = (await gql(TEAM, { id })).taskForceProposal;
+    put(section, 
+      title,
+      h("p", { class: "hint" }, `Cinq rôles, des membres à moins de ${km(team.radiusKm)}, jamais deux de la même organisation ni les parties du conflit.`),
+      team.members.length
+        ? h(
+            "ul",
+            { class: "team" },
+            team.members.map((m) =>
+              h(
+                "li",
+                {},
+                h("strong", {}, label(TEAM_ROLES, m.role)),
+                " : ",
+                h("a", { href: `#/acteur/${encodeURIComponent(m.actor.id)}` }, m.actor.name),
+                ` — ${label(KINDS, m.actor.kind)}${m.basedIn ? `, ${m.basedIn.name}` : ""}, à ${km(m.distanceKm)}, ${m.cases.length} cas à l'appui`,
+              ),
+            ),
+          )
+        : h("p", {}, "Personne à portée pour ces rôles."),
+      team.unfilledRoles.length
+        ? h("p", {}, "Rôles non pourvus : ", team.unfilledRoles.map((r) => `${label(TEAM_ROLES, r.role)} (${label(UNFILLED, r.reason)})`).join(" ; "))
+        : null,
+    );
+  } catch (error) {
+    put(section, title, errorBox(error));
+  }
+}
+
 export async function conflictPage(main, id) {
   let data;
   try {
     data = await gql(CONFLICT, { id });
   } catch (error) {
-    clear(main).append(errorBox(error));
+    put(main, errorBox(error));
     return;
   }
   const c = data.conflict;
   if (!c) {
-    clear(main).append(h("h1", {}, "Conflit introuvable"), h("p", {}, "Aucun conflit ne porte cet identifiant."));
+    put(main, h("h1", {}, "Conflit introuvable"), h("p", {}, "Aucun conflit ne porte cet identifiant."));
     return;
   }
   document.title = `${c.title} — Territoires en commun`;
   const nearby = h("section", { class: "block" }, h("h2", {}, "Acteurs expérimentés à proximité"), h("p", { class: "loading" }, "Recherche…"));
+  const team = h("section", { class: "block team-block" }, h("h2", {}, "Proposition d'équipe d'appui (task force)"), h("p", { class: "loading" }, "Composition…"));
   const rows = [
     ["Type", c.type ? `${c.type.label}${c.type.parent ? ` (${c.type.parent.label})` : ""}` : "—"],
     ["Lieu", c.territory ? `${c.territory.name} (${c.territory.code})${c.territory.parent ? `, ${c.territory.parent.name}` : ""}` : "—"],
@@ -46,7 +87,7 @@ export async function conflictPage(main, id) {
     ["Issue", label(OUTCOMES, c.outcome)],
     ["Projet", c.project ? c.project.title : "—"],
   ];
-  clear(main).append(
+  put(main, 
     h("h1", {}, c.title),
     c.summary ? h("p", { class: "description" }, c.summary) : null,
     h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
@@ -59,16 +100,19 @@ export async function conflictPage(main, id) {
         : h("p", {}, "Aucun acteur connu."),
     ),
     nearby,
+    team,
   );
+  const teamShown = showTeam(team, c.id);
   if (!c.type || !c.location) {
-    clear(nearby).append(h("h2", {}, "Acteurs expérimentés à proximité"), h("p", {}, "Type ou lieu inconnu : pas de recherche possible."));
+    put(nearby, h("h2", {}, "Acteurs expérimentés à proximité"), h("p", {}, "Type ou lieu inconnu : pas de recherche possible."));
+    await teamShown;
     return;
   }
   try {
     const found = (await gql(NEARBY, { type: c.type.code, lat: c.location.lat, lon: c.location.lon })).experiencedActors;
     const parties = new Set(c.actors.map((p) => p.actor.id));
     const others = found.nodes.filter((n) => !parties.has(n.actor.id));
-    clear(nearby).append(
+    put(nearby, 
       h("h2", {}, "Acteurs expérimentés à proximité"),
       others.length
         ? h(
@@ -82,6 +126,7 @@ export async function conflictPage(main, id) {
       h("p", {}, h("a", { href: `#/?${new URLSearchParams({ type: c.type.code, lieu: c.territory ? c.territory.code : "", nom: c.territory ? c.territory.name : "" })}` }, "Voir sur la carte")),
     );
   } catch (error) {
-    clear(nearby).append(h("h2", {}, "Acteurs expérimentés à proximité"), errorBox(error));
+    put(nearby, h("h2", {}, "Acteurs expérimentés à proximité"), errorBox(error));
   }
+  await teamShown;
 }

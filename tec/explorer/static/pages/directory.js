@@ -1,7 +1,7 @@
 // The directory: full-text search with territory, kind and theme filters, counts and pages.
 
 import { gql } from "../api.js";
-import { h, clear, errorBox } from "../dom.js";
+import { h, clear, put, errorBox } from "../dom.js";
 import { KINDS, label } from "../labels.js";
 
 const PAGE = 20;
@@ -21,7 +21,7 @@ export async function directoryPage(main, params) {
   try {
     themes = (await gql(THEMES)).themes;
   } catch (error) {
-    clear(main).append(errorBox(error));
+    put(main, errorBox(error));
     return;
   }
   const search = h("input", { id: "recherche", type: "search", value: params.get("q") || "" });
@@ -38,7 +38,7 @@ export async function directoryPage(main, params) {
     h("div", { class: "field submit" }, h("button", { type: "submit" }, "Rechercher")),
   );
   const results = h("section", { class: "directory", "aria-live": "polite", "aria-labelledby": "annuaire-resultats" });
-  clear(main).append(h("h1", {}, "Annuaire des acteurs"), form, results);
+  put(main, h("h1", {}, "Annuaire des acteurs"), form, results);
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -60,7 +60,7 @@ export async function directoryPage(main, params) {
     try {
       data = await gql(ACTORS, { search: params.get("q") || null, where, first: PAGE, after: cursors[pageIndex] });
     } catch (error) {
-      clear(results).append(errorBox(error));
+      put(results, errorBox(error));
       return;
     }
     const actors = data.actors;
@@ -70,7 +70,7 @@ export async function directoryPage(main, params) {
     const pager = h("nav", { class: "pager", "aria-label": "Pages de l'annuaire" });
     if (pageIndex > 0) pager.append(h("button", { type: "button", onclick: () => run(pageIndex - 1) }, "← Précédents"));
     if (actors.pageInfo.hasNextPage) pager.append(h("button", { type: "button", onclick: () => run(pageIndex + 1) }, "Suivants →"));
-    clear(results).append(
+    put(results, 
       h("h2", { id: "annuaire-resultats", class: "count" }, actors.totalCount === 0 ? "Aucun acteur trouvé" : `${actors.totalCount.toLocaleString("fr-FR")} acteur${actors.totalCount > 1 ? "s" : ""} — ${from} à ${to}`),
       h(
         "ul",

@@ -3,7 +3,7 @@
 
 import { gql, explorerConfig } from "../api.js";
 import { combobox } from "../combobox.js";
-import { h, clear, errorBox, km, normalise, number } from "../dom.js";
+import { h, clear, put, errorBox, km, normalise, number } from "../dom.js";
 import { evidenceList, scoreSentence } from "../explain.js";
 import { KINDS, LEVELS, label } from "../labels.js";
 import { drawMap } from "../map.js";
@@ -150,7 +150,7 @@ export async function matchPage(main, params) {
     h("span", { class: "key radius" }), " rayon",
   );
   const results = h("section", { class: "results", "aria-labelledby": "resultats-titre" });
-  clear(main).append(
+  put(main, 
     h("h1", { id: "titre" }, "Qui a déjà traité ce type de conflit près d'ici ?"),
     h("p", { class: "lead" }, "Choisissez un type de conflit et un lieu : la carte et la liste montrent les acteurs qui ont l'expérience de cas semblables, classés par un score expliqué."),
     form,
@@ -175,7 +175,7 @@ export async function matchPage(main, params) {
     const type = typeBox.picked;
     const place = placeBox.picked;
     if (!type || !place) {
-      clear(message).append(
+      put(message, 
         h("p", { class: "error", role: "alert" }, !type ? "Choisissez un type de conflit dans la liste proposée." : "Choisissez un lieu dans la liste proposée."),
       );
       (!type ? typeBox.input : placeBox.input).focus();
@@ -192,17 +192,17 @@ export async function matchPage(main, params) {
     const type = typeBox.picked;
     const place = placeBox.picked;
     if (!type || !place) return;
-    clear(message).append(h("p", { class: "loading" }, "Recherche…"));
+    put(message, h("p", { class: "loading" }, "Recherche…"));
     let data;
     try {
       data = await gql(MATCH, { type: type.value, place: place.value, radius: Number(radius.value) || 50, first: PAGE, after: cursors[pageIndex] });
     } catch (error) {
-      clear(message).append(errorBox(error));
+      put(message, errorBox(error));
       return;
     }
     const ranking = data.experiencedActors;
     if (!ranking) {
-      clear(message).append(h("p", { class: "error", role: "alert" }, "Ce lieu ou ce type est inconnu."));
+      put(message, h("p", { class: "error", role: "alert" }, "Ce lieu ou ce type est inconnu."));
       return;
     }
     cursors[pageIndex + 1] = ranking.pageInfo.endCursor;
@@ -211,7 +211,7 @@ export async function matchPage(main, params) {
 
   function show(ranking, type, place, pageIndex) {
     const beyond = ranking.nodes.filter((n) => n.beyondRadius).length;
-    clear(message).append(
+    put(message, 
       h(
         "p",
         { class: "summary" },
@@ -266,7 +266,7 @@ export async function matchPage(main, params) {
     if (pageIndex > 0) pager.append(h("button", { type: "button", onclick: () => run(pageIndex - 1) }, "← Précédents"));
     pager.append(h("span", {}, `Page ${pageIndex + 1}`));
     if (ranking.pageInfo.hasNextPage) pager.append(h("button", { type: "button", onclick: () => run(pageIndex + 1) }, "Suivants →"));
-    clear(results).append(
+    put(results, 
       h("h2", { id: "resultats-titre" }, "Acteurs classés"),
       ranking.nodes.length ? list : h("p", {}, "Aucun acteur n'a traité ce type de conflit dans ce rayon ni un peu au-delà."),
       pager,

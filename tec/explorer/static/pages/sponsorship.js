@@ -3,7 +3,7 @@
 
 import { gql } from "../api.js";
 import { combobox } from "../combobox.js";
-import { h, clear, errorBox, km, number } from "../dom.js";
+import { h, clear, put, errorBox, km, number } from "../dom.js";
 import { evidenceList, scoreSentence } from "../explain.js";
 import { KINDS, label } from "../labels.js";
 import { conflictTypeOption, typeOptions } from "./match.js";
@@ -84,7 +84,7 @@ export async function sponsorshipPage(main, params) {
   );
   const message = h("div", { class: "message", "aria-live": "polite" });
   const results = h("section", { class: "results", "aria-label": "Parrains possibles" });
-  clear(main).append(
+  put(main, 
     h("h1", { id: "titre-mecenat" }, "Mécénat d'expérience : qui peut parrainer ?"),
     h("p", { class: "lead" }, "Pour le besoin d'une collectivité, les acteurs expérimentés ouverts au mécénat et disponibles, en préférant les pairs de taille comparable et ceux déjà liés au bénéficiaire par des coopérations."),
     form,
@@ -114,17 +114,17 @@ export async function sponsorshipPage(main, params) {
 
   const cursors = [null];
   async function run(pageIndex) {
-    clear(message).append(h("p", { class: "loading" }, "Recherche…"));
+    put(message, h("p", { class: "loading" }, "Recherche…"));
     let data;
     try {
       data = await gql(CANDIDATES, { beneficiary: who.picked.value, type: need.picked.value, radius: Number(radius.value) || 100, first: PAGE, after: cursors[pageIndex] });
     } catch (error) {
-      clear(message).append(errorBox(error));
+      put(message, errorBox(error));
       return;
     }
     const ranking = data.sponsorshipCandidates;
     cursors[pageIndex + 1] = ranking.pageInfo.endCursor;
-    clear(message).append(
+    put(message, 
       h(
         "p",
         { class: "summary" },
@@ -136,7 +136,7 @@ export async function sponsorshipPage(main, params) {
     if (pageIndex > 0) pager.append(h("button", { type: "button", onclick: () => run(pageIndex - 1) }, "← Précédents"));
     pager.append(h("span", {}, `Page ${pageIndex + 1}`));
     if (ranking.pageInfo.hasNextPage) pager.append(h("button", { type: "button", onclick: () => run(pageIndex + 1) }, "Suivants →"));
-    clear(results).append(
+    put(results, 
       ranking.nodes.length
         ? h(
             "ol",
@@ -167,7 +167,7 @@ export async function sponsorshipPage(main, params) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!who.picked || !need.picked) {
-      clear(message).append(h("p", { class: "error", role: "alert" }, !who.picked ? "Choisissez un bénéficiaire dans la liste proposée." : "Choisissez un type de conflit dans la liste proposée."));
+      put(message, h("p", { class: "error", role: "alert" }, !who.picked ? "Choisissez un bénéficiaire dans la liste proposée." : "Choisissez un type de conflit dans la liste proposée."));
       (!who.picked ? who.input : need.input).focus();
       return;
     }
