@@ -112,21 +112,22 @@ async def test_the_matching_journey_shows_the_ranked_list_the_map_and_the_eviden
     browsing.check()
 
 
-async def test_a_directory_search_filtered_by_kind_counts_and_lists_that_kind(browsing: Browsing) -> None:
+async def test_a_directory_search_filtered_by_kind_and_territory_counts_and_lists_them(browsing: Browsing) -> None:
     page = browsing.page
     await page.goto(browsing.base + "/#/annuaire")
     await page.locator("h2.count").wait_for()
+    await pick(browsing, "territoire", "Finist", "département")
     await page.select_option("#nature", "ASSOCIATION")
     await page.click("form.directory-form button[type=submit]")
-    await page.locator("h2.count", has_text="—").wait_for()
-    await page.wait_for_function("location.hash.includes('nature=ASSOCIATION')")
-    counted = await api(browsing.base, "{ actors(where: {kinds: [ASSOCIATION]}) { totalCount } }")
+    await page.wait_for_function("['nature=ASSOCIATION', 'territoire=29'].every((p) => location.hash.includes(p))")
+    counted = await api(browsing.base, '{ actors(where: {kinds: [ASSOCIATION], territory: "29"}) { totalCount } }')
     expected = counted["actors"]["totalCount"]
     assert expected > 0
     await page.locator("h2.count", has_text=f"{expected} acteur").wait_for()
-    kinds = await page.locator("ul.cards li .meta").all_inner_texts()
-    assert kinds
-    assert all(kind.startswith("Association") for kind in kinds)
+    cards = await page.locator("ul.cards li .meta").all_inner_texts()
+    assert cards
+    assert all(card.startswith("Association") and card.endswith(")") and "(29" in card for card in cards)
+    assert await page.locator("#territoire").input_value() == "Finistère"
     await browsing.screenshot("explorer-directory.png")
     assert await browsing.axe() == []
     browsing.check()

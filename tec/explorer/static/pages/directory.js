@@ -2,7 +2,15 @@
 
 import { gql } from "../api.js";
 import { h, clear, put, errorBox } from "../dom.js";
+import { combobox } from "../combobox.js";
 import { KINDS, label } from "../labels.js";
+import { placeOptions } from "./match.js";
+
+// The directory's `territory` filter takes a code; a région is named by its id (REGION-53), since a
+// bare code shared by a région and a département means the département.
+async function territoryOptions(text) {
+  return (await placeOptions(text)).map((o) => ({ ...o, value: o.level === "REGION" ? `REGION-${o.value}` : o.value }));
+}
 
 const PAGE = 20;
 
@@ -25,14 +33,23 @@ export async function directoryPage(main, params) {
     return;
   }
   const search = h("input", { id: "recherche", type: "search", value: params.get("q") || "" });
-  const territory = h("input", { id: "territoire", type: "text", value: params.get("territoire") || "", "aria-describedby": "territoire-aide" });
+  const territory = combobox({
+    id: "territoire",
+    label: "Territoire",
+    hint: "Commune, intercommunalité, département ou région (nom ou code) : les acteurs qui y sont basés",
+    placeholder: "ex. Finistère, 35238",
+    source: territoryOptions,
+    onPick: () => {},
+    minLength: 2,
+  });
+  if (params.get("territoire")) territory.set({ value: params.get("territoire"), label: params.get("nomTerritoire") || params.get("territoire") });
   const kind = h("select", { id: "nature" }, h("option", { value: "" }, "Toutes"), Object.entries(KINDS).map(([code, text]) => h("option", { value: code, selected: params.get("nature") === code }, text)));
   const theme = h("select", { id: "theme" }, h("option", { value: "" }, "Tous"), themes.map((t) => h("option", { value: t.code, selected: params.get("theme") === t.code }, t.label)));
   const form = h(
     "form",
     { class: "search directory-form", role: "search", "aria-label": "Rechercher dans l'annuaire" },
     h("div", { class: "field" }, h("label", { for: "recherche" }, "Mots-clés"), search),
-    h("div", { class: "field" }, h("label", { for: "territoire" }, "Territoire (code)"), h("p", { id: "territoire-aide", class: "hint" }, "Code INSEE, de département ou de région : 35238, 79, 53…"), territory),
+    territory.element,
     h("div", { class: "field" }, h("label", { for: "nature" }, "Nature"), kind),
     h("div", { class: "field" }, h("label", { for: "theme" }, "Thème"), theme),
     h("div", { class: "field submit" }, h("button", { type: "submit" }, "Rechercher")),
@@ -44,7 +61,11 @@ export async function directoryPage(main, params) {
     event.preventDefault();
     const query = new URLSearchParams();
     if (search.value.trim()) query.set("q", search.value.trim());
-    if (territory.value.trim()) query.set("territoire", territory.value.trim());
+    const place = territory.picked || (territory.input.value.trim() ? { value: territory.input.value.trim(), label: territory.input.value.trim() } : null);
+    if (place) {
+      query.set("territoire", place.value);
+      query.set("nomTerritoire", place.label);
+    }
     if (kind.value) query.set("nature", kind.value);
     if (theme.value) query.set("theme", theme.value);
     location.hash = `#/annuaire?${query}`;

@@ -90,7 +90,7 @@ function placeOption(t, why) {
   };
 }
 
-async function placeOptions(text) {
+export async function placeOptions(text) {
   const digits = text.replace(/\s/g, "");
   if (/^(\d{2,3}|2[ABab])$|^\d{5}$|^2[ABab]\d{3}$/.test(digits)) {
     // An INSEE code, a département number or a postal code: the reference data has no postal-code
