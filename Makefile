@@ -3,13 +3,27 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install fuzz
+.PHONY: run test lint install fuzz browser assets map
 
 run: install
 	$(BIN)/tec up
 
-test: install lint
+test: install lint browser
 	$(BIN)/pytest -q
+
+# The browser tests (tests/browser/) drive the machine's Chromium; Debian's package, installed when missing.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# GraphiQL, React and axe-core are committed (tec/explorer/static/vendor/, tests/browser/axe.min.js);
+# this rebuilds them from web/package-lock.json.
+assets:
+	cd web && npm ci --no-audit --no-fund && node copy.mjs
+
+# The explorer's map (tec/explorer/static/france.json) is committed; this rebuilds it from the IGN contours.
+map: install
+	$(BIN)/python scripts/build_map.py
 
 # A long fuzz run of every query and mutation (tests/tec/test_fuzz.py; the suite runs a short one).
 FUZZ_EXAMPLES ?= 5000

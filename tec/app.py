@@ -15,7 +15,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.http import GraphQLHTTPResponse
@@ -29,6 +29,7 @@ from graph.store import RoundTrips, Store, count_round_trip, counting_round_trip
 from schema.context import ANONYMOUS, Context, Principal
 from tec import graphql_http
 from tec.api import build_schema
+from tec.explorer.pages import GRAPHIQL_CSP, explorer_routes, graphiql_html
 from tec.export_requests import export_download
 from tec.graphql_http_view import GraphQLOverHTTP
 from tec.idempotency import replaying, whole_body, with_idempotency
@@ -116,6 +117,10 @@ class GraphQLView(GraphQLOverHTTP):
             except GraphError as error:
                 response = self.error_response(media, str(error), error.code, 503)
                 await response(scope, receive, send_with_count)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the files the service ships (tec/explorer/static/vendor), never from a CDN."""
+        return HTMLResponse(graphiql_html(), headers={"content-security-policy": GRAPHIQL_CSP})
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send, *, trips: RoundTrips) -> None:
         if self.cache is not None and scope["method"] == "POST":
@@ -350,6 +355,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
             Route("/export/{file}", export_download, methods=["GET"]),
+            *explorer_routes(settings),
         ],
         lifespan=lifespan,
     )

@@ -250,6 +250,8 @@ def up(
     from tec.bootstrap import first_run
 
     with_store(first_run, settings)
+    base = f"http://{host or settings.host}:{port or settings.port}"
+    typer.echo(f"Explorer: {base}/  ·  GraphiQL: {base}/graphql" if settings.serves_graphiql else f"Explorer: {base}/")
     serve(host, port)
 
 

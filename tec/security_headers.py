@@ -1,7 +1,8 @@
 """Security headers on every response, and no `server` banner.
 
-Only `frame-ancestors` is set in the Content-Security-Policy: it forbids framing (clickjacking)
-without restricting the scripts and styles GraphiQL's page loads.
+The default Content-Security-Policy suits answers that are not pages (JSON, CSV, errors): nothing may
+load from them and nothing may frame them. The pages set their own, stricter for what they need
+(`tec.explorer.pages`: the explorer and GraphiQL load scripts from this origin only).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 HSTS = b"max-age=31536000; includeSubDomains"
 _BASE: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
-    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 )

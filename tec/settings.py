@@ -131,6 +131,11 @@ class Settings(BaseSettings):
         validation_alias="TEC_GRAPHIQL",
         description="Serve GraphiQL at /graphql (unset: on in development and test, off in production).",
     )
+    map_tiles: str | None = Field(
+        None,
+        validation_alias="TEC_MAP_TILES",
+        description="A raster tile URL with {z}, {x} and {y} drawn under the explorer's map (unset: none).",
+    )
     introspection: bool | None = Field(
         None,
         validation_alias="TEC_INTROSPECTION",
@@ -246,6 +251,27 @@ class Settings(BaseSettings):
             if scheme not in ("http", "https") or not rest or "/" in rest:
                 raise ValueError(f"{item!r} is not an origin: write scheme://host[:port], e.g. https://app.example.org")
         return value
+
+    @field_validator("map_tiles")
+    @classmethod
+    def _tiles(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        scheme, _, rest = value.partition("://")
+        host = rest.split("/", 1)[0]
+        if scheme not in ("http", "https") or not host or any(c in host for c in "{}") or "/" not in rest:
+            raise ValueError(f"{value!r} is not a tile URL: write https://host/path/{{z}}/{{x}}/{{y}}.png")
+        if not all(part in value for part in ("{z}", "{x}", "{y}")):
+            raise ValueError(f"{value!r} must contain {{z}}, {{x}} and {{y}}")
+        return value
+
+    @property
+    def map_tiles_origin(self) -> str | None:
+        """The tile server's origin (scheme://host[:port]), which the explorer's CSP allows images from."""
+        if self.map_tiles is None:
+            return None
+        scheme, _, rest = self.map_tiles.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}"
 
     @field_validator("rate_limit_storage")
     @classmethod

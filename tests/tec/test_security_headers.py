@@ -18,7 +18,7 @@ PREFLIGHT = {
 
 def assert_secure(response: httpx.Response) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
     assert response.headers["referrer-policy"] == "no-referrer"
     assert response.headers["x-frame-options"] == "DENY"
     assert "server" not in response.headers
@@ -46,11 +46,16 @@ async def test_production_adds_hsts(store: Store, settings: Settings) -> None:
     assert answer.headers["strict-transport-security"].startswith("max-age=31536000")
 
 
-async def test_graphiqls_page_may_load_its_scripts(client: httpx.AsyncClient) -> None:
+async def test_graphiqls_page_loads_its_scripts_from_this_origin_only(client: httpx.AsyncClient) -> None:
     page = await client.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "graphiql" in page.text.lower()
-    assert page.headers["content-security-policy"] == "frame-ancestors 'none'"  # no script-src to block it
+    policy = dict(part.strip().split(" ", 1) for part in page.headers["content-security-policy"].split(";"))
+    assert policy["script-src"] == "'self'"
+    assert policy["connect-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert "http" not in page.text  # every asset from this origin: no CDN
+    assert page.headers["x-frame-options"] == "DENY"  # the common headers are kept
 
 
 async def test_a_preflight_from_an_allowed_origin_succeeds(store: Store, settings: Settings) -> None:
