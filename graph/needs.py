@@ -381,3 +381,36 @@ async def need_facts(store: Store, need_id: str) -> dict[str, Any]:
     rows = await store.read("needs.facts", _ANSWERABLE, {"id": need_id})
     row: dict[str, Any] = rows[0]
     return row
+
+
+_DEMO_SUBJECTS: LiteralString = """
+MATCH (a:Actor {kind: 'COLLECTIVITE', source: $source})-[r:INVOLVED_IN {role: 'PUBLIC_AUTHORITY'}]->(c:Conflict)
+WHERE c.status IN ['ACTIVE', 'LATENT'] AND a.location IS NOT NULL
+MATCH (c)-[:OF_TYPE]->(t:ConflictType)
+WITH a, c, t ORDER BY a.id, c.id
+WITH a, head(collect({conflict: c.id, title: c.title, type: t.code, label: t.label})) AS first
+RETURN a.id AS actor, a.name AS name, first.conflict AS conflict, first.title AS title, first.type AS type,
+       first.label AS label
+ORDER BY actor
+LIMIT $limit
+"""
+
+
+async def demo_subjects(store: Store, source: str, limit: int) -> list[dict[str, Any]]:
+    """Authorities of a seeded network with an open conflict they deal with as the public authority (the
+    demo's needs are about these), in a stable order."""
+    rows = await store.read("needs.demoSubjects", _DEMO_SUBJECTS, {"source": source, "limit": limit})
+    return [dict(row) for row in rows]
+
+
+_DELETE_CREATED_BY: LiteralString = """
+MATCH (n:Need {createdBy: $by})
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+
+async def delete_created_by(store: Store, by: str) -> int:
+    """Delete the needs a writer (`createdBy`) posted, e.g. a previous demo seed's."""
+    rows = await store.write("needs.deleteCreatedBy", _DELETE_CREATED_BY, {"by": by})
+    return int(rows[0]["deleted"]) if rows else 0
