@@ -279,7 +279,7 @@ async def update_need(store: Store, need_id: str, props: dict[str, Any], editor:
         row = await _locked(tx, need_id, editor)
         params = {"id": need_id, "props": props, "by": editor.by}
         record: dict[str, Any] = (await run_in_tx(tx, _UPDATE, params))[0]["need"]
-        changed = sorted(key for key, value in props.items() if row["need"].get(key) != value)
+        changed = sorted(key for key, value in props.items() if _native(row["need"].get(key)) != value)
         payload = {**_facts(record, row), "changed": changed}
         event = NewEvent(
             "NEED_UPDATED",
@@ -291,6 +291,11 @@ async def update_need(store: Store, need_id: str, props: dict[str, Any], editor:
         return record
 
     return await write_tx(store, "needs.update", work)
+
+
+def _native(value: Any) -> Any:
+    """A stored value as Python compares it (a neo4j Date as a date)."""
+    return value.to_native() if hasattr(value, "to_native") else value
 
 
 _CLOSE: LiteralString = (

@@ -153,9 +153,12 @@ async def post_need(info: Info, input: PostNeedInput) -> PostNeedResult:
         return refusal
     try:
         actor_id = decode_id(str(input.actor), "Actor")
+    except ValueError as error:
+        return ValidationFailed.single("actor", str(error))
+    try:
         conflict_id = decode_id(str(input.conflict), "Conflict") if input.conflict is not None else None
     except ValueError as error:
-        return ValidationFailed.single("actor" if "Actor" in str(error) else "conflict", str(error))
+        return ValidationFailed.single("conflict", str(error))
     data = {
         "description": input.description,
         "help": [h.value for h in input.help],
