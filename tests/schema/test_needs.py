@@ -13,7 +13,7 @@ from graph.outbox import Event
 from graph.store import Store
 from tests.conftest import GraphQL
 from tests.graph.test_matching import add_actor, add_conflict, involve
-from tests.schema.test_sponsorships import PROPOSE, RESPOND
+from tests.schema.test_sponsorships import COMPLETE, PROPOSE, RESPOND, START
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 ApiKey = Callable[..., Awaitable[str]]
@@ -440,3 +440,43 @@ async def test_a_need_s_candidates_are_its_poster_s_sponsorship_candidates(
     direct = (await gql(CANDIDATES, {"beneficiary": niort})).json()["data"]["sponsorshipCandidates"]["edges"]
     assert via_need == direct
     assert [edge["node"]["actor"]["name"] for edge in via_need] == ["Deux cas", "Un cas"]
+
+
+async def test_every_sponsorship_step_announces_its_one_event_to_both_sides(
+    gql: GraphQL, store: Store, api_key: ApiKey
+) -> None:
+    niort, token = await authority(store, api_key)
+    helper = await experienced(store, "Association de médiation", 1)
+    other = await experienced(store, "Autre association", 1)
+    admin = await api_key("admin")
+    sides = tuple(sorted((helper, niort)))
+
+    async def propose(sponsor: str) -> str:
+        body = {"sponsor": sponsor, "beneficiary": niort, "need": TEXT, "conflictType": "IRRIGATION_RESERVOIR"}
+        return str(
+            (await gql(PROPOSE, {"input": body}, admin)).json()["data"]["proposeSponsorship"]["sponsorship"]["id"]
+        )
+
+    declined = await propose(other)
+    seen = await outbox.last_seq(store)
+    answer = {"id": declined, "decision": "DECLINE", "reason": "Nous avons trouvé une autre aide."}
+    await gql(RESPOND, {"input": answer}, admin)
+    events = await announced(store, seen)
+    assert [(e.kind, e.actors) for e in events] == [("SPONSORSHIP_DECLINED", tuple(sorted((other, niort))))]
+    assert "reason" not in events[0].payload
+    assert "declineReason" not in events[0].payload
+
+    sponsorship = await propose(helper)
+    await gql(RESPOND, {"input": {"id": sponsorship, "decision": "ACCEPT"}}, admin)
+    seen = await outbox.last_seq(store)
+    await gql(START, {"input": {"id": sponsorship}}, token)
+    complete = {"id": sponsorship, "outcome": "PARTLY_MET", "feedback": "Une aide précieuse, merci."}
+    await gql(COMPLETE, {"input": complete}, token)
+    events = await announced(store, seen)
+    assert [(e.kind, e.actors, e.payload["from"], e.payload["status"]) for e in events] == [
+        ("SPONSORSHIP_STARTED", sides, "ACCEPTED", "ACTIVE"),
+        ("SPONSORSHIP_COMPLETED", sides, "ACTIVE", "COMPLETED"),
+    ]
+    assert events[1].payload["outcome"] == "PARTLY_MET"
+    assert "feedback" not in events[1].payload
+    assert events[1].records == (f"Sponsorship:{raw(sponsorship)}", f"Actor:{helper}", f"Actor:{niort}")
