@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from bench.outbox import bench_outbox
 from bench.runner import (
     DIRECTORY_QUERY,
     MATCHING_QUERY,
@@ -54,7 +55,7 @@ MATCH_CASES: tuple[tuple[str, float, float], ...] = (
 )
 # Every request is jittered up to ±0.05° (≈ 5 km) around its place so that no two ask the same question.
 JITTER_DEGREES = 0.05
-PARTS = ("matching", "round-trips", "directory", "import")
+PARTS = ("matching", "round-trips", "directory", "import", "outbox")
 DIRECTORY_TERRITORIES: tuple[str | None, ...] = (None, "35", "44", "33", "69", "13", "59", "75", "31", "53")
 
 ROLE_LABELS = (
@@ -404,6 +405,8 @@ async def run_suite(
             service.stop()
         if "import" in parts:
             await bench_import(store, figures, import_rows)
+        if "outbox" in parts:
+            figures.add("outbox", await bench_outbox(store))
     finally:
         await store.close()
     return figures

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
+from neo4j import AsyncManagedTransaction
+
 from graph import case_types
-from graph.editing import Editor, LinkField, NodeSpec, References, delete_owned, save_node
+from graph.editing import Announce, Editor, LinkField, NodeSpec, References, delete_owned, save_node
 from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
+from graph.needs import alert_events
+from graph.outbox import NewEvent
 from graph.pagination import Page
-from graph.store import Store
+from graph.store import Store, run_in_tx
 from graph.text import title_summary_text
 
 CONFLICT_STATUSES: tuple[str, ...] = ("LATENT", "ACTIVE", "SETTLED", "ABANDONED")
@@ -115,10 +120,46 @@ CONFLICT_NODE = NodeSpec(
 )
 
 
+_FACTS: LiteralString = """
+MATCH (n:Conflict {id: $id})
+RETURN head([(n)-[:OF_TYPE]->(t:ConflictType) | t.code]) AS type,
+       head([(n)-[:LOCATED_IN]->(t:Territory) | t.code]) AS territory,
+       COLLECT { MATCH (n)<-[:INVOLVED_IN]-(a:Actor) RETURN DISTINCT a.id } AS involved
+"""
+
+
+def _announcer(alerts: Sequence[tuple[str, dict[str, Any]]]) -> Announce:
+    """The events of a conflict's save: CONFLICT_CREATED (and its alerts), or CONFLICT_STATUS_CHANGED when an
+    update changes its status (told to the actors involved in it); any other change announces nothing."""
+
+    async def announce(tx: AsyncManagedTransaction, before: dict[str, Any], after: dict[str, Any]) -> list[NewEvent]:
+        created = not before
+        if not created and before.get("status") == after.get("status"):
+            return []
+        facts = (await run_in_tx(tx, _FACTS, {"id": after["id"]}))[0]
+        payload = {"status": after.get("status"), "conflictType": facts["type"], "territory": facts["territory"]}
+        records = (("Conflict", str(after["id"])),)
+        if created:
+            return [
+                NewEvent("CONFLICT_CREATED", records=records, actors=tuple(facts["involved"]), payload=payload),
+                *alert_events(records[0], alerts),
+            ]
+        payload["from"] = before.get("status")
+        return [NewEvent("CONFLICT_STATUS_CHANGED", records=records, actors=tuple(facts["involved"]), payload=payload)]
+
+    return announce
+
+
 async def save_conflict(
-    store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], record_id: str | None = None
+    store: Store,
+    editor: Editor,
+    props: dict[str, Any],
+    links: dict[str, list[str]],
+    record_id: str | None = None,
+    alerts: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> dict[str, Any]:
-    """Create or update a conflict with its type (code), territory (code) and project (id); one transaction."""
+    """Create or update a conflict with its type (code), territory (code) and project (id); one transaction.
+    Its creation and its status changes are announced (graph.outbox), a creation with `alerts` (graph.alerts)."""
     refs = References(
         territories={"territory": links["territory"]} if "territory" in links else {},
         themes={},
@@ -126,7 +167,14 @@ async def save_conflict(
         records={"project": ("Project", links["project"])} if "project" in links else {},
     )
     return await save_node(
-        store, CONFLICT_NODE, record_id=record_id, props=props, links=links, refs=refs, editor=editor
+        store,
+        CONFLICT_NODE,
+        record_id=record_id,
+        props=props,
+        links=links,
+        refs=refs,
+        editor=editor,
+        announce=_announcer(alerts),
     )
 
 

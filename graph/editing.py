@@ -9,17 +9,20 @@ record cannot change hands between the check and the write, and a refused write 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString, TypeVar
 
 from neo4j import AsyncManagedTransaction, unit_of_work
 
-from graph import case_types
+from graph import case_types, outbox
 from graph.errors import GraphError
+from graph.outbox import NewEvent
 from graph.store import Record, Store, run_in_tx
 
 T = TypeVar("T")
+# Inside a save's transaction, after the write: (tx, the record before — {} when created —, after) → its events.
+Announce = Callable[[AsyncManagedTransaction, dict[str, Any], dict[str, Any]], Awaitable[Sequence[NewEvent]]]
 
 
 @dataclass(frozen=True)
@@ -303,11 +306,13 @@ async def save_node(
     links: dict[str, list[str]],
     refs: References,
     editor: Editor,
+    announce: Announce | None = None,
 ) -> dict[str, Any]:
     """Create (`record_id` None) or update a node and replace the given relationships, in one transaction.
 
     `props` holds only the properties to set (None removes one); `links` the relationship lists to
-    replace, by `LinkField.param`, with territory codes (resolved here) or target keys.
+    replace, by `LinkField.param`, with territory codes (resolved here) or target keys. `announce`
+    gives the events (graph.outbox) the change writes in the same transaction.
     """
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
@@ -334,6 +339,8 @@ async def save_node(
             params["id"] = record_id
             rows = await run_in_tx(tx, _update_query(spec), params)
         record: dict[str, Any] = rows[0]["record"]
+        if announce is not None:
+            await outbox.append(tx, await announce(tx, current, record))
         return record
 
     verb = "update" if record_id is not None else "create"

@@ -7,8 +7,8 @@ theme) built from the pieces below. The score is explained in `docs/matching.md`
 
 Shape of the query: resolve the asked type (its subtypes, and its siblings' trees when related types
 are wanted) and the origin point; gather the candidate cases within the radius through the point
-indexes on `Conflict.location` and `Actor.location` (plus completed sponsorships, which count as
-experience); score each case, keep each actor's best relation per case, sum the cases with
+indexes on `Conflict.location` and `Actor.location` (plus completed sponsorships and met needs, which
+count as experience); score each case, keep each actor's best relation per case, sum the cases with
 diminishing returns; rank. Only when the page is not full within the radius does a second subquery
 (same round trip) look further, from the asked types, up to the widened radius. Only the page's
 actors then get their base, their cases' places (each only when the request can show it) and their
@@ -173,6 +173,22 @@ _SPONSORSHIP_COLUMNS: LiteralString = (
     "b.location AS location"
 )
 
+# A need met with the platform's help (graph.needs) is a case for those who gave it — the sponsor, the
+# task force's members — at the place of the actor that posted it, like a completed sponsorship. A need met
+# by a sponsorship that has itself completed is not counted twice: the sponsorship is the case.
+_MET_NEED: LiteralString = (
+    "nd.outcome IN ['NEED_MET', 'PARTLY_MET'] AND NOT (h:Sponsorship AND h.status = 'COMPLETED') "
+    "AND (size($roles) = 0 OR 'SPONSOR' IN $roles)"
+)
+_MET_NEED_PATTERN: LiteralString = (
+    "<-[:ON]-(nd:Need {status: 'CLOSED'})-[:MET_BY]->(h)<-[:SPONSORS|MEMBER_OF_TASK_FORCE]-(a:Actor), "
+    "(nd)<-[:POSTED]-(b:Actor)"
+)
+_NEED_COLUMNS: LiteralString = (
+    "'NEED' AS caseKind, b AS placeOf, 'SPONSOR' AS role, nd.closedOn.year AS year, nd.outcome AS outcome, "
+    "b.location AS location"
+)
+
 
 def _actor_filter(sponsors: bool) -> LiteralString:
     if sponsors:
@@ -227,7 +243,11 @@ def _cases(bound: LiteralString, theme: bool, sponsors: bool, ring: bool) -> Lit
         "  UNWIND types AS t\n"
         "  MATCH (t)<-[:ON]-(s:Sponsorship {status: 'COMPLETED'})<-[:SPONSORS]-(a:Actor), (s)-[:BENEFITS]->(b:Actor)\n"
         "  WHERE " + actor + " AND (size($roles) = 0 OR 'SPONSOR' IN $roles)\n"
-        "  RETURN a, t, s AS case, " + _SPONSORSHIP_COLUMNS + "\n"
+        "  RETURN a, t, s AS case, " + _SPONSORSHIP_COLUMNS + "\n  UNION\n"
+        "  UNWIND types AS t\n"
+        "  MATCH (t)" + _MET_NEED_PATTERN + "\n"
+        "  WHERE " + actor + " AND " + _MET_NEED + "\n"
+        "  RETURN a, t, nd AS case, " + _NEED_COLUMNS + "\n"
     )
     if theme:
         works_on: LiteralString = (
@@ -241,6 +261,9 @@ def _cases(bound: LiteralString, theme: bool, sponsors: bool, ring: bool) -> Lit
             "        (s)-[:BENEFITS]->(b:Actor)\n"
             "  WHERE " + actor + " AND (size($roles) = 0 OR 'SPONSOR' IN $roles)\n"
             "  RETURN a, null AS t, s AS case, " + _SPONSORSHIP_COLUMNS + "\n  UNION\n"
+            "  MATCH (theme)" + _MET_NEED_PATTERN + "\n"
+            "  WHERE " + actor + " AND " + _MET_NEED + "\n"
+            "  RETURN a, null AS t, nd AS case, " + _NEED_COLUMNS + "\n  UNION\n"
             "  MATCH (theme)<-[:ABOUT]-(res:Resource)<-[:AUTHORED]-(a:Actor)\n"
             "  WHERE " + near_a + " AND " + actor + " AND (size($roles) = 0 OR 'AUTHOR' IN $roles)\n"
             "  RETURN a, null AS t, res AS case, 'RESOURCE' AS caseKind, a AS placeOf, 'AUTHOR' AS role,\n"

@@ -30,6 +30,7 @@ LABELS_WITH_ID: tuple[LiteralString, ...] = (
     "CommonsCall",
     "Source",
     "ApiKey",
+    "Need",
 )
 
 
@@ -137,6 +138,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
             "CREATE CONSTRAINT event_seq IF NOT EXISTS FOR (e:Event) REQUIRE e.seq IS UNIQUE",
             "CREATE CONSTRAINT eventsequence_name IF NOT EXISTS FOR (c:EventSequence) REQUIRE c.name IS UNIQUE",
+        ),
+    ),
+    Migration(
+        29,
+        "needs (graph.needs): unique ids, distance filters and the default order of the `needs` list",
+        (
+            "CREATE CONSTRAINT need_id IF NOT EXISTS FOR (n:Need) REQUIRE n.id IS UNIQUE",
+            "CREATE POINT INDEX need_location IF NOT EXISTS FOR (n:Need) ON (n.location)",
+            "CREATE INDEX need_status IF NOT EXISTS FOR (n:Need) ON (n.status)",
         ),
     ),
 )

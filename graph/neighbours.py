@@ -81,6 +81,15 @@ HOPS: dict[str, Hop] = {
     "taskForce.members": Hop("TaskForce", "<-[r:MEMBER_OF_TASK_FORCE]-(n:Actor)", "r.role, " + _BY_NAME),
     "taskForce.focusesOn": Hop("TaskForce", "-[r:FOCUSES_ON]->(n:ConflictType)", _BY_CODE),
     "taskForce.handles": Hop("TaskForce", "-[r:HANDLES]->(n:Conflict)", _NEWEST_CONFLICT),
+    "need.actor": Hop("Need", "<-[r:POSTED]-(n:Actor)", _BY_NAME),
+    "need.conflictType": Hop("Need", "-[r:ON]->(n:ConflictType)", _BY_CODE),
+    "need.theme": Hop("Need", "-[r:ON]->(n:Theme)", _BY_CODE),
+    "need.territory": Hop("Need", "-[r:LOCATED_IN]->(n:Territory)", _BY_CODE),
+    "need.conflict": Hop("Need", "-[r:ABOUT]->(n:Conflict)", _NEWEST_CONFLICT),
+    "need.sponsorships": Hop("Need", "<-[r:ANSWERS]-(n:Sponsorship)", "n.createdAt, n.id"),
+    "need.taskForces": Hop("Need", "<-[r:ANSWERS]-(n:TaskForce)", "n.createdAt, n.id"),
+    "need.metBy": Hop("Need", "-[r:MET_BY]->(n)", "n.id"),
+    "actor.needs": Hop("Actor", "-[r:POSTED]->(n:Need)", "n.postedAt DESC, n.id", "n.status IN $filter"),
 }
 
 

@@ -15,8 +15,10 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from graph import needs, outbox
 from graph.editing import Editor, NotAllowed, RecordMissing, owns, write_tx
 from graph.errors import GraphError
+from graph.outbox import NewEvent
 from graph.store import Store, run_in_tx
 
 STATUSES: tuple[str, ...] = ("PROPOSED", "ACCEPTED", "DECLINED", "ACTIVE", "COMPLETED")
@@ -62,6 +64,28 @@ class Proposal:
     need: str
     conflict_type: str | None = None
     theme: str | None = None
+    for_need: str | None = None  # the id of the need (graph.needs) it answers
+
+
+# The event each step writes (graph.outbox), by the status it moves to.
+STEP_EVENTS: dict[str, str] = {
+    "ACCEPTED": "SPONSORSHIP_ACCEPTED",
+    "DECLINED": "SPONSORSHIP_DECLINED",
+    "ACTIVE": "SPONSORSHIP_STARTED",
+    "COMPLETED": "SPONSORSHIP_COMPLETED",
+}
+
+
+def _event(
+    kind: str, sponsorship_id: str, sponsor: str | None, beneficiary: str | None, need: str | None, **facts: Any
+) -> NewEvent:
+    """A sponsorship event, told to both sides; its payload holds statuses and codes, never the need's words."""
+    records: list[tuple[str, str]] = [("Sponsorship", sponsorship_id)]
+    records += [("Actor", actor) for actor in (sponsor, beneficiary) if actor]
+    if need:
+        records.append(("Need", need))
+    actors = tuple(actor for actor in (sponsor, beneficiary) if actor)
+    return NewEvent(kind, records=tuple(records), actors=actors, payload={k: v for k, v in facts.items()})
 
 
 _PROPOSE_CHECK: LiteralString = (
@@ -126,9 +150,27 @@ async def propose(store: Store, proposal: Proposal, editor: Editor) -> dict[str,
             raise NotAllowed("This key may act for neither the sponsor nor the beneficiary.")
         _check_proposal(proposal, row)
         side = "PLATFORM" if editor.admin else "BENEFICIARY" if row["ownsBeneficiary"] else "SPONSOR"
+        if proposal.for_need is not None:
+            need = await needs.answerable(tx, proposal.for_need, "forNeed")
+            if need["actor"] != proposal.beneficiary:
+                raise SponsorshipRefused("forNeed", "The beneficiary must be the actor that posted the need.")
         create = {**params, "id": str(uuid.uuid4()), "need": proposal.need, "side": side, "by": editor.by}
         rows = await run_in_tx(tx, _PROPOSE, create)
         record: dict[str, Any] = rows[0]["sponsorship"]
+        if proposal.for_need is not None:
+            await needs.link_answer(tx, "Sponsorship", record["id"], proposal.for_need)
+        event = _event(
+            "SPONSORSHIP_PROPOSED",
+            record["id"],
+            proposal.sponsor,
+            proposal.beneficiary,
+            proposal.for_need,
+            status="PROPOSED",
+            proposedBy=side,
+            conflictType=proposal.conflict_type,
+            theme=proposal.theme,
+        )
+        await outbox.append(tx, [event])
         return record
 
     return await write_tx(store, "sponsorships.propose", work)
@@ -160,7 +202,10 @@ SET s._lock = true REMOVE s._lock
 WITH s
 OPTIONAL MATCH (a:Actor)-[:SPONSORS]->(s)
 OPTIONAL MATCH (s)-[:BENEFITS]->(b:Actor)
-RETURN s {.*} AS sponsorship, a {.id, .name, .sponsorshipCapacity} AS sponsor, """
+RETURN s {.*} AS sponsorship, a {.id, .name, .sponsorshipCapacity} AS sponsor, b.id AS beneficiaryId,
+       head([(s)-[:ANSWERS]->(n:Need) | n.id]) AS needId,
+       head([(s)-[:ON]->(x:ConflictType) | x.code]) AS conflictType, head([(s)-[:ON]->(x:Theme) | x.code]) AS theme,
+       """
     + owns("a")
     + " AS ownsSponsor, "
     + owns("b")
@@ -217,6 +262,13 @@ async def move(
         year = started.year if isinstance(started, dt.date) else dt.date.today().year
         write = {"id": sponsorship_id, "to": to, "props": props, "by": editor.by, "year": year}
         record: dict[str, Any] = (await run_in_tx(tx, _MOVE, write))[0]["sponsorship"]
+        facts: dict[str, Any] = {"from": current, "status": to}
+        facts.update(conflictType=row["conflictType"], theme=row["theme"])
+        if to == "COMPLETED":
+            facts["outcome"] = props.get("outcome")
+        sponsor_id = sponsor["id"] if sponsor else None
+        event = _event(STEP_EVENTS[to], sponsorship_id, sponsor_id, row["beneficiaryId"], row["needId"], **facts)
+        await outbox.append(tx, [event])
         return record
 
     return await write_tx(store, f"sponsorships.{to.lower()}", work)

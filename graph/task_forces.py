@@ -18,8 +18,10 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from graph import needs, outbox
 from graph.editing import Editor, NotAllowed, RecordMissing, write_tx
 from graph.errors import GraphError
+from graph.outbox import NewEvent
 from graph.scoring import MatchingWeights
 from graph.search import FULLTEXT_INDEXES
 from graph.store import Store, run_in_tx
@@ -380,7 +382,9 @@ CREATE (a)-[:MEMBER_OF_TASK_FORCE {role: m.role, reason: m.reason, since: date()
 RETURN DISTINCT f {.*} AS taskForce
 """
 
-_CONFLICT: LiteralString = "MATCH (c:Conflict {id: $id}) RETURN c.title AS title"
+_CONFLICT: LiteralString = (
+    "MATCH (c:Conflict {id: $id}) RETURN c.title AS title, head([(c)-[:OF_TYPE]->(t:ConflictType) | t.code]) AS type"
+)
 
 
 def check_rule(rows: list[dict[str, Any]], field: str) -> None:
@@ -400,15 +404,38 @@ def check_rule(rows: list[dict[str, Any]], field: str) -> None:
             owner[group] = row["name"]
 
 
+def _event(kind: str, task_force_id: str, conflict: str | None, actors: list[str], **facts: Any) -> NewEvent:
+    """A task-force event, told to its members (and to the actor whose need it answers)."""
+    records: list[tuple[str, str]] = [("TaskForce", task_force_id)]
+    if conflict:
+        records.append(("Conflict", conflict))
+    need = facts.get("need")
+    if need:
+        records.append(("Need", str(need)))
+    return NewEvent(kind, records=tuple(records), actors=tuple(actors), payload=facts)
+
+
 async def create_task_force(
-    store: Store, conflict_id: str, name: str | None, members: list[dict[str, str]], editor: Editor
+    store: Store,
+    conflict_id: str,
+    name: str | None,
+    members: list[dict[str, str]],
+    editor: Editor,
+    for_need: str | None = None,
 ) -> dict[str, Any]:
-    """Create the TaskForce, HANDLES the conflict, FOCUSES_ON its type, with its members; one transaction."""
+    """Create the TaskForce, HANDLES the conflict, FOCUSES_ON its type, with its members; one transaction.
+    `for_need`: the id of the need (about that conflict) it answers."""
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
         found = await run_in_tx(tx, _CONFLICT, {"id": conflict_id})
         if not found:
             raise RecordMissing("Conflict", conflict_id)
+        need_actor: str | None = None
+        if for_need is not None:
+            need = await needs.answerable(tx, for_need, "forNeed")
+            if need["conflict"] != conflict_id:
+                raise TaskForceRefused("forNeed", "This need is not about the task force's conflict.")
+            need_actor = need["actor"]
         check_rule(await run_in_tx(tx, _MEMBER_GROUPS, {"ids": [m["actor"] for m in members]}), "members")
         params = {
             "conflict": conflict_id,
@@ -418,6 +445,20 @@ async def create_task_force(
             "by": editor.by,
         }
         record: dict[str, Any] = (await run_in_tx(tx, _CREATE, params))[0]["taskForce"]
+        if for_need is not None:
+            await needs.link_answer(tx, "TaskForce", record["id"], for_need)
+        told = sorted({m["actor"] for m in members} | ({need_actor} if need_actor else set()))
+        roster = [{"actor": m["actor"], "role": m["role"]} for m in members]
+        event = _event(
+            "TASK_FORCE_CREATED",
+            record["id"],
+            conflict_id,
+            told,
+            conflictType=found[0]["type"],
+            members=roster,
+            need=for_need,
+        )
+        await outbox.append(tx, [event])
         return record
 
     return await write_tx(store, "taskForces.create", work)
@@ -427,7 +468,8 @@ _LOCK_TASK_FORCE: LiteralString = """
 MATCH (f:TaskForce {id: $id})
 SET f._lock = true REMOVE f._lock
 RETURN f {.*} AS taskForce, ($admin OR f.createdBy = $by) AS allowed,
-       [(a:Actor)-[:MEMBER_OF_TASK_FORCE]->(f) | a.id] AS members
+       [(a:Actor)-[:MEMBER_OF_TASK_FORCE]->(f) | a.id] AS members,
+       head([(f)-[:HANDLES]->(c:Conflict) | c.id]) AS conflict, head([(f)-[:ANSWERS]->(n:Need) | n.id]) AS need
 """
 
 _ADD: LiteralString = """
@@ -465,6 +507,16 @@ async def add_member(
         check_rule(await run_in_tx(tx, _MEMBER_GROUPS, {"ids": ids}), "actor")
         params = {"id": task_force_id, "actor": actor_id, "role": role, "reason": reason, "by": editor.by}
         record: dict[str, Any] = (await run_in_tx(tx, _ADD, params))[0]["taskForce"]
+        event = _event(
+            "TASK_FORCE_MEMBER_ADDED",
+            task_force_id,
+            current["conflict"],
+            sorted(ids),
+            actor=actor_id,
+            role=role,
+            need=current["need"],
+        )
+        await outbox.append(tx, [event])
         return record
 
     return await write_tx(store, "taskForces.addMember", work)
@@ -477,6 +529,15 @@ async def remove_member(store: Store, task_force_id: str, actor_id: str, editor:
             raise TaskForceRefused("actor", "This actor is not a member of the task force.")
         rows = await run_in_tx(tx, _REMOVE, {"id": task_force_id, "actor": actor_id, "by": editor.by})
         record: dict[str, Any] = rows[0]["taskForce"]
+        event = _event(
+            "TASK_FORCE_MEMBER_REMOVED",
+            task_force_id,
+            current["conflict"],
+            sorted(current["members"]),
+            actor=actor_id,
+            need=current["need"],
+        )
+        await outbox.append(tx, [event])
         return record
 
     return await write_tx(store, "taskForces.removeMember", work)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from graph import conflicts as conflict_store
+from graph.editing import Editor
+from graph.store import Store
+from resolvers.needs import conflict_alerts
 from resolvers.paging import list_request
 from resolvers.records import EXTERNAL_ID_ARGUMENT, SOURCE_ARGUMENT, delete_in_store, record_by_reference, save_in_store
 from schema.conflict import Conflict
@@ -104,12 +107,18 @@ async def conflict(
 
 
 async def create_conflict(info: Info, input: CreateConflictInput) -> CreateConflictResult:
+    async def save_with_alerts(
+        store: Store, editor: Editor, props: dict[str, Any], links: dict[str, list[str]], record_id: str | None
+    ) -> dict[str, Any]:
+        alerts = await conflict_alerts(info, links)  # a read, before the write that announces them
+        return await conflict_store.save_conflict(store, editor, props, links, record_id, alerts=alerts)
+
     result = await save_in_store(
         info,
         "Creating a conflict",
         ConflictFields,
         input,
-        conflict_store.save_conflict,
+        save_with_alerts,
         type_name="Conflict",
         creating=True,
     )

@@ -13,6 +13,7 @@ from schema.commons_call import CommonsCall
 from schema.conflict import Conflict
 from schema.context import Info
 from schema.errors import bad_input
+from schema.need import Need
 from schema.project import Project
 from schema.resource import Resource
 from schema.source import Source
@@ -33,6 +34,7 @@ NODE_TYPES: dict[str, Callable[[dict[str, Any]], relay.Node]] = {
     "Source": Source.from_record,
     "Sponsorship": Sponsorship.from_record,
     "TaskForce": TaskForce.from_record,
+    "Need": Need.from_record,
 }
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from graph import sponsorships as sponsorship_store
 from graph.editing import NotAllowed, RecordMissing
+from graph.needs import NeedRefused, need_facts
 from graph.sponsorships import InvalidTransition as InvalidTransitionError
 from graph.sponsorships import Proposal, SponsorshipRefused
 from resolvers.auth import editor_of, write_refusal
@@ -93,7 +94,7 @@ async def _guard(call: Awaitable[dict[str, Any]]) -> dict[str, Any] | Validation
         return NotFound(message=str(error), id=error.record_id)
     except NotAllowed as error:
         return Forbidden(message=str(error))
-    except SponsorshipRefused as error:
+    except (SponsorshipRefused, NeedRefused) as error:
         return ValidationFailed.single(error.field, str(error))
 
 
@@ -116,6 +117,19 @@ async def propose_sponsorship(info: Info, input: ProposeSponsorshipInput) -> Pro
     if isinstance(ids, ValidationFailed):
         return ids
     data = {"need": input.need, "conflict_type": input.conflict_type, "theme": input.theme}
+    for_need: str | None = None
+    if input.for_need is not None:
+        try:
+            for_need = decode_id(str(input.for_need), "Need")
+        except ValueError as error:
+            return ValidationFailed.single("forNeed", str(error))
+        facts = await need_facts(info.context.store, for_need)
+        if facts["need"] is None:
+            return ValidationFailed.single("forNeed", f"No need has the id {for_need!r}.")
+        if input.need is None:
+            data["need"] = facts["need"].get("description")
+        if input.conflict_type is None and input.theme is None:
+            data["conflict_type"], data["theme"] = facts["conflictType"], facts["theme"]
     invalid = _validate(ProposalFields, data)
     if invalid is not None:
         return invalid
@@ -126,6 +140,7 @@ async def propose_sponsorship(info: Info, input: ProposeSponsorshipInput) -> Pro
         need=fields.need,
         conflict_type=fields.conflict_type,
         theme=fields.theme,
+        for_need=for_need,
     )
     record = await _guard(sponsorship_store.propose(info.context.store, proposal, editor_of(info.context.principal)))
     if not isinstance(record, dict):

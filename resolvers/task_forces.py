@@ -10,6 +10,7 @@ import strawberry
 
 from graph import task_forces as task_force_store
 from graph.editing import NotAllowed, RecordMissing
+from graph.needs import NeedRefused
 from graph.task_forces import Proposal, TaskForceRefused
 from resolvers.auth import editor_of, write_refusal
 from schema.context import Info
@@ -72,7 +73,7 @@ async def _guard(call: Awaitable[dict[str, Any]]) -> dict[str, Any] | Validation
         return NotFound(message=str(error), id=error.record_id)
     except NotAllowed as error:
         return Forbidden(message=str(error))
-    except TaskForceRefused as error:
+    except (TaskForceRefused, NeedRefused) as error:
         return ValidationFailed.single(error.field, str(error))
 
 
@@ -119,9 +120,15 @@ async def create_task_force(info: Info, input: CreateTaskForceInput) -> CreateTa
             members.append({"actor": actor_id, "role": member.role.value, "reason": reason or "Named by hand."})
         if not members:
             return ValidationFailed.single("members", "a task force needs at least one member")
+    for_need: str | None = None
+    if input.for_need is not None:
+        decoded = _decode("forNeed", input.for_need, "Need")
+        if isinstance(decoded, ValidationFailed):
+            return decoded
+        for_need = decoded
     record = await _guard(
         task_force_store.create_task_force(
-            info.context.store, conflict_id, name, members, editor_of(info.context.principal)
+            info.context.store, conflict_id, name, members, editor_of(info.context.principal), for_need
         )
     )
     if not isinstance(record, dict):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 
+from schema.alert_preferences import AlertPreferences, own_key_or_admin
 from schema.context import Info
 from schema.enums import CooperationKind, ExpertiseKind, InvolvementRole, ProjectRole
 from schema.errors import forbidden_field
@@ -85,6 +86,11 @@ class Actor(relay.Node):
             record=record,
             distance_km=None if distance is None else round(float(distance), 3),
         )
+
+    @strawberry.field(description="What it is alerted about (a key scoped to this actor, or admin).")
+    def alert_preferences(self, info: Info) -> AlertPreferences:
+        own_key_or_admin(info.context.principal, self.id)
+        return AlertPreferences.from_record(self.record)
 
     @strawberry.field(description="Contact e-mail (private: reader role or above).")
     def email(self, info: Info) -> str | None:

@@ -18,6 +18,8 @@ from graph.territories import MAX_NEIGHBOURS
 from schema.enums import InvolvementRole, Mobilisation, SponsorshipStatus
 from schema.errors import MAX_FIELD_ERRORS
 from schema.matching import ScoreFactorName
+from schema.need import NeedHelp
+from schema.need_input import MAX_ALERT_TYPES
 from schema.task_force_input import MAX_PROPOSED_CASES, TaskForceRole
 from schema.taxonomy import MAX_ALIASES, InterferenceFacet
 
@@ -69,6 +71,8 @@ _PAGED_FIELDS = [
     "Resource.projects",
     "TaskForce.members",
     "TaskForce.handles",
+    "Need.sponsorships",
+    "Need.taskForces",
 ]
 
 _CONNECTIONS = [
@@ -80,6 +84,7 @@ _CONNECTIONS = [
     "TerritoryConnection",
     "ExperiencedActorRanking",
     "SponsorCandidateRanking",
+    "NeedConnection",
 ]
 
 # Fields read through `related()` without a `first` argument get its default page.
@@ -125,6 +130,9 @@ LIST_BOUNDS: dict[str, Bound] = {
     "TaskForce.focusesOn": _RELATED_DEFAULT,
     "InvalidTransition.allowed": fixed(len(SponsorshipStatus)),
     "ValidationFailed.errors": fixed(MAX_FIELD_ERRORS),
+    "Need.help": fixed(len(NeedHelp)),
+    "Need.metBy": _RELATED_DEFAULT,
+    "AlertPreferences.conflictTypes": fixed(MAX_ALERT_TYPES),
 }
 
 # The taxonomy is a tree of at most MAX_TAXONOMY types (the shipped reference has 74): the children of

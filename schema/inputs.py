@@ -112,7 +112,7 @@ CommuneCode = Annotated[str | None, AfterValidator(_commune_code)]
 WebAddress = Annotated[str | None, AfterValidator(_url)]
 
 
-FREE_TEXT_FIELDS = frozenset({"description", "summary", "need", "reason", "feedback"})
+FREE_TEXT_FIELDS = frozenset({"description", "summary", "need", "reason", "feedback", "note"})
 
 
 def _hygiene(value: Any, free: bool) -> None:

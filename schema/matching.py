@@ -33,10 +33,14 @@ class MatchKind(Enum):
     THEME = "THEME"
 
 
-@strawberry.enum(description="What earned the experience: a conflict, a completed sponsorship, a resource, a theme.")
+@strawberry.enum(
+    description="What earned the experience: a conflict, a completed sponsorship, a need met with the actor's help "
+    "(as sponsor or task-force member), a resource, a theme."
+)
 class CaseKind(Enum):
     CONFLICT = "CONFLICT"
     SPONSORSHIP = "SPONSORSHIP"
+    NEED = "NEED"
     RESOURCE = "RESOURCE"
     THEME = "THEME"
 
@@ -74,7 +78,13 @@ class ScoreFactorName(Enum):
     TRUST = "TRUST"
 
 
-_GLOBAL_TYPE = {"CONFLICT": "Conflict", "SPONSORSHIP": "Sponsorship", "RESOURCE": "Resource", "THEME": "Theme"}
+_GLOBAL_TYPE = {
+    "CONFLICT": "Conflict",
+    "SPONSORSHIP": "Sponsorship",
+    "NEED": "Need",
+    "RESOURCE": "Resource",
+    "THEME": "Theme",
+}
 
 
 @strawberry.type(description="The factors of one case; their product is the case's score.")
@@ -186,6 +196,8 @@ def _title(kind: str, node: dict[str, Any]) -> str:
         return str(node.get("need") or "Mécénat d'expérience")
     if kind == "THEME":
         return str(node.get("label") or node.get("code"))
+    if kind == "NEED":
+        return str(node.get("description") or "Besoin")
     return str(node.get("title") or "")
 
 

@@ -40,9 +40,18 @@ class SponsorshipNeedInput:
 class ProposeSponsorshipInput:
     sponsor: strawberry.ID
     beneficiary: strawberry.ID
-    need: str = strawberry.field(description="The need in the beneficiary's words (10 to 2,000 characters).")
-    conflict_type: str | None = None
-    theme: str | None = None
+    need: str | None = strawberry.field(
+        default=None,
+        description="The need in the beneficiary's words (10 to 2,000 characters); with `forNeed`, default: the "
+        "posted need's description.",
+    )
+    conflict_type: str | None = strawberry.field(default=None, description="With `forNeed`, default: the need's.")
+    theme: str | None = strawberry.field(default=None, description="With `forNeed`, default: the need's.")
+    for_need: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The open need (posted by the beneficiary) this sponsorship answers; closing the need can then "
+        "record it as the help that met it.",
+    )
 
 
 @strawberry.input(description="Accept or decline a proposed sponsorship (a reason is required to decline).")

@@ -132,6 +132,9 @@ class CreateTaskForceInput:
     name: str | None = None
     members: list[TaskForceMemberInput] | None = None
     from_proposal: FromProposalInput | None = None
+    for_need: strawberry.ID | None = strawberry.field(
+        default=None, description="The open need about this conflict that the task force answers."
+    )
 
 
 @strawberry.input(description="Add a member (one per organisation or network).")

@@ -29,11 +29,12 @@ from tec.domain_api import DOMAIN_TYPES, DomainMutation, DomainQuery
 from tec.hardening import HardenedSchema, introspection_rules
 from tec.logs import OperationNames
 from tec.matching_api import MatchingMutation, MatchingQuery
+from tec.needs_api import NeedsMutation, NeedsQuery
 from tec.settings import Settings
 
 
 @strawberry.type
-class Query(DomainQuery, AnalystQuery, MatchingQuery):
+class Query(DomainQuery, AnalystQuery, MatchingQuery, NeedsQuery):
     node: relay.Node | None = strawberry.field(resolver=node_resolvers.node, description="Any object by its global id.")
     territory: Territory | None = strawberry.field(
         resolver=territory_resolvers.territory, description="One territory by INSEE code (SIREN for an EPCI)."
@@ -58,7 +59,7 @@ class Query(DomainQuery, AnalystQuery, MatchingQuery):
 
 
 @strawberry.type
-class Mutation(DomainMutation, MatchingMutation):
+class Mutation(DomainMutation, MatchingMutation, NeedsMutation):
     pass
 
 

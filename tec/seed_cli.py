@@ -14,12 +14,16 @@ from typing import Annotated
 
 import typer
 
-from graph import bulk
+from graph import bulk, needs
+from graph.alerts import AlertSubject, alert_targets, base_of
+from graph.editing import Editor
+from graph.matching import Near
 from graph.migrations import migrate
 from graph.store import Store
 from importers.generator import DEMO, SCALE, Network, NetworkSize, generate
 from importers.geography import Geography
 from importers.reference import Taxonomy, TerritoryRecord, read_taxonomy, read_territory_snapshot
+from tec.settings import Settings
 
 LICENCE = "Données fictives générées, sur le Code officiel géographique 2026 (Licence Ouverte 2.0)"
 
@@ -39,6 +43,8 @@ class SeedReport:
     deleted: int = 0
     generate_seconds: float = 0.0
     write_seconds: float = 0.0
+    needs: int = 0  # open needs posted (the demo network only)
+    alerts: int = 0
 
     @property
     def rows(self) -> int:
@@ -59,6 +65,7 @@ class SeedReport:
             f"{self.network} network: {nodes}; {links:,} relationships. {self.rows:,} rows written in "
             f"{self.write_seconds:.1f} s ({self.rows_per_second:,.0f} rows/s); generated in "
             f"{self.generate_seconds:.1f} s."
+            + (f" {self.needs} open needs posted, {self.alerts} alerts." if self.needs else "")
         )
 
 
@@ -98,9 +105,54 @@ async def seed_network(
     for (start, rel_type, end), rows in network.links.items():
         report.steps.append(await writer.relationships(start, rel_type, end, rows))
     report.write_seconds = time.perf_counter() - started
+    if size.name == DEMO.name:
+        report.needs, report.alerts = await seed_needs(store, size.name)
     report.nodes = network.node_counts()
     report.relationships = network.link_counts()
     return report
+
+
+DEMO_NEEDS = 5
+NEED_HELP = (("SPONSOR",), ("SPONSOR", "TASK_FORCE"), ("TASK_FORCE",), ("SPONSOR", "RESOURCES"), ("RESOURCES",))
+
+
+async def seed_needs(store: Store, source: str, count: int = DEMO_NEEDS) -> tuple[int, int]:
+    """Open needs for a few of the network's authorities, each about an open conflict of theirs, posted the way
+    `postNeed` posts them (alerts computed by the matching, events in the same transaction). A seed posted
+    again replaces its previous needs. Returns (needs, alerts)."""
+    by = f"seed:{source}:needs"
+    await needs.delete_created_by(store, by)
+    settings = Settings()
+    editor = Editor(by=by, admin=True)
+    alerts = 0
+    subjects = await needs.demo_subjects(store, source, count)
+    for index, subject in enumerate(subjects):
+        help_kinds = NEED_HELP[index % len(NEED_HELP)]
+        need = needs.NewNeed(
+            actor=subject["actor"],
+            description=(
+                f"{subject['name']} cherche un acteur qui a déjà vécu un conflit « {subject['label']} » "
+                f"pour l'aider sur « {subject['title']} »."
+            ),
+            help=help_kinds,
+            conflict_type=subject["type"],
+            conflict=subject["conflict"],
+        )
+        if "SPONSOR" in help_kinds:
+            about = AlertSubject(conflict_type=subject["type"], beneficiary=subject["actor"])
+        else:
+            about = AlertSubject(conflict_type=subject["type"], near=Near(territory=await base_of(store, need.actor)))
+        targets = await alert_targets(
+            store,
+            about,
+            top_n=settings.alert_top_n,
+            radius_km=settings.alert_radius_km,
+            weights=settings.matching_weights,
+        )
+        targets = [target for target in targets if target[0] != need.actor]
+        await needs.post_need(store, need, editor, targets)
+        alerts += len(targets)
+    return len(subjects), alerts
 
 
 async def _check_references(store: Store, network: Network, taxonomy: Taxonomy) -> None:

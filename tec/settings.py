@@ -220,6 +220,21 @@ class Settings(BaseSettings):
         description="Travelling distance for task-force members (km).",
     )
 
+    alert_top_n: int = Field(
+        3,
+        ge=0,
+        le=50,
+        validation_alias="TEC_ALERT_TOP_N",
+        description="How many of the matching's first actors a new need or conflict alerts (0: no alerts).",
+    )
+    alert_radius_km: float = Field(
+        50.0,
+        gt=0,
+        le=1000,
+        validation_alias="TEC_ALERT_RADIUS_KM",
+        description="Radius of the matching that picks the actors a new need or conflict alerts (km).",
+    )
+
     @field_validator("neo4j_uri")
     @classmethod
     def _uri_scheme(cls, value: str | None) -> str | None:

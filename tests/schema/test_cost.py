@@ -50,6 +50,9 @@ MOST: dict[str, int] = {
             "Sponsorship.conflictTypes",
             "Sponsorship.themes",
             "TaskForce.focusesOn",
+            "Need.sponsorships",
+            "Need.taskForces",
+            "Need.metBy",
         ]
     },
     **{
@@ -63,6 +66,7 @@ MOST: dict[str, int] = {
             "TerritoryConnection",
             "ExperiencedActorRanking",
             "SponsorCandidateRanking",
+            "NeedConnection",
         ]
         for part in ("edges", "nodes")
     },
@@ -100,6 +104,8 @@ MOST: dict[str, int] = {
     "Territory.neighbours": 100,
     "InvalidTransition.allowed": 5,
     "ValidationFailed.errors": 100,
+    "Need.help": 3,  # one per NeedHelp
+    "AlertPreferences.conflictTypes": 50,  # setAlertPreferences takes at most 50
 }
 
 

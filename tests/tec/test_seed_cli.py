@@ -8,13 +8,13 @@ from dataclasses import replace
 import pytest
 from typer.testing import CliRunner
 
-from graph import bulk
+from graph import bulk, outbox
 from graph.store import Store
 from importers.generator import DEMO
 from importers.reference import TerritoryRecord, read_territory_snapshot
 from tec.bootstrap import first_run
 from tec.cli import app
-from tec.seed_cli import SeedRefused, seed_network
+from tec.seed_cli import SeedRefused, seed_needs, seed_network
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -146,3 +146,21 @@ async def test_first_run_loads_the_demo_once_and_the_cli_reports_its_rate(
     assert "demo network: 3,000 Actor" in result.output
     assert "rows/s" in result.output
     assert await graph_counts(store, "demo") == before
+
+
+async def test_the_demo_s_open_needs_are_posted_with_their_alerts_and_replaced_on_a_new_seed(
+    store: Store, bretagne: list[TerritoryRecord]
+) -> None:
+    await seed_network(store, SMALL, territories=bretagne)
+    posted, alerts = await seed_needs(store, "small")
+    assert posted == 5
+    count = (
+        "MATCH (n:Need {status: 'OPEN'})<-[:POSTED]-(a:Actor {kind: 'COLLECTIVITE', source: 'small'}) "
+        "WHERE (n)-[:ABOUT]->(:Conflict) RETURN count(n) AS n"
+    )
+    assert await store.read("tests.demoNeeds", count) == [{"n": 5}]
+    events = await outbox.events_after(store, 0)
+    assert [e.kind for e in events].count("NEED_POSTED") == 5
+    assert [e.kind for e in events].count("ALERT") == alerts
+    assert await seed_needs(store, "small") == (posted, alerts)
+    assert await store.read("tests.demoNeeds", count) == [{"n": 5}]
