@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.delivery import LOG_ENTRIES, MAX_WEBHOOKS
 from graph.exploration import EDGES_PER_NODE, MAX_HOPS
 from graph.scoring import MatchingWeights
 from graph.sources import MAX_SOURCE_RECORDS, MAX_SOURCES
@@ -17,6 +18,7 @@ from graph.taxonomy import MAX_TAXONOMY
 from graph.territories import MAX_NEIGHBOURS
 from schema.enums import InvolvementRole, Mobilisation, SponsorshipStatus
 from schema.errors import MAX_FIELD_ERRORS
+from schema.event import MAX_EVENT_ACTORS, MAX_EVENT_RECORDS, EventKind
 from schema.matching import ScoreFactorName
 from schema.task_force_input import MAX_PROPOSED_CASES, TaskForceRole
 from schema.taxonomy import MAX_ALIASES, InterferenceFacet
@@ -125,6 +127,12 @@ LIST_BOUNDS: dict[str, Bound] = {
     "TaskForce.focusesOn": _RELATED_DEFAULT,
     "InvalidTransition.allowed": fixed(len(SponsorshipStatus)),
     "ValidationFailed.errors": fixed(MAX_FIELD_ERRORS),
+    "Event.records": fixed(MAX_EVENT_RECORDS),
+    "Event.actors": fixed(MAX_EVENT_ACTORS),
+    "Query.webhooks": fixed(MAX_WEBHOOKS),
+    "Webhook.kinds": fixed(len(EventKind)),
+    "Query.webhookDeliveries": page("first", 50),
+    "WebhookDelivery.log": fixed(LOG_ENTRIES),
 }
 
 # The taxonomy is a tree of at most MAX_TAXONOMY types (the shipped reference has 74): the children of

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterator
 from contextlib import suppress
 from functools import lru_cache, partial
 from typing import Any
@@ -14,11 +14,14 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaEx
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
+from resolvers import events as event_resolvers
 from resolvers import nodes as node_resolvers
 from resolvers import taxonomy as taxonomy_resolvers
 from resolvers import territories as territory_resolvers
 from schema.cooperative import CooperativeExecution
 from schema.errors import ErrorCodes
+from schema.event import AddWebhookResult, Event, EventKind, Webhook, WebhookDelivery
+from schema.inputs import DeleteResult
 from schema.limits import cost_limit
 from schema.pagination import Connection
 from schema.taxonomy import ConflictType, Theme
@@ -55,11 +58,44 @@ class Query(DomainQuery, AnalystQuery, MatchingQuery):
         resolver=taxonomy_resolvers.conflict_type, description="One conflict type by code, e.g. ONSHORE_WIND."
     )
     themes: list[Theme] = strawberry.field(resolver=taxonomy_resolvers.themes, description="Every theme, by code.")
+    webhooks: list[Webhook] = strawberry.field(
+        resolver=event_resolvers.webhooks, description="The webhooks (admin role); their secrets are never shown."
+    )
+    webhook_deliveries: list[WebhookDelivery] = strawberry.field(
+        resolver=event_resolvers.webhook_deliveries,
+        description="The delivery log (admin role), newest events first: attempts, statuses, next try.",
+    )
 
 
 @strawberry.type
 class Mutation(DomainMutation, MatchingMutation):
-    pass
+    add_webhook: AddWebhookResult = strawberry.mutation(
+        resolver=event_resolvers.add_webhook,
+        description="POST the events of `kinds` to `url`, signed with `secret` (admin role; docs/needs-and-alerts.md).",
+    )
+    remove_webhook: DeleteResult = strawberry.mutation(
+        resolver=event_resolvers.remove_webhook,
+        description="Stop a webhook (admin role); its pending deliveries are cancelled, its log kept.",
+    )
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description=(
+            "Events as they commit, those your API key may read (send it in connection_init's payload). "
+            "`kinds`, `actor`: only those; `after`: an event id (or seq) seen before — first the events committed "
+            "after it, then new ones, none missed or repeated."
+        )
+    )
+    async def events(
+        self,
+        info: strawberry.Info,
+        kinds: list[EventKind] | None = None,
+        actor: strawberry.ID | None = None,
+        after: str | None = None,
+    ) -> AsyncGenerator[Event, None]:
+        return await event_resolvers.events(info, kinds, actor, after)
 
 
 TYPES: list[type] = [*DOMAIN_TYPES, Territory]
@@ -97,6 +133,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return HardenedSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=TYPES,
         extensions=[
             ParsedDocuments,
