@@ -121,7 +121,8 @@ async def events(
         actor_id = decode_id(str(actor), "Actor") if actor is not None else None
     except ValueError as error:
         raise bad_input(f"`actor` {error}.") from None
-    start_after = await _after_seq(store, after) if after is not None else None
+    # without `after`: from the last event committed now (the hub may not have read it yet)
+    start_after = await _after_seq(store, after) if after is not None else await outbox.last_seq(store)
     hub = _hub(info)
     try:
         hub.check_capacity()
@@ -134,12 +135,12 @@ async def _stream(
     store: Store,
     principal: Principal,
     hub: EventHub,
-    start_after: int | None,
+    start_after: int,
     wanted_kinds: set[str] | None,
     actor_id: str | None,
 ) -> AsyncGenerator[Event, None]:
     subscriber, position = hub.subscribe()  # registered when the stream starts, unregistered when it ends
-    last = position if start_after is None else start_after
+    last = start_after
 
     async def read_up_to(bound: int) -> AsyncGenerator[Event, None]:
         """The events after `last` up to `bound` read from the outbox (replay, or catching up)."""

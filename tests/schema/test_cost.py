@@ -100,6 +100,12 @@ MOST: dict[str, int] = {
     "Territory.neighbours": 100,
     "InvalidTransition.allowed": 5,
     "ValidationFailed.errors": 100,
+    "Event.records": 20,
+    "Event.actors": 100,
+    "Query.webhooks": 200,
+    "Query.webhookDeliveries": 50,
+    "Webhook.kinds": 14,
+    "WebhookDelivery.log": 20,
 }
 
 

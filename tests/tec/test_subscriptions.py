@@ -144,3 +144,37 @@ async def test_a_process_serves_a_bounded_number_of_subscriptions(
             message = json.loads(await second.recv())
     assert message["type"] == "error"
     assert message["payload"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
+
+
+async def test_websocket_handshakes_count_against_the_rate_limit_and_foreign_origins_are_refused(
+    store: Store, settings: Settings, api_key: ApiKey
+) -> None:
+    reader = await api_key("reader")
+    protocol = [websockets.Subprotocol("graphql-transport-ws")]
+    partner = "https://app.partner.example.org"
+    async with running_service(store, settings, webhooks=False, rate_limit=2, cors_origins=partner) as url:
+        async with websockets.connect(url, subprotocols=protocol, origin=websockets.Origin(partner)):
+            pass
+        with pytest.raises(websockets.InvalidStatus) as foreign:
+            async with websockets.connect(url, subprotocols=protocol, origin=websockets.Origin("https://evil.example")):
+                pass
+        assert foreign.value.response.status_code == 403
+        with pytest.raises(websockets.InvalidStatus) as limited:
+            async with subscribed(url, reader):
+                pass
+        assert limited.value.response.status_code == 403
+
+
+async def test_the_cost_model_prices_subscriptions_too(store: Store, settings: Settings, api_key: ApiKey) -> None:
+    admin = await api_key("admin")
+    costly = "subscription { events { actors { conflicts(first: 50) { role conflict { title } } } } }"
+    async with (
+        running_service(store, settings, webhooks=False, max_cost=500) as url,
+        websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]) as socket,
+    ):
+        await socket.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {admin}"}}))
+        await socket.recv()
+        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": costly}}))
+        message = json.loads(await socket.recv())
+    assert message["type"] == "next"
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
