@@ -265,7 +265,7 @@ def bench(
     keep_neo4j: Annotated[bool, typer.Option(help="Leave the benchmark's Neo4j running afterwards.")] = False,
     only: Annotated[
         str | None,
-        typer.Option(help="Comma-separated subset: matching, round-trips, directory, import (default: all)."),
+        typer.Option(help="Comma-separated subset: matching, round-trips, directory, events, import (default: all)."),
     ] = None,
 ) -> None:
     """Measure latency, throughput, round trips, import speed and memory (docs/performance.md)."""
