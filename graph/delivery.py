@@ -307,3 +307,41 @@ async def seq_of(store: Store, event_id: str) -> int | None:
     """The seq of the event with this id (None when there is none)."""
     rows = await store.read("outbox.seqOf", "MATCH (e:Event {id: $id}) RETURN e.seq AS seq", {"id": event_id})
     return int(rows[0]["seq"]) if rows else None
+
+
+_HISTORY: LiteralString = """
+MATCH (event:Event)
+WHERE event.seq > $after
+  AND ($kinds IS NULL OR event.kind IN $kinds)
+  AND ($actor IS NULL OR $actor IN event.actors)
+  AND ($everything OR event.kind IN $public OR ($own IS NOT NULL AND $own IN event.actors))
+RETURN event {.id, .seq, .kind, .records, .actors, .payload, at: toString(event.at)} AS event
+ORDER BY event.seq
+LIMIT $limit
+"""
+
+
+async def history(
+    store: Store,
+    after: int,
+    *,
+    kinds: Sequence[str] | None,
+    actor: str | None,
+    everything: bool,
+    public: Sequence[str],
+    own: str | None,
+    limit: int,
+) -> list[outbox.Event]:
+    """Committed events after `after`, oldest first, of `kinds` and addressed to `actor` when given, and
+    among those a reader may see: all (`everything`), else the `public` kinds and those addressed to `own`."""
+    params = {
+        "after": after,
+        "kinds": list(kinds) if kinds is not None else None,
+        "actor": actor,
+        "everything": everything,
+        "public": list(public),
+        "own": own,
+        "limit": limit,
+    }
+    rows = await store.read("outbox.history", _HISTORY, params)
+    return [outbox._event(row["event"]) for row in rows]

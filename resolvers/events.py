@@ -9,9 +9,11 @@ from collections.abc import AsyncGenerator
 from urllib.parse import urlsplit
 
 import strawberry
+from strawberry import relay
 
 from graph import delivery, outbox
 from graph.store import Store
+from resolvers.paging import page_size
 from schema.context import Info, Principal
 from schema.errors import ApiError, FieldError, Forbidden, NotFound, ValidationFailed, bad_input
 from schema.event import (
@@ -19,11 +21,13 @@ from schema.event import (
     AddWebhookResult,
     DeliveryStatus,
     Event,
+    EventFilter,
     EventKind,
     Webhook,
     WebhookDelivery,
 )
 from schema.inputs import Deleted, DeleteResult, decode_id
+from schema.pagination import Connection, Edge
 from tec.events import EventHub, TooManySubscriptions
 
 log = logging.getLogger(__name__)
@@ -183,6 +187,48 @@ async def _stream(
                     yield Event.from_event(shown)
     finally:
         hub.unsubscribe(subscriber)
+
+
+async def event_history(
+    info: Info,
+    where: EventFilter | None = None,
+    after: str | None = None,
+    first: int | None = None,
+) -> Connection[Event]:
+    """The events committed after `after` (an event id or seq; from the first when null) that the caller
+    may see, oldest first; each edge's cursor is its event's id."""
+    principal = info.context.principal
+    if principal.role is None:
+        raise ApiError("Events are readable with an API key only.", "UNAUTHENTICATED")
+    size = page_size(info, first)
+    kinds = sorted({kind.value for kind in where.kinds}) if where is not None and where.kinds else None
+    try:
+        actor_id = decode_id(str(where.actor), "Actor") if where is not None and where.actor is not None else None
+    except ValueError as error:
+        raise bad_input(f"`where.actor` {error}.") from None
+    start = await _after_seq(info.context.store, after) if after is not None else 0
+    found = await delivery.history(
+        info.context.store,
+        start,
+        kinds=kinds,
+        actor=actor_id,
+        everything=principal.is_admin,
+        public=sorted(PUBLIC_KINDS),
+        own=own_actor(principal),
+        limit=size + 1,
+    )
+    shown = [event for event in (visible(principal, e) for e in found[:size]) if event is not None]
+    edges = [Edge(cursor=event.id, node=Event.from_event(event)) for event in shown]
+    return Connection(
+        edges=edges,
+        page_info=relay.PageInfo(
+            has_next_page=len(found) > size,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=None,
+    )
 
 
 def _admin_only(info: Info, what: str) -> None:

@@ -82,6 +82,7 @@ _CONNECTIONS = [
     "TerritoryConnection",
     "ExperiencedActorRanking",
     "SponsorCandidateRanking",
+    "EventConnection",
 ]
 
 # Fields read through `related()` without a `first` argument get its default page.

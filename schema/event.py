@@ -164,6 +164,12 @@ class WebhookDelivery:
         )
 
 
+@strawberry.input(description="Which events to list.")
+class EventFilter:
+    kinds: list[EventKind] | None = strawberry.field(default=None, description="Only these kinds.")
+    actor: strawberry.ID | None = strawberry.field(default=None, description="Only those addressed to this actor.")
+
+
 @strawberry.input(description="A webhook: where to POST which events, and the secret that signs them.")
 class AddWebhookInput:
     url: str = strawberry.field(description="http(s) URL of the receiver (https only in production).")

@@ -58,6 +58,13 @@ class Query(DomainQuery, AnalystQuery, MatchingQuery):
         resolver=taxonomy_resolvers.conflict_type, description="One conflict type by code, e.g. ONSHORE_WIND."
     )
     themes: list[Theme] = strawberry.field(resolver=taxonomy_resolvers.themes, description="Every theme, by code.")
+    events: Connection[Event] = strawberry.field(
+        resolver=event_resolvers.event_history,
+        description=(
+            "Past events you may read (an API key is needed; same rule as the `events` subscription), oldest "
+            "first, after `after` (an event id or seq). Totals are not counted."
+        ),
+    )
     webhooks: list[Webhook] = strawberry.field(
         resolver=event_resolvers.webhooks, description="The webhooks (admin role); their secrets are never shown."
     )

@@ -100,6 +100,8 @@ MOST: dict[str, int] = {
     "Territory.neighbours": 100,
     "InvalidTransition.allowed": 5,
     "ValidationFailed.errors": 100,
+    "EventConnection.edges": 20,
+    "EventConnection.nodes": 20,
     "Event.records": 20,
     "Event.actors": 100,
     "Query.webhooks": 200,

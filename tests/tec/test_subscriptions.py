@@ -13,6 +13,7 @@ from strawberry import relay
 from graph.outbox import NewEvent
 from graph.store import Store
 from tec.settings import Settings
+from tests.conftest import GraphQL
 from tests.tec.events_client import add_actor, announce, receive, running_service, silent, subscribed
 
 ApiKey = Callable[..., Awaitable[str]]
@@ -178,3 +179,39 @@ async def test_the_cost_model_prices_subscriptions_too(store: Store, settings: S
         message = json.loads(await socket.recv())
     assert message["type"] == "next"
     assert message["payload"]["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+HISTORY = """
+query History($after: String, $first: Int, $where: EventFilter) {
+  events(where: $where, after: $after, first: $first) {
+    edges { cursor node { id kind actors { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+async def test_the_history_query_pages_through_what_the_caller_may_read(
+    store: Store, gql: GraphQL, api_key: ApiKey
+) -> None:
+    for actor_id, name in (("a-1", "Ville de Rennes"), ("a-2", "Eau et Rivières"), ("a-3", "Solagro")):
+        await add_actor(store, actor_id, name)
+    ids = [row["id"] for row in await announce(store, *_events())]
+    admin = await api_key("admin")
+    actor_key = await api_key("reader", actor_id="a-2")
+
+    first = (await gql(HISTORY, {"first": 3}, token=admin)).json()["data"]["events"]
+    assert [edge["node"]["id"] for edge in first["edges"]] == ids[:3]
+    assert first["pageInfo"] == {"hasNextPage": True, "endCursor": ids[2]}
+    rest = (await gql(HISTORY, {"first": 3, "after": ids[2]}, token=admin)).json()["data"]["events"]
+    assert [edge["node"]["id"] for edge in rest["edges"]] == ids[3:]
+    assert rest["pageInfo"]["hasNextPage"] is False
+
+    own = (await gql(HISTORY, {"first": 10}, token=actor_key)).json()["data"]["events"]
+    assert [edge["node"]["id"] for edge in own["edges"]] == [ids[0], ids[1], ids[2], ids[4]]
+    assert [edge["node"]["actors"] for edge in own["edges"]][2] == [{"name": "Eau et Rivières"}]
+    alerts = (await gql(HISTORY, {"where": {"kinds": ["ALERT"]}}, token=actor_key)).json()["data"]["events"]
+    assert [edge["node"]["id"] for edge in alerts["edges"]] == [ids[1]]
+
+    anonymous = (await gql(HISTORY, {})).json()
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
