@@ -182,6 +182,29 @@ RETURN d.id AS id, d.attempts AS attempts, d.createdAt.epochMillis AS createdAt,
 
 PLAN_BATCH = 500
 
+_HAS_WORK: LiteralString = """
+CALL () { OPTIONAL MATCH (w:Webhook) RETURN count(w) > 0 AS hooks }
+CALL () {
+  OPTIONAL MATCH (c:DeliveryCursor {name: 'webhooks'})
+  OPTIONAL MATCH (s:EventSequence {name: 'events'})
+  RETURN coalesce(s.last, 0) > coalesce(c.seq, 0) AS fresh
+}
+CALL () {
+  OPTIONAL MATCH (d:Delivery {status: 'pending'})
+  WHERE d.nextTry <= datetime() AND (d.leaseUntil IS NULL OR d.leaseUntil < datetime())
+  WITH d LIMIT 1
+  RETURN count(d) > 0 AS due
+}
+RETURN (hooks AND fresh) OR due AS work
+"""
+
+
+async def has_work(store: Store) -> bool:
+    """Whether a tick would plan or claim anything: a read, so that idle workers write nothing."""
+    rows = await store.read("deliveries.hasWork", _HAS_WORK)
+    return bool(rows and rows[0]["work"])
+
+
 Wants = Callable[[Webhook, outbox.Event], bool]
 
 

@@ -71,6 +71,8 @@ class DeliveryWorker:
 
     async def run_once(self) -> int:
         """One tick: plan, claim, send; returns how many deliveries were attempted."""
+        if not await delivery.has_work(self.store):
+            return 0
         claims = await delivery.tick(
             self.store, self.owner, self.settings.webhook_lease_seconds, CLAIM_BATCH, webhook_wants
         )
