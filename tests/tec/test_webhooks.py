@@ -22,6 +22,7 @@ from tec.settings import Settings
 from tec.webhook_signing import InvalidSignature, verify
 from tec.webhooks import DeliveryWorker
 from tests.conftest import GraphQL
+from tests.tec.apps import serve
 from tests.tec.events_client import Receiver, announce, eventually, receiving
 
 ApiKey = Callable[..., Awaitable[str]]
@@ -212,3 +213,16 @@ async def test_the_cli_adds_lists_and_removes_webhooks(store: Store, neo4j_uri: 
     again = await run("webhook", "remove", hook_id)
     assert again.exit_code == 1
     assert "No webhook" in again.output
+
+
+async def test_production_takes_https_receivers_only(store: Store, settings: Settings, api_key: ApiKey) -> None:
+    admin = await api_key("admin")
+    async with serve(store, settings, environment="production", neo4j_password="a-real-password") as http:
+        body = {"query": ADD, "variables": {"input": {"url": "http://partner.example.org/hook", "secret": SECRET}}}
+        refused = await http.post("/graphql", json=body, headers={"Authorization": f"Bearer {admin}"})
+        body["variables"]["input"]["url"] = "https://partner.example.org/hook"  # type: ignore[index]
+        added = await http.post("/graphql", json=body, headers={"Authorization": f"Bearer {admin}"})
+    assert refused.json()["data"]["addWebhook"]["errors"] == [
+        {"field": "url", "message": "must be an absolute https URL (at most 2,000 characters)"}
+    ]
+    assert added.json()["data"]["addWebhook"]["url"] == "https://partner.example.org/hook"
