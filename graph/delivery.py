@@ -248,27 +248,40 @@ async def tick(store: Store, owner: str, lease_seconds: float, limit: int, wants
 
 _RECORD: LiteralString = """
 MATCH (d:Delivery {id: $id})
+WITH d, CASE WHEN d.status IN ['delivered', 'cancelled'] THEN d.status ELSE $status END AS status,
+     d.owner = $owner AS mine
 SET d.attempts = d.attempts + 1,
     d.log = (d.log + [toString(datetime()) + ' ' + $entry])[-$keep..],
     d.lastAttemptAt = datetime(),
-    d.status = $status,
-    d.deliveredAt = CASE WHEN $status = 'delivered' THEN datetime() ELSE d.deliveredAt END,
-    d.nextTry = CASE WHEN $status = 'pending' THEN datetime() + duration({milliseconds: $retryMs}) ELSE null END,
-    d.owner = null, d.leaseUntil = null
+    d.status = status,
+    d.deliveredAt = CASE WHEN status = 'delivered' THEN coalesce(d.deliveredAt, datetime()) ELSE null END,
+    d.nextTry = CASE WHEN status <> 'pending' THEN null
+                     WHEN mine THEN datetime() + duration({milliseconds: $retryMs}) ELSE d.nextTry END,
+    d.owner = CASE WHEN mine OR status <> 'pending' THEN null ELSE d.owner END,
+    d.leaseUntil = CASE WHEN mine OR status <> 'pending' THEN null ELSE d.leaseUntil END
 RETURN d.status AS status
 """
 
 
 async def record_attempt(
-    store: Store, delivery_id: str, *, status: str, http_status: int | None, error: str | None, retry_seconds: float
+    store: Store,
+    delivery_id: str,
+    *,
+    owner: str,
+    status: str,
+    http_status: int | None,
+    error: str | None,
+    retry_seconds: float,
 ) -> None:
     """Log one attempt and its outcome: `delivered`, `pending` (retried after `retry_seconds`) or `failed`
-    (given up); the lease is released. A delivery that an expired lease let another instance finish is
-    updated all the same (its log shows both attempts)."""
+    (given up), and release `owner`'s lease. When the lease had run out and another instance holds the
+    delivery now, the attempt is logged but that instance's lease and next try are left alone; a
+    delivery already delivered stays delivered."""
     # each log entry is "<ISO time> <HTTP status or -> <error>"
     entry = f"{http_status if http_status is not None else '-'} {error or ''}".strip()
     params = {
         "id": delivery_id,
+        "owner": owner,
         "status": status,
         "entry": entry,
         "keep": LOG_ENTRIES,

@@ -87,6 +87,7 @@ class DeliveryWorker:
             await delivery.record_attempt(
                 self.store,
                 claim.delivery_id,
+                owner=self.owner,
                 status="cancelled",
                 http_status=None,
                 error="not visible",
@@ -116,7 +117,13 @@ class DeliveryWorker:
                 "given up" if too_old else f"retry in {wait:.1f} s",
             )
         await delivery.record_attempt(
-            self.store, claim.delivery_id, status=status, http_status=http_status, error=error, retry_seconds=wait
+            self.store,
+            claim.delivery_id,
+            owner=self.owner,
+            status=status,
+            http_status=http_status,
+            error=error,
+            retry_seconds=wait,
         )
 
     async def _run(self) -> None:
