@@ -364,7 +364,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
             hub = EventHub(active, settings.events_poll_ms / 1000, settings.max_subscriptions)
             await hub.start()
             app.state.events = hub
-            worker = DeliveryWorker(active, settings) if settings.webhooks else None
+            worker = DeliveryWorker(active, settings, hub=hub) if settings.webhooks else None
             if worker is not None:
                 worker.start()
             # what start-up built (schema, plans, modules) lives as long as the process: kept out of the

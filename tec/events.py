@@ -48,6 +48,7 @@ class EventHub:
         self.max_subscribers = max_subscribers
         self.position = 0
         self.subscribers: set[Subscriber] = set()
+        self.fresh = asyncio.Event()  # set when a poll found events (wakes this process's delivery worker)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -85,6 +86,8 @@ class EventHub:
                 for subscriber in list(self.subscribers):
                     subscriber.push(event)
                 self.position = event.seq
+            if events:
+                self.fresh.set()
             if len(events) < PAGE:
                 return
 

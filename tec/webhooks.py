@@ -27,6 +27,7 @@ from graph.errors import GraphError
 from graph.store import Store
 from resolvers.events import audience, visible, webhook_wants
 from schema.event import event_json
+from tec.events import EventHub
 from tec.settings import Settings
 from tec.webhook_signing import signed_headers
 
@@ -51,8 +52,15 @@ def body_of(claim: delivery.Claim) -> bytes | None:
 
 
 class DeliveryWorker:
-    def __init__(self, store: Store, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        client: httpx.AsyncClient | None = None,
+        hub: EventHub | None = None,
+    ) -> None:
         self.store = store
+        self.hub = hub  # when given, its polls wake the worker as soon as events commit
         self.settings = settings
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.client = client or httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False)
@@ -69,9 +77,10 @@ class DeliveryWorker:
             self._task = None
         await self.client.aclose()
 
-    async def run_once(self) -> int:
-        """One tick: plan, claim, send; returns how many deliveries were attempted."""
-        if not await delivery.has_work(self.store):
+    async def run_once(self, *, known_work: bool = False) -> int:
+        """One tick: plan, claim, send; returns how many deliveries were attempted. Unless `known_work`
+        (new events, or a full batch last time), a read first checks there is anything to do."""
+        if not known_work and not await delivery.has_work(self.store):
             return 0
         claims = await delivery.tick(
             self.store, self.owner, self.settings.webhook_lease_seconds, CLAIM_BATCH, webhook_wants
@@ -128,11 +137,23 @@ class DeliveryWorker:
 
     async def _run(self) -> None:
         pause = self.settings.events_poll_ms / 1000
+        known_work = False
         while True:
             try:
-                busy = await self.run_once()
+                busy = await self.run_once(known_work=known_work)
             except GraphError as failure:
                 log.warning("webhooks: Neo4j is unavailable (%s); retrying", failure)
                 busy = 0
-            if busy < CLAIM_BATCH:
-                await asyncio.sleep(pause)
+            known_work = busy >= CLAIM_BATCH or await self._wait(pause)
+
+    async def _wait(self, pause: float) -> bool:
+        """Wait for the next tick: True when woken by the hub's news (events to plan), False after `pause`."""
+        if self.hub is None:
+            await asyncio.sleep(pause)
+            return False
+        try:
+            await asyncio.wait_for(self.hub.fresh.wait(), pause)
+        except TimeoutError:
+            return False
+        self.hub.fresh.clear()
+        return True
