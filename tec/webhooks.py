@@ -1,12 +1,14 @@
 """The webhook delivery worker: one per service process (off with TEC_WEBHOOKS=false).
 
-Every TEC_EVENTS_POLL_MS it runs one `graph.delivery.tick` (plan new deliveries, claim due ones with a
-lease), then POSTs what it claimed, concurrently, each signed (`tec.webhook_signing`), and records each
-outcome: a 2xx acknowledges the delivery; anything else (another status, a timeout, a refused connection)
-is retried after TEC_WEBHOOK_RETRY_SECONDS × 2^(attempts − 1), at most an hour, until the delivery is
-TEC_WEBHOOK_GIVE_UP_HOURS old, when it is given up (`failed`). Receivers de-duplicate on X-Tec-Event-Id:
-an instance that dies after a receiver acknowledged but before recording it leaves a lease that
-expires, and the delivery is sent again by another instance.
+When its process's event reader (`tec.events.EventHub`) finds new events, and otherwise every
+TEC_EVENTS_POLL_MS when a read shows work is due, it runs one `graph.delivery.tick` (plan new
+deliveries, claim due ones with a lease), then POSTs what it claimed, concurrently, each signed
+(`tec.webhook_signing`), and records each outcome: a 2xx acknowledges the delivery; anything else
+(another status, a timeout, a refused connection) is retried after TEC_WEBHOOK_RETRY_SECONDS ×
+2^(attempts − 1), at most an hour, until the delivery is TEC_WEBHOOK_GIVE_UP_HOURS old, when it is
+given up (`failed`). Receivers de-duplicate on X-Tec-Event-Id: an instance that dies after a
+receiver acknowledged but before recording it leaves a lease that expires, and the delivery is sent
+again by another instance.
 """
 
 from __future__ import annotations
