@@ -9,10 +9,12 @@ from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
+from starlette.websockets import WebSocket
 from strawberry import relay
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.types.graphql import OperationType
 
 from resolvers import events as event_resolvers
 from resolvers import nodes as node_resolvers
@@ -129,6 +131,21 @@ class ParsedDocuments(SchemaExtension):
         yield
 
 
+class SubscriptionsOnlyOverWebSocket(SchemaExtension):
+    """Queries and mutations go over HTTP, where the request deadline, the response cap, rate limits and
+    Idempotency-Key apply; a WebSocket carries subscriptions only."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        request = getattr(context.context, "request", None)
+        if isinstance(request, WebSocket) and context.operation_type is not OperationType.SUBSCRIPTION:
+            raise GraphQLError(
+                "Only subscriptions are served over WebSocket; send queries and mutations with HTTP POST.",
+                extensions={"code": "BAD_REQUEST"},
+            )
+        yield
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     # The limit rules are built once, not per request (strawberry's QueryDepthLimiter and
     # MaxAliasesLimiter make new rule classes each time, which would defeat the validation cache).
@@ -149,6 +166,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             partial(ValidationOffLoop, DOCUMENT_CACHE_SIZE),
             cost_limit(settings.max_cost, settings.max_page_size),  # after validation, with the variables
             ErrorCodes,
+            SubscriptionsOnlyOverWebSocket,
             CooperativeExecution,
             OperationNames,
         ],

@@ -215,3 +215,20 @@ async def test_the_history_query_pages_through_what_the_caller_may_read(
 
     anonymous = (await gql(HISTORY, {})).json()
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_queries_and_mutations_are_not_served_over_the_websocket(
+    store: Store, settings: Settings, api_key: ApiKey
+) -> None:
+    admin = await api_key("admin")
+    async with (
+        running_service(store, settings, webhooks=False) as url,
+        websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]) as socket,
+    ):
+        await socket.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {admin}"}}))
+        await socket.recv()
+        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "{ webhooks { id } }"}}))
+        message = json.loads(await socket.recv())
+    assert message["type"] == "error"
+    assert message["payload"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert "HTTP POST" in message["payload"][0]["message"]
