@@ -12,6 +12,7 @@ claim transaction and the POST.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from typing import Any
@@ -63,11 +64,12 @@ async def bench_events(store: Store, service: Service, figures: Figures, seconds
             await asyncio.sleep(0.5)  # the subscription is registered
 
             async def listen() -> None:
-                async for message in ws:
-                    arrived = time.perf_counter()
-                    data = json.loads(message)
-                    if data.get("type") == "next":
-                        at_subscriber[data["payload"]["data"]["events"]["id"]] = arrived
+                with contextlib.suppress(websockets.ConnectionClosed):  # the run failed or ended: counted as missing
+                    async for message in ws:
+                        arrived = time.perf_counter()
+                        data = json.loads(message)
+                        if data.get("type") == "next":
+                            at_subscriber[data["payload"]["data"]["events"]["id"]] = arrived
 
             async def write() -> None:
                 deadline = time.perf_counter() + seconds
