@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -18,6 +20,7 @@ from graph import delivery
 from graph.outbox import NewEvent
 from graph.store import Store
 from tec.cli import app as cli
+from tec.logs import DRIVER_LOGGER, configure_logging
 from tec.settings import Settings
 from tec.webhook_signing import InvalidSignature, verify
 from tec.webhooks import DeliveryWorker
@@ -63,8 +66,21 @@ async def _add(gql: GraphQL, token: str, **fields: Any) -> dict[str, Any]:
     return added
 
 
+@pytest.fixture
+def debug_log(settings: Settings) -> Iterator[io.StringIO]:
+    """The service's logging at TEC_LOG_LEVEL=debug, into a buffer (restored afterwards)."""
+    root, driver = logging.getLogger(), logging.getLogger(DRIVER_LOGGER)
+    handlers, level, driver_level = root.handlers[:], root.level, driver.level
+    buffer = io.StringIO()
+    configure_logging(settings.model_copy(update={"log_level": "debug"}), buffer)
+    yield buffer
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    driver.setLevel(driver_level)
+
+
 async def test_deliveries_are_signed_retried_after_a_500_and_logged(
-    store: Store, settings: Settings, gql: GraphQL, api_key: ApiKey
+    store: Store, settings: Settings, gql: GraphQL, api_key: ApiKey, debug_log: io.StringIO
 ) -> None:
     admin = await api_key("admin")
     async with receiving(Receiver(SECRET, fail_first=1)) as receiver:
@@ -96,6 +112,9 @@ async def test_deliveries_are_signed_retried_after_a_500_and_logged(
     ]
     assert [[a["status"] for a in d["log"]] for d in log] == [[500, 204], [500, 204]]
     assert all(d["deliveredAt"] and d["nextTry"] is None for d in log)
+    logged = debug_log.getvalue()
+    assert "retry in" in logged  # the worker logged the 500s…
+    assert SECRET not in logged  # …and nothing logged the secret, even at DEBUG
 
 
 async def _delivered(store: Store, count: int) -> bool:
