@@ -3,6 +3,7 @@ read, resumes after the last event it saw without loss or repeat, and the WebSoc
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 
@@ -10,8 +11,12 @@ import pytest
 import websockets
 from strawberry import relay
 
+from graph import outbox
 from graph.outbox import NewEvent
 from graph.store import Store
+from resolvers.events import _stream as event_stream
+from schema.context import Principal
+from tec import events as hub_module
 from tec.settings import Settings
 from tests.conftest import GraphQL
 from tests.tec.events_client import add_actor, announce, receive, running_service, silent, subscribed
@@ -232,3 +237,21 @@ async def test_queries_and_mutations_are_not_served_over_the_websocket(
     assert message["type"] == "error"
     assert message["payload"][0]["extensions"]["code"] == "BAD_REQUEST"
     assert "HTTP POST" in message["payload"][0]["message"]
+
+
+async def test_a_subscriber_too_slow_for_its_queue_catches_up_from_the_outbox(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub_module, "QUEUE_SIZE", 2)
+    hub = hub_module.EventHub(store, poll_seconds=60, max_subscribers=10)  # not started: polled by hand
+    stream = event_stream(store, Principal(role="admin"), hub, await outbox.last_seq(store), None, None)
+    first = asyncio.ensure_future(anext(stream))  # registers, then waits on its queue
+    await asyncio.sleep(0.1)
+    await announce(store, *(NewEvent("CONFLICT_CREATED", (("Conflict", f"c-{n}"),), (), {"n": n}) for n in range(10)))
+    await hub.poll()  # ten events for a queue of two
+    received = [await asyncio.wait_for(first, 10)] + [await asyncio.wait_for(anext(stream), 10) for _ in range(9)]
+    assert [event.seq for event in received] == list(range(1, 11))
+    payloads: list[object] = [event.payload for event in received]
+    assert payloads == [{"n": n} for n in range(10)]
+    await stream.aclose()
+    assert hub.subscribers == set()
