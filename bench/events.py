@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections import Counter
 from typing import Any
 
 import uvicorn
@@ -101,6 +102,13 @@ async def bench_events(store: Store, service: Service, figures: Figures, seconds
             while waiting():  # noqa: ASYNC110  # a bounded wait for the last arrivals
                 await asyncio.sleep(0.1)
             listener.cancel()
+        log = await delivery.deliveries(store, webhook_id=hook.id, limit=10_000)
+        attempts = Counter(d.attempts for d in log)
+        statuses = Counter(attempt.status for d in log for attempt in d.log)
+        figures.add(
+            "event_webhook_attempts",
+            {"per_delivery": dict(sorted(attempts.items())), "http_statuses": {str(k): v for k, v in statuses.items()}},
+        )
     finally:
         await delivery.remove_webhook(store, hook.id)
         await apikeys.revoke_api_key(store, key.id)
