@@ -112,7 +112,7 @@ class Service:
             stderr=subprocess.PIPE,
         )
         self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # start-up plans the matching queries: slow on a busy machine
         while time.monotonic() < deadline:
             try:
                 if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
@@ -124,7 +124,7 @@ class Service:
                     f"the service exited: {self.process.stderr.read().decode() if self.process.stderr else ''}"
                 )
             time.sleep(0.2)
-        raise RuntimeError("the service did not become ready within 60 s")
+        raise RuntimeError("the service did not become ready within 180 s")
 
     def rss_mb(self) -> float:
         return float(psutil.Process(self.process.pid).memory_info().rss) / 1e6

@@ -55,7 +55,7 @@ MATCH_CASES: tuple[tuple[str, float, float], ...] = (
 )
 # Every request is jittered up to ±0.05° (≈ 5 km) around its place so that no two ask the same question.
 JITTER_DEGREES = 0.05
-PARTS = ("matching", "round-trips", "directory", "import", "outbox")
+PARTS = ("matching", "round-trips", "directory", "events", "import", "outbox")
 DIRECTORY_TERRITORIES: tuple[str | None, ...] = (None, "35", "44", "33", "69", "13", "59", "75", "31", "53")
 
 ROLE_LABELS = (
@@ -350,6 +350,8 @@ def print_table(figures: Figures) -> None:
         ("  same page asked again (cache hit)", (r.get("directory_round_trips") or {}).get("repeated"), ""),
         ("actor import rows/s (RNA register)", r.get("actor_import", {}).get("rows_per_s"), "≥ 10,000"),
         ("  network members with their cases, rows/s", r.get("partner_import", {}).get("rows_per_s"), ""),
+        ("event commit → subscriber p50 / p95 (ms)", _p50_p95(r.get("event_latency_subscriber")), ""),
+        ("event commit → webhook p50 / p95 (ms)", _p50_p95(r.get("event_latency_webhook")), ""),
         ("reference data load (s)", r.get("reference_load_s"), "≤ 60"),
         ("service peak RSS under load (MB)", r.get("service_peak_rss_mb"), "≤ 250"),
         ("  same, response cache off (MB)", r.get("service_peak_rss_mb_cache_off"), ""),
@@ -366,6 +368,10 @@ def _warmup(warmup: dict[str, Any] | None) -> str:
 
 def _pair(summary: dict[str, Any] | None) -> str:
     return f"{summary['p95_ms']} / {summary['p99_ms']}" if summary else "-"
+
+
+def _p50_p95(summary: dict[str, Any] | None) -> str:
+    return f"{summary['p50_ms']} / {summary['p95_ms']}" if summary else "-"
 
 
 def _rps(run: dict[str, Any]) -> str:
@@ -401,6 +407,10 @@ async def run_suite(
                 await bench_round_trips(service.url, figures)
             if "directory" in parts:
                 await bench_directory(service, figures, load_seconds)
+            if "events" in parts:
+                from bench.events import bench_events
+
+                await bench_events(store, service, figures, load_seconds)
         finally:
             service.stop()
         if "import" in parts:

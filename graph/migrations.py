@@ -149,6 +149,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX need_status IF NOT EXISTS FOR (n:Need) ON (n.status)",
         ),
     ),
+    Migration(
+        30,
+        "event delivery (graph.delivery): webhooks, one delivery per (webhook, event) found by status and next "
+        "try, one planning cursor",
+        (
+            "CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE",
+            "CREATE CONSTRAINT delivery_id IF NOT EXISTS FOR (d:Delivery) REQUIRE d.id IS UNIQUE",
+            "CREATE INDEX delivery_status_next_try IF NOT EXISTS FOR (d:Delivery) ON (d.status, d.nextTry)",
+            "CREATE INDEX delivery_webhook IF NOT EXISTS FOR (d:Delivery) ON (d.webhookId)",
+            "CREATE CONSTRAINT deliverycursor_name IF NOT EXISTS FOR (c:DeliveryCursor) REQUIRE c.name IS UNIQUE",
+        ),
+    ),
 )
 
 

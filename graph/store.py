@@ -107,6 +107,14 @@ async def waiting_for_database(counter: RoundTrips | None) -> AsyncIterator[None
             counter.db_seconds += time.perf_counter() - counter.busy_since
 
 
+def mark_uncacheable() -> None:
+    """The current request's answer must not be cached: it reads data whose changes move no revision
+    (the delivery log, written by the delivery workers)."""
+    counter = _round_trips.get()
+    if counter is not None:
+        counter.wrote = True
+
+
 def count_round_trip(name: str) -> None:
     """Count a database call made on the current request's behalf outside it (a shared read)."""
     _count(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.delivery import LOG_ENTRIES, MAX_WEBHOOKS
 from graph.exploration import EDGES_PER_NODE, MAX_HOPS
 from graph.scoring import MatchingWeights
 from graph.sources import MAX_SOURCE_RECORDS, MAX_SOURCES
@@ -17,6 +18,7 @@ from graph.taxonomy import MAX_TAXONOMY
 from graph.territories import MAX_NEIGHBOURS
 from schema.enums import InvolvementRole, Mobilisation, SponsorshipStatus
 from schema.errors import MAX_FIELD_ERRORS
+from schema.event import MAX_EVENT_ACTORS, MAX_EVENT_RECORDS, EventKind
 from schema.matching import ScoreFactorName
 from schema.need import NeedHelp
 from schema.need_input import MAX_ALERT_TYPES
@@ -85,6 +87,7 @@ _CONNECTIONS = [
     "ExperiencedActorRanking",
     "SponsorCandidateRanking",
     "NeedConnection",
+    "EventConnection",
 ]
 
 # Fields read through `related()` without a `first` argument get its default page.
@@ -133,6 +136,12 @@ LIST_BOUNDS: dict[str, Bound] = {
     "Need.help": fixed(len(NeedHelp)),
     "Need.metBy": _RELATED_DEFAULT,
     "AlertPreferences.conflictTypes": fixed(MAX_ALERT_TYPES),
+    "Event.records": fixed(MAX_EVENT_RECORDS),
+    "Event.actors": fixed(MAX_EVENT_ACTORS),
+    "Query.webhooks": fixed(MAX_WEBHOOKS),
+    "Webhook.kinds": fixed(len(EventKind)),
+    "Query.webhookDeliveries": page("first", 50),
+    "WebhookDelivery.log": fixed(LOG_ENTRIES),
 }
 
 # The taxonomy is a tree of at most MAX_TAXONOMY types (the shipped reference has 74): the children of

@@ -73,6 +73,7 @@ class Context:
     request_id: str = "-"
     request: Request | None = None
     response: Response | None = None
+    connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
     loaders: Loaders = field(init=False)
     asked_fields: frozenset[str] | None = field(default=None, init=False)  # see schema.selection
 

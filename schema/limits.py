@@ -39,6 +39,7 @@ from graphql import (
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from graph.taxonomy import MAX_TAXONOMY
 from schema.bounds import LIST_BOUNDS, TAXONOMY_CHILDREN, TAXONOMY_ROOTS, Bound
@@ -302,17 +303,23 @@ def cost_limit(max_cost: int, max_page: int | None = None) -> type[SchemaExtensi
                 if cls.pricing is None:
                     cls.pricing = Pricing(context.schema._schema, max_page=max_page)
                 variables = context.variables if isinstance(context.variables, dict) else None
+                # a subscription ignores a result set here: it is refused by raising (sent as its first result)
+                subscription = context.operation_type is OperationType.SUBSCRIPTION
                 try:
                     cost = cls.pricing.price(document, context.operation_name, variables, max_cost)
                 except PageTooLarge:
                     message = f"`first` must be between 0 and {max_page}; ask for the next page with `after`."
                     error = GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+                    if subscription:
+                        raise error from None
                     context.result = GraphQLExecutionResult(data=None, errors=[error])
                     yield
                     return
                 request = getattr(context.context, "request", None)
                 if request is not None:
                     request.state.cost = cost  # for the access log
+                if cost > max_cost and subscription:
+                    raise too_complex(cost, max_cost)
                 if cost > max_cost:
                     # a result set here is returned instead of executing (and still gets its HTTP status)
                     context.result = GraphQLExecutionResult(data=None, errors=[too_complex(cost, max_cost)])

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterator
 from contextlib import suppress
 from functools import lru_cache, partial
 from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
+from starlette.websockets import WebSocket
 from strawberry import relay
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.types.graphql import OperationType
 
+from resolvers import events as event_resolvers
 from resolvers import nodes as node_resolvers
 from resolvers import taxonomy as taxonomy_resolvers
 from resolvers import territories as territory_resolvers
 from schema.cooperative import CooperativeExecution
 from schema.errors import ErrorCodes
+from schema.event import AddWebhookResult, Event, EventKind, Webhook, WebhookDelivery
+from schema.inputs import DeleteResult
 from schema.limits import cost_limit
 from schema.pagination import Connection
 from schema.taxonomy import ConflictType, Theme
@@ -56,11 +61,51 @@ class Query(DomainQuery, AnalystQuery, MatchingQuery, NeedsQuery):
         resolver=taxonomy_resolvers.conflict_type, description="One conflict type by code, e.g. ONSHORE_WIND."
     )
     themes: list[Theme] = strawberry.field(resolver=taxonomy_resolvers.themes, description="Every theme, by code.")
+    events: Connection[Event] = strawberry.field(
+        resolver=event_resolvers.event_history,
+        description=(
+            "Past events you may read (an API key is needed; same rule as the `events` subscription), oldest "
+            "first, after `after` (an event id or seq). Totals are not counted."
+        ),
+    )
+    webhooks: list[Webhook] = strawberry.field(
+        resolver=event_resolvers.webhooks, description="The webhooks (admin role); their secrets are never shown."
+    )
+    webhook_deliveries: list[WebhookDelivery] = strawberry.field(
+        resolver=event_resolvers.webhook_deliveries,
+        description="The delivery log (admin role), newest events first: attempts, statuses, next try.",
+    )
 
 
 @strawberry.type
 class Mutation(DomainMutation, MatchingMutation, NeedsMutation):
-    pass
+    add_webhook: AddWebhookResult = strawberry.mutation(
+        resolver=event_resolvers.add_webhook,
+        description="POST the events of `kinds` to `url`, signed with `secret` (admin role; docs/needs-and-alerts.md).",
+    )
+    remove_webhook: DeleteResult = strawberry.mutation(
+        resolver=event_resolvers.remove_webhook,
+        description="Stop a webhook (admin role); its pending deliveries are cancelled, its log kept.",
+    )
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description=(
+            "Events as they commit, those your API key may read (send it in connection_init's payload). "
+            "`kinds`, `actor`: only those; `after`: an event id (or seq) seen before — first the events committed "
+            "after it, then new ones, none missed or repeated."
+        )
+    )
+    async def events(
+        self,
+        info: strawberry.Info,
+        kinds: list[EventKind] | None = None,
+        actor: strawberry.ID | None = None,
+        after: str | None = None,
+    ) -> AsyncGenerator[Event, None]:
+        return await event_resolvers.events(info, kinds, actor, after)
 
 
 TYPES: list[type] = [*DOMAIN_TYPES, Territory]
@@ -87,6 +132,21 @@ class ParsedDocuments(SchemaExtension):
         yield
 
 
+class SubscriptionsOnlyOverWebSocket(SchemaExtension):
+    """Queries and mutations go over HTTP, where the request deadline, the response cap, rate limits and
+    Idempotency-Key apply; a WebSocket carries subscriptions only."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        request = getattr(context.context, "request", None)
+        if isinstance(request, WebSocket) and context.operation_type is not OperationType.SUBSCRIPTION:
+            raise GraphQLError(
+                "Only subscriptions are served over WebSocket; send queries and mutations with HTTP POST.",
+                extensions={"code": "BAD_REQUEST"},
+            )
+        yield
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     # The limit rules are built once, not per request (strawberry's QueryDepthLimiter and
     # MaxAliasesLimiter make new rule classes each time, which would defeat the validation cache).
@@ -98,6 +158,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return HardenedSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=TYPES,
         extensions=[
             ParsedDocuments,
@@ -106,6 +167,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             partial(ValidationOffLoop, DOCUMENT_CACHE_SIZE),
             cost_limit(settings.max_cost, settings.max_page_size),  # after validation, with the variables
             ErrorCodes,
+            SubscriptionsOnlyOverWebSocket,
             CooperativeExecution,
             OperationNames,
         ],

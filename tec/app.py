@@ -9,16 +9,19 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from graph.apikeys import find_api_key
@@ -29,6 +32,7 @@ from graph.store import RoundTrips, Store, count_round_trip, counting_round_trip
 from schema.context import ANONYMOUS, Context, Principal
 from tec import graphql_http
 from tec.api import build_schema
+from tec.events import EventHub
 from tec.explorer.pages import GRAPHIQL_CSP, explorer_routes, graphiql_html
 from tec.export_requests import export_download
 from tec.graphql_http_view import GraphQLOverHTTP
@@ -40,6 +44,7 @@ from tec.request_limits import RequestLimits
 from tec.response_cache import ResponseCache, SharedRevision, cache_key
 from tec.security_headers import SecurityHeaders
 from tec.settings import Settings
+from tec.webhooks import DeliveryWorker
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +84,15 @@ class GraphQLView(GraphQLOverHTTP):
     (the GraphQL-over-HTTP media types, status codes and request checks come from `GraphQLOverHTTP`)."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.serves_graphiql else None, **kwargs)
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.serves_graphiql else None,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+            allowed_origins=settings.cors_origin_list,
+            connection_init_wait_timeout=timedelta(seconds=10),
+            **kwargs,
+        )
         self.settings = settings
         self.cache = ResponseCache(settings.response_cache_entries) if settings.response_cache else None
         self._revision: SharedRevision | None = None
@@ -194,10 +207,14 @@ class GraphQLView(GraphQLOverHTTP):
         request.state.graphql_succeeded = not result.errors
         return await super().process_result(request, result)
 
-    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         store: Store = request.app.state.store
+        if isinstance(request, WebSocket):
+            # authenticated by `on_ws_connect`, from connection_init's payload or the handshake's header
+            return Context(store=store, settings=self.settings, request=request)  # type: ignore[arg-type]
         principal = getattr(request.state, "principal", None) or await self._principal(store, request)
         request.state.principal = principal
+        assert isinstance(response, Response)
         return Context(
             store=store,
             settings=self.settings,
@@ -207,8 +224,27 @@ class GraphQLView(GraphQLOverHTTP):
             response=response,
         )
 
+    async def on_ws_connect(self, context: Context) -> None:
+        """A WebSocket's API key: `{"authorization": "Bearer …"}` in connection_init's payload, else the
+        handshake's Authorization header. A wrong key closes the socket (4403); none leaves it anonymous,
+        and anonymous callers may subscribe to nothing."""
+        params = context.connection_params or {}
+        header = params.get("authorization", params.get("Authorization"))
+        request = context.request
+        assert request is not None
+        if not isinstance(header, str):
+            header = request.headers.get("authorization", "")
+        try:
+            context.principal = await self._key_principal(context.store, header)
+        except AuthError as error:
+            raise ConnectionRejectionError({"message": str(error), "code": "UNAUTHENTICATED"}) from None
+        except GraphError:
+            raise ConnectionRejectionError({"message": "Neo4j is unavailable", "code": "SERVICE_UNAVAILABLE"}) from None
+
     async def _principal(self, store: Store, request: Request) -> Principal:
-        header = request.headers.get("authorization", "")
+        return await self._key_principal(store, request.headers.get("authorization", ""))
+
+    async def _key_principal(self, store: Store, header: str) -> Principal:
         if not header:
             return ANONYMOUS
         scheme, _, token = header.partition(" ")
@@ -330,21 +366,34 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
                 await warm_up(active)
                 log.info("matching queries planned in %.1f s", time.perf_counter() - started)
             app.state.store = active
+            hub = EventHub(active, settings.events_poll_ms / 1000, settings.max_subscriptions)
+            await hub.start()
+            app.state.events = hub
+            worker = DeliveryWorker(active, settings, hub=hub) if settings.webhooks else None
+            if worker is not None:
+                worker.start()
             # what start-up built (schema, plans, modules) lives as long as the process: kept out of the
             # collector's full passes, which would otherwise walk it while a large answer is built
             gc.collect()
             gc.freeze()
-            yield
+            try:
+                yield
+            finally:
+                if worker is not None:
+                    await worker.stop()
+                await hub.stop()
         finally:
             if own:
                 await active.close()
 
+    view = GraphQLView(settings)
     app = Starlette(
         routes=[
+            WebSocketRoute("/graphql", view),
             Route(
                 "/graphql",
                 RequestLimits(
-                    GraphQLView(settings),
+                    view,
                     timeout=settings.request_timeout,
                     max_response_bytes=settings.max_response_bytes,
                     max_query_bytes=settings.max_body_bytes,

@@ -14,7 +14,7 @@ from graph import apikeys, case_types
 from graph.errors import GraphError
 from graph.migrations import migrate
 from graph.store import Store
-from tec import export_cli, import_cli, neo4j_local, reference_cli, schema_cli, seed_cli
+from tec import export_cli, import_cli, neo4j_local, reference_cli, schema_cli, seed_cli, webhook_cli
 from tec.logs import configure_logging
 from tec.settings import Settings, SettingsError, get_settings
 
@@ -38,6 +38,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.command("export")(export_cli.export)
 app.add_typer(schema_cli.app, name="schema")
+app.add_typer(webhook_cli.app, name="webhook")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -266,7 +267,7 @@ def bench(
     keep_neo4j: Annotated[bool, typer.Option(help="Leave the benchmark's Neo4j running afterwards.")] = False,
     only: Annotated[
         str | None,
-        typer.Option(help="Comma-separated subset: matching, round-trips, directory, import (default: all)."),
+        typer.Option(help="Comma-separated subset: matching, round-trips, directory, events, import (default: all)."),
     ] = None,
 ) -> None:
     """Measure latency, throughput, round trips, import speed and memory (docs/performance.md)."""

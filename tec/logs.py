@@ -69,8 +69,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)  # ensure_ascii: control characters come out escaped
 
 
+# The driver's DEBUG records are its Bolt messages, query parameters included (contact details, webhook
+# secrets): that logger stays at INFO or above whatever TEC_LOG_LEVEL says.
+DRIVER_LOGGER = "neo4j"
+
+
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
-    """The root logger writes one line per record, as text or JSON (TEC_LOG_FORMAT), at TEC_LOG_LEVEL."""
+    """The root logger writes one line per record, as text or JSON (TEC_LOG_FORMAT), at TEC_LOG_LEVEL
+    (the Neo4j driver's wire records excepted: see DRIVER_LOGGER)."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
     root = logging.getLogger()
@@ -78,6 +84,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
+    logging.getLogger(DRIVER_LOGGER).setLevel(max(logging.INFO, root.level))
 
 
 class OperationNames(SchemaExtension):

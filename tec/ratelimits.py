@@ -107,6 +107,9 @@ class RateLimits:
         self.keys = KeyLimits()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)
             return
@@ -147,6 +150,20 @@ class RateLimits:
         await self.app(scope, receive, send_with_headers)
         if status == 401 and failures is not None:
             await self.limiter.hit(failures, "auth-failures", address, cost=AUTH_FAILURE_COST)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket handshake costs one request of its client's budget (the API key of its Authorization
+        header, else its address); over the limit it is refused (HTTP 403) before the socket opens. What is
+        sent on an open socket is bounded by TEC_MAX_SUBSCRIPTIONS_PER_CONNECTION instead."""
+        address = client_address(scope, self.trusted)
+        authorization = dict(scope.get("headers", [])).get(b"authorization", b"").decode("latin-1")
+        budget = await self._budget(scope, authorization, address)
+        if budget.limit and not await self.limiter.hit(RateLimitItemPerMinute(budget.limit), budget.bucket):
+            message = await receive()  # websocket.connect
+            if message["type"] == "websocket.connect":
+                await send({"type": "websocket.close", "code": 1008, "reason": "rate limited"})
+            return
+        await self.app(scope, receive, send)
 
     async def _budget(self, scope: Scope, authorization: str, address: str) -> Budget:
         scheme, _, token = authorization.partition(" ")

@@ -234,6 +234,60 @@ class Settings(BaseSettings):
         validation_alias="TEC_ALERT_RADIUS_KM",
         description="Radius of the matching that picks the actors a new need or conflict alerts (km).",
     )
+    events_poll_ms: int = Field(
+        150,
+        ge=10,
+        le=10_000,
+        validation_alias="TEC_EVENTS_POLL_MS",
+        description="How often (ms) each process reads new events from the outbox for its subscribers and webhooks.",
+    )
+    max_subscriptions: int = Field(
+        1000,
+        ge=1,
+        le=100_000,
+        validation_alias="TEC_MAX_SUBSCRIPTIONS",
+        description="Most event subscriptions one process serves at once (a new one over it is refused).",
+    )
+    max_subscriptions_per_connection: int = Field(
+        5,
+        ge=1,
+        le=100,
+        validation_alias="TEC_MAX_SUBSCRIPTIONS_PER_CONNECTION",
+        description="Most operations one WebSocket connection runs at once.",
+    )
+    webhooks: bool = Field(
+        True,
+        validation_alias="TEC_WEBHOOKS",
+        description="Run the webhook delivery worker in this process (off: this instance delivers none).",
+    )
+    webhook_lease_seconds: float = Field(
+        30.0,
+        ge=0.5,
+        le=3600,
+        validation_alias="TEC_WEBHOOK_LEASE_SECONDS",
+        description="How long an instance holds a delivery it claimed; another takes it over after that.",
+    )
+    webhook_timeout_seconds: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        validation_alias="TEC_WEBHOOK_TIMEOUT_SECONDS",
+        description="How long a receiver has to answer one POST (kept below the lease).",
+    )
+    webhook_retry_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=3600,
+        validation_alias="TEC_WEBHOOK_RETRY_SECONDS",
+        description="Wait before the first retry; each next retry waits twice as long (at most an hour).",
+    )
+    webhook_give_up_hours: float = Field(
+        24.0,
+        gt=0,
+        le=24 * 30,
+        validation_alias="TEC_WEBHOOK_GIVE_UP_HOURS",
+        description="A delivery not acknowledged this long after its event is given up (status failed).",
+    )
 
     @field_validator("neo4j_uri")
     @classmethod
@@ -307,6 +361,15 @@ class Settings(BaseSettings):
         token = self.metrics_token.get_secret_value() if self.metrics_token else None
         if self.environment == "production" and token is not None and (token in _PLACEHOLDERS or len(token) < 16):
             raise ValueError("TEC_METRICS_TOKEN must be a real secret of 16 characters or more in production")
+        return self
+
+    @model_validator(mode="after")
+    def _timeout_within_lease(self) -> Settings:
+        if self.webhook_timeout_seconds >= self.webhook_lease_seconds:
+            raise ValueError(
+                "TEC_WEBHOOK_TIMEOUT_SECONDS must be below TEC_WEBHOOK_LEASE_SECONDS, or another instance could "
+                "take a delivery over while it is still being sent."
+            )
         return self
 
     @property

@@ -106,6 +106,14 @@ MOST: dict[str, int] = {
     "ValidationFailed.errors": 100,
     "Need.help": 3,  # one per NeedHelp
     "AlertPreferences.conflictTypes": 50,  # setAlertPreferences takes at most 50
+    "EventConnection.edges": 20,
+    "EventConnection.nodes": 20,
+    "Event.records": 20,
+    "Event.actors": 100,
+    "Query.webhooks": 200,
+    "Query.webhookDeliveries": 50,
+    "Webhook.kinds": 14,
+    "WebhookDelivery.log": 20,
 }
 
 

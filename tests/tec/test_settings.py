@@ -34,3 +34,11 @@ def test_without_uri_the_local_neo4j_is_used(monkeypatch: pytest.MonkeyPatch) ->
     settings = Settings()
     assert settings.uses_local_neo4j
     assert settings.effective_neo4j_uri == "bolt://127.0.0.1:7799"
+
+
+def test_a_webhook_timeout_not_below_the_lease_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEC_WEBHOOK_LEASE_SECONDS", "10")
+    monkeypatch.setenv("TEC_WEBHOOK_TIMEOUT_SECONDS", "10")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "TEC_WEBHOOK_TIMEOUT_SECONDS must be below TEC_WEBHOOK_LEASE_SECONDS" in str(caught.value)
