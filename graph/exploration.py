@@ -71,7 +71,7 @@ MAX_NODES = 500
 MAX_HOPS = 6
 # Edges kept per node of a neighbourhood (a documented cap of the cost model: dense graphs are truncated).
 EDGES_PER_NODE = 10
-# Nodes or edges a record of the neighbourhood query carries (a record is decoded in one go, ≈ 2 ms for 50).
+# Nodes or edges a record of the neighbourhood query carries (a record is decoded in one go, ≈ 1 ms for 50).
 ITEMS_PER_RECORD = 50
 
 
