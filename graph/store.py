@@ -171,16 +171,29 @@ def _plain(value: Any) -> Any:
     raise _GraphValue
 
 
+# The longest stretch of record decoding between two turns of the event loop (and records decoded between
+# two looks at the clock): a read of thousands of records leaves other requests, `/healthz` first, a turn.
+TURN_SECONDS = 0.005
+RECORDS_PER_LOOK = 16
+
+
 async def _records(result: neo4j.AsyncResult) -> list[Record]:
     """The records as dicts, like `AsyncResult.data()` but without its per-value isinstance cascade
-    (a good part of a directory page's CPU); records holding graph objects go through `data()`."""
+    (a good part of a directory page's CPU); records holding graph objects go through `data()`.
+
+    The driver decodes one record at a time as it is asked for the next, so the event loop gets a turn
+    every `TURN_SECONDS` of decoding; a query meant to return a lot should return it as many records."""
     keys = result.keys()
     rows: list[Record] = []
+    turn = time.perf_counter()
     async for record in result:
         try:
             rows.append({key: _plain(value) for key, value in zip(keys, record, strict=True)})
         except _GraphValue:
             rows.append(record.data())
+        if len(rows) % RECORDS_PER_LOOK == 0 and time.perf_counter() - turn > TURN_SECONDS:
+            await asyncio.sleep(0)
+            turn = time.perf_counter()
     return rows
 
 

@@ -48,7 +48,7 @@ async def neighbourhood(
         )
     except NotFoundError as error:
         return NotFound(message=str(error), id=str(id))
-    return Subgraph.from_record(record)
+    return await Subgraph.build(record)
 
 
 async def cooperation_path(

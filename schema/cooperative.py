@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from graphql import GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
@@ -22,6 +22,23 @@ from strawberry.types import ExecutionContext
 
 SLICE_SECONDS = 0.005  # the longest stretch of field resolution between two turns of the event loop
 CHECK_EVERY = 64  # fields resolved between two looks at the clock
+BUILT_PER_LOOK = 16  # objects built by `built_in_turns` between two looks at the clock
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+async def built_in_turns(items: Iterable[T], build: Callable[[T], U]) -> list[U]:
+    """`[build(item) for item in items]`, giving other requests a turn every `SLICE_SECONDS`: for a
+    resolver that turns hundreds of records into GraphQL objects before execution sees any of them."""
+    built: list[U] = []
+    turn = time.perf_counter()
+    for item in items:
+        built.append(build(item))
+        if len(built) % BUILT_PER_LOOK == 0 and time.perf_counter() - turn > SLICE_SECONDS:
+            await asyncio.sleep(0)
+            turn = time.perf_counter()
+    return built
 
 
 class CooperativeExecution(SchemaExtension):

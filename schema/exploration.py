@@ -7,7 +7,7 @@ object of the node's shown properties (points as {lat, lon}, dates as ISO 8601).
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -17,6 +17,7 @@ from graph.exploration import CooperationPath as PathRecord
 from graph.exploration import Subgraph as SubgraphRecord
 from graph.exploration import display_label, plain
 from schema.actor import Actor
+from schema.cooperative import built_in_turns
 from schema.enums import CooperationKind
 from schema.errors import NotFound
 from schema.values import to_enum, to_int
@@ -82,29 +83,32 @@ class Subgraph:
     truncated: bool = strawberry.field(description="More nodes lie within the depth than `limit` allowed.")
 
     @classmethod
-    def from_record(cls, record: SubgraphRecord) -> Subgraph:
-        nodes = [
-            GraphNode(
-                id=strawberry.ID(global_id(node["labels"], str(node["properties"].get("id")))),
-                key=str(node["properties"].get("id")),
-                labels=list(node["labels"]),
-                label=display_label(node["properties"]),
-                depth=int(node["depth"]),
-                properties=plain(node["properties"]),
-            )
-            for node in record.nodes
-        ]
-        edges = [
-            GraphEdge(
-                id=strawberry.ID(str(edge["id"])),
-                type=GraphRelationshipType(edge["type"]),
-                source=strawberry.ID(global_id(edge["sourceLabels"], str(edge["source"]))),
-                target=strawberry.ID(global_id(edge["targetLabels"], str(edge["target"]))),
-                properties=plain(edge["properties"] or {}),
-            )
-            for edge in record.edges
-        ]
+    async def build(cls, record: SubgraphRecord) -> Subgraph:
+        """The subgraph of a record, built in turns (up to 500 nodes and 5,000 edges)."""
+        nodes = await built_in_turns(record.nodes, _graph_node)
+        edges = await built_in_turns(record.edges, _graph_edge)
         return cls(nodes=nodes, edges=edges, truncated=record.truncated)
+
+
+def _graph_node(node: dict[str, Any]) -> GraphNode:
+    return GraphNode(
+        id=strawberry.ID(global_id(node["labels"], str(node["properties"].get("id")))),
+        key=str(node["properties"].get("id")),
+        labels=list(node["labels"]),
+        label=display_label(node["properties"]),
+        depth=int(node["depth"]),
+        properties=plain(node["properties"]),
+    )
+
+
+def _graph_edge(edge: dict[str, Any]) -> GraphEdge:
+    return GraphEdge(
+        id=strawberry.ID(str(edge["id"])),
+        type=GraphRelationshipType(edge["type"]),
+        source=strawberry.ID(global_id(edge["sourceLabels"], str(edge["source"]))),
+        target=strawberry.ID(global_id(edge["targetLabels"], str(edge["target"]))),
+        properties=plain(edge["properties"] or {}),
+    )
 
 
 NeighbourhoodResult = Annotated[Subgraph | NotFound, strawberry.union("NeighbourhoodResult")]

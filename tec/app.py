@@ -6,6 +6,7 @@ import functools
 import gc
 import json
 import logging
+import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -343,12 +344,16 @@ async def readyz(request: Request) -> Response:
     )
 
 
+GIL_SWITCH_SECONDS = 0.001  # how long a thread may hold the GIL while another waits for it (sys.setswitchinterval)
+
+
 def create_app(settings: Settings, store: Store | None = None, *, run_migrations: bool = True) -> Starlette:
     """Build the service. Without `store`, the lifespan connects to Neo4j (and closes it at shutdown)."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own = store is None
+        switch_interval = sys.getswitchinterval()
         active = store or Store.connect(
             settings.effective_neo4j_uri,
             settings.neo4j_user,
@@ -376,6 +381,10 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
             # collector's full passes, which would otherwise walk it while a large answer is built
             gc.collect()
             gc.freeze()
+            # Validation runs in worker threads; while they compute, the event loop's thread waits for the
+            # GIL at each of its system calls, up to the switch interval each time (5 ms by default: a
+            # /healthz behind a few hostile documents waited 100 ms and more). 1 ms keeps that wait short.
+            sys.setswitchinterval(GIL_SWITCH_SECONDS)
             try:
                 yield
             finally:
@@ -383,6 +392,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
                     await worker.stop()
                 await hub.stop()
         finally:
+            sys.setswitchinterval(switch_interval)
             if own:
                 await active.close()
 

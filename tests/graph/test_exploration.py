@@ -81,6 +81,43 @@ async def test_neighbourhood_grows_with_depth_over_the_chosen_relationship_types
     assert partnership["properties"] == {"kind": "PARTNERSHIP", "since": 2019}
 
 
+# Stored by Cypher: UTC as datetime() writes it, offsets either side, a named zone, a date.
+SET_TEMPORALS = (
+    "SET x.createdAt = datetime('2026-05-04T10:20:30.123Z'), x.updatedAt = datetime('2026-05-04T10:20:00Z'), "
+    "x.ahead = datetime('1999-12-31T23:59:59.000000001+05:30'), x.behind = datetime('2026-01-02T03:04:05.5-03:00'), "
+    "x.zoned = datetime('2026-07-14T12:00:00.25[Europe/Paris]'), x.day = date('0987-06-05')"
+)
+TEMPORALS = ("createdAt", "updatedAt", "ahead", "behind", "zoned", "day")
+
+
+async def test_temporal_properties_read_as_the_same_text_as_the_drivers_values(store: Store) -> None:
+    """The neighbourhood gets dates and date-times as text from Neo4j (no driver objects to build): the
+    same text `plain` makes of the values the driver returns for the same nodes and relationships."""
+    net = await build_network(store)
+    await store.write(
+        "tests.temporals",
+        "MATCH (a:Actor {id: $asso})-[r:COOPERATES_WITH]->(b:Actor {id: $bureau}) UNWIND [a, b, r] AS x "
+        + SET_TEMPORALS,
+        {"asso": net.asso, "bureau": net.bureau},
+    )
+    rows = await store.read(
+        "tests.driverValues",
+        "MATCH (a:Actor {id: $asso})-[r:COOPERATES_WITH]->(b:Actor {id: $bureau}) "
+        "RETURN properties(a) AS a, properties(b) AS b, properties(r) AS r",
+        {"asso": net.asso, "bureau": net.bureau},
+    )
+    driver = {key: exploration.plain(value) for key, value in rows[0].items()}
+    assert driver["a"]["createdAt"] == "2026-05-04T10:20:30.123000000+00:00"  # the driver's text, not Cypher's
+    sub = await exploration.neighbourhood(store, "Actor", net.asso, depth=1, types=COOPERATION)
+    by_id = {node["properties"]["id"]: node["properties"] for node in sub.nodes}
+    partnership = next(e for e in sub.edges if e["target"] == net.bureau)
+    for key in TEMPORALS:
+        assert by_id[net.asso][key] == driver["a"][key], key
+        assert by_id[net.bureau][key] == driver["b"][key], key
+        assert partnership["properties"][key] == driver["r"][key], key
+    assert partnership["properties"]["kind"] == "PARTNERSHIP"
+
+
 async def test_limit_keeps_the_nearest_nodes_and_says_it_cut(store: Store) -> None:
     net = await build_network(store)
     sub = await exploration.neighbourhood(store, "Actor", net.asso, depth=3, types=COOPERATION, limit=3)

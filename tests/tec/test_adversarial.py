@@ -33,11 +33,6 @@ pytestmark = pytest.mark.slow
 DEADLINE = 5.0  # TEC_REQUEST_TIMEOUT of the service under test
 MAX_RSS = 250 * 1024 * 1024
 HEALTHZ_MS = 100.0
-# While the service builds several answers of thousands of records at once (allowed by the budget), the
-# probe waited up to 140-400 ms on this 2-core machine, Neo4j included: the issue's 100 ms is not met
-# there yet (see the closing note of issue 14), so those tests hold this bound, which still catches a
-# stalled loop (before the request deadline and the cost rework: 8-33 s).
-BUSY_HEALTHZ_MS = 1000.0
 MAX_BODY = 50_000
 
 
@@ -108,6 +103,7 @@ base, pid = sys.argv[1], int(sys.argv[2])
 service = psutil.Process(pid)
 latencies, rss = [], []
 with httpx.Client(base_url=base, timeout=30) as probe:
+    probe.get("/healthz")  # the probe's own first request (connection, client set-up) is not the service's delay
     print("ready", flush=True)
     while sys.stdin.readline() == "go\\n":
         started = time.perf_counter()
@@ -129,7 +125,6 @@ class Watch:
     latencies_ms: list[float] = field(default_factory=list)
     rss: list[int] = field(default_factory=list)
     probes: int = 0  # answered so far
-    limit_ms: float = HEALTHZ_MS
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -176,7 +171,12 @@ async def watched(service: tuple[str, psutil.Process]) -> AsyncIterator[tuple[ht
     assert watch.latencies_ms, "no /healthz probe ran"
     assert max(watch.rss) < MAX_RSS, f"the service grew to {max(watch.rss) / 2**20:.0f} MB"
     slowest = sorted(watch.latencies_ms)[-5:]
-    assert slowest[-1] < watch.limit_ms, (
+    worst = max(range(len(watch.latencies_ms)), key=watch.latencies_ms.__getitem__)
+    print(
+        f"\n/healthz: {len(watch.latencies_ms)} probes, slowest {', '.join(f'{ms:.0f}' for ms in slowest)} ms "
+        f"(the slowest was probe {worst + 1})"
+    )
+    assert slowest[-1] < HEALTHZ_MS, (
         f"/healthz took {slowest[-1]:.0f} ms while hostile queries ran (slowest of {len(watch.latencies_ms)} "
         f"probes: {', '.join(f'{ms:.0f}' for ms in slowest)} ms; service at most {max(watch.rss) / 2**20:.0f} MB)"
     )
@@ -244,8 +244,7 @@ async def test_nested_lists_without_first_are_refused(watched: tuple[httpx.Async
 async def test_aliases_times_depth_are_refused_or_answered_within_the_deadline(
     watched: tuple[httpx.AsyncClient, Watch],
 ) -> None:
-    client, watch = watched
-    watch.limit_ms = BUSY_HEALTHZ_MS  # two neighbourhoods of 500 nodes are answered
+    client, _ = watched
     deep = (
         "actors(first: 100) { nodes { conflicts(first: 100) { conflict { actors(first: 100) { actor { name } } } } } }"
     )
@@ -339,7 +338,6 @@ async def test_hostile_documents_sent_together_leave_the_service_responsive(
     watched: tuple[httpx.AsyncClient, Watch],
 ) -> None:
     client, watch = watched
-    watch.limit_ms = BUSY_HEALTHZ_MS  # several answers of thousands of records at once
     documents = [
         (NESTED_PAGES, {"n": 100}),
         ('{ territory(code: "35238") { neighbours { neighbours { neighbours { name } } } } }', None),
