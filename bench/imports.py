@@ -19,9 +19,7 @@ from typing import Any
 from graph import imports as graph_imports
 from graph.bulk import delete_source
 from graph.store import Store
-from importers.partners import DEFAULT_BATCH_SIZE, import_file, prepared_rows
-
-CEILING_SOURCE_KIND = "PARTNER"
+from importers.partners import DEFAULT_BATCH_SIZE, import_file, prepared_rows, resolve_mapping
 
 
 async def timed_import(store: Store, path: Path, preset: str, rows: int, source: str) -> dict[str, Any]:
@@ -39,17 +37,24 @@ async def timed_import(store: Store, path: Path, preset: str, rows: int, source:
     }
 
 
-async def timed_ceiling(store: Store, path: Path, preset: str, rows: int, source: str) -> dict[str, Any]:
-    """The creating queries alone on the rows an import of `path` writes: timed (not preparing them), deleted."""
+async def write_as_new(store: Store, path: Path, preset: str, source: str) -> tuple[int, float]:
+    """The rows an import of `path` writes, prepared first, then written by the creating queries alone
+    into `source` (which must hold none of them): (records created, seconds spent writing)."""
+    spec = resolve_mapping(preset).source
     network, batches = await prepared_rows(store, path, preset, source, batch_size=DEFAULT_BATCH_SIZE)
     created = sum(len(batch.actors) + len(batch.conflicts) for batch in batches) + (network is not None)
     started = time.perf_counter()
-    await graph_imports.ensure_source(store, source, CEILING_SOURCE_KIND, None)
+    await graph_imports.ensure_source(store, source, spec.kind, spec.licence)
     if network is not None:
         await graph_imports.create_batch(store, source, actors=[network])
     for batch in batches:
         await graph_imports.create_batch(store, source, actors=batch.actors, conflicts=batch.conflicts)
-    seconds = time.perf_counter() - started
+    return created, time.perf_counter() - started
+
+
+async def timed_ceiling(store: Store, path: Path, preset: str, rows: int, source: str) -> dict[str, Any]:
+    """The creating queries alone on the rows an import of `path` writes: timed (not preparing them), deleted."""
+    created, seconds = await write_as_new(store, path, preset, source)
     await delete_source(store, source)
     return {"rows": rows, "created": created, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds)}
 

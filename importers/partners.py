@@ -176,6 +176,8 @@ async def _run(run: ImportRun, dry_run: bool, full: bool, progress: ProgressCall
     summary.counts["Actor"] = Counts()
     if run.mapping.conflicts is not None:
         summary.counts["Conflict"] = Counts()
+    # a source that holds no record yet (a first import): rows are not looked up by their key
+    new_source = not await graph_imports.holds_records(store, summary.source)
     network = run.network_row()
     if network is not None:  # the network's (or programme's) own actor counts like every other record
         run.merge(await graph_imports.upsert_batch(store, summary.source, actors=[network], dry_run=dry_run))
@@ -198,7 +200,12 @@ async def _run(run: ImportRun, dry_run: bool, full: bool, progress: ProgressCall
                 changed = summary.created + summary.updated
             pending = asyncio.create_task(
                 graph_imports.upsert_batch(
-                    store, summary.source, actors=rows.actors, conflicts=rows.conflicts, dry_run=dry_run
+                    store,
+                    summary.source,
+                    actors=rows.actors,
+                    conflicts=rows.conflicts,
+                    dry_run=dry_run,
+                    new_source=new_source,
                 )
             )
             if progress is not None:
