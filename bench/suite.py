@@ -304,7 +304,9 @@ async def bench_round_trips(url: str, figures: Figures) -> None:
 FIRST_IMPORT_ROWS = 2_000
 
 
-async def bench_import(store: Store, figures: Figures, rows: int, runs: int, fresh: bool) -> None:
+async def bench_import(
+    store: Store, figures: Figures, rows: int, runs: int, fresh: bool, neo4j_pid: int | None = None
+) -> None:
     """First, a 2,000-row RNA file as the first import since Neo4j started (into a fresh database with
     `--fresh`: the reference data and the network only, no import query planned yet). Then two partner
     files of `rows` rows, each measured `runs` times against its ceiling (`bench.imports`): the RNA
@@ -312,12 +314,13 @@ async def bench_import(store: Store, figures: Figures, rows: int, runs: int, fre
     each with 0-3 past cases (2.5 records per row)."""
     directory = temp_dir()
     first = rna_file(directory / "rna-waldec-first.csv", FIRST_IMPORT_ROWS, seed=13)
-    timed = await timed_import(store, first, "rna-waldec", FIRST_IMPORT_ROWS, f"bench-first-{int(time.time())}")
+    source = f"bench-first-{int(time.time())}"
+    timed = await timed_import(store, first, "rna-waldec", FIRST_IMPORT_ROWS, source, neo4j_pid)
     figures.add("first_import", {**timed, "fresh_database": fresh})
     register = rna_file(directory / "rna-waldec-bench.csv", rows)
-    actor = await import_against_ceiling(store, register, "rna-waldec", rows, runs)
+    actor = await import_against_ceiling(store, register, "rna-waldec", rows, runs, neo4j_pid)
     members = partner_file(directory / "network-members-bench.jsonl", rows)
-    partner = await import_against_ceiling(store, members, "network-members", rows, runs)
+    partner = await import_against_ceiling(store, members, "network-members", rows, runs, neo4j_pid)
     figures.add("actor_import", _median_run(actor["import_runs"]))
     figures.add("partner_import", _median_run(partner["import_runs"]))
     ceiling = {"actor": _brief(actor), "partner": _brief(partner)}
@@ -331,7 +334,7 @@ def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _brief(measure: dict[str, Any]) -> dict[str, Any]:
-    keys = ("ceiling_rows_per_s", "import_rows_per_s", "ratio", "ratios")
+    keys = ("ceiling_rows_per_s", "import_rows_per_s", "ratio", "ratios", "cpu_s")
     return {key: measure[key] for key in keys}
 
 
@@ -426,7 +429,7 @@ async def run_suite(
         finally:
             service.stop()
         if "import" in parts:
-            await bench_import(store, figures, import_rows, import_runs, fresh)
+            await bench_import(store, figures, import_rows, import_runs, fresh, running.pid)
     finally:
         await store.close()
     return figures
