@@ -117,6 +117,7 @@ async def import_against_ceiling(
         source = f"bench-{preset}-{stamp}-{run}"
         ceilings.append(await timed_ceiling(store, path, preset, rows, f"{source}-ceiling", neo4j_pid))
         imports.append(await timed_import(store, path, preset, rows, source, neo4j_pid))
+        print(f"  {preset} run {run + 1}/{runs}: ceiling {ceilings[-1]}, import {imports[-1]}", flush=True)
     ceiling_rate = statistics.median(run["rows_per_s"] for run in ceilings)
     import_rate = statistics.median(run["rows_per_s"] for run in imports)
     return {

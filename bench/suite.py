@@ -418,16 +418,17 @@ async def run_suite(
         figures.machine = machine_info(versions[0]["v"])
         print(f"Neo4j {figures.machine['neo4j']} at {running.uri}; network {network}", flush=True)
         await load_network(store, network, figures)
-        service = Service(running.uri, neo4j_local.free_port())
-        try:
-            if "matching" in parts:
-                await bench_matching(store, service.url, figures, matching_requests)
-            if "round-trips" in parts:
-                await bench_round_trips(service.url, figures)
-            if "directory" in parts:
-                await bench_directory(service, figures, load_seconds)
-        finally:
-            service.stop()
+        if {"matching", "round-trips", "directory"} & set(parts):  # `--only import` needs no service
+            service = Service(running.uri, neo4j_local.free_port())
+            try:
+                if "matching" in parts:
+                    await bench_matching(store, service.url, figures, matching_requests)
+                if "round-trips" in parts:
+                    await bench_round_trips(service.url, figures)
+                if "directory" in parts:
+                    await bench_directory(service, figures, load_seconds)
+            finally:
+                service.stop()
         if "import" in parts:
             await bench_import(store, figures, import_rows, import_runs, fresh, running.pid)
     finally:
