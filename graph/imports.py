@@ -111,6 +111,10 @@ SET s.kind = $kind, s.licence = $licence, s.updatedAt = datetime(), s.updatedBy 
 
 _TOUCH_SOURCE: LiteralString = "MATCH (s:Source {name: $source}) SET s.importedAt = datetime()"
 
+_HOLDS_RECORDS: LiteralString = (
+    "OPTIONAL MATCH (s:Source {name: $source}) RETURN s IS NOT NULL AND EXISTS { (s)<-[:FROM_SOURCE]-() } AS holds"
+)
+
 
 async def ensure_source(store: Store, name: str, kind: str, licence: str | None) -> None:
     """Create the Source node of an import (or bring its kind and licence up to date)."""
@@ -119,6 +123,12 @@ async def ensure_source(store: Store, name: str, kind: str, licence: str | None)
         _ENSURE_SOURCE,
         {"name": name, "id": source_id(name), "kind": kind, "licence": licence, "by": imported_by(name)},
     )
+
+
+async def holds_records(store: Store, source: str) -> bool:
+    """Whether any record is linked FROM_SOURCE to `source` (one step from the source node)."""
+    rows = await store.read("imports.holdsRecords", _HOLDS_RECORDS, {"source": source})
+    return bool(rows and rows[0]["holds"])
 
 
 # --- upserts ---------------------------------------------------------------------------------------
@@ -320,16 +330,22 @@ Reader = Callable[[LiteralString, dict[str, Any]], Awaitable[list[Record]]]
 
 
 async def _plan(
-    read: Reader, source: str, label: LiteralString, rows: Sequence[dict[str, Any]], outcome: BatchOutcome
+    read: Reader,
+    source: str,
+    label: LiteralString,
+    rows: Sequence[dict[str, Any]],
+    outcome: BatchOutcome,
+    lookup: bool = True,
 ) -> _Plan:
-    """Decide, from what the graph holds, which rows to create, which to update, which to leave."""
+    """Decide, from what the graph holds, which rows to create, which to update, which to leave.
+
+    Without `lookup` (the source held no record when the import started, and an import writes each
+    external id once), no row is looked up by its key: all are new, unless their id is taken."""
     plan = _Plan()
     if not rows:
         return plan
-    found = {
-        row["externalId"]: row
-        for row in await read(_LOOKUP[label], {"source": source, "keys": [row["externalId"] for row in rows]})
-    }
+    keys = {"source": source, "keys": [row["externalId"] for row in rows]}
+    found = {row["externalId"]: row for row in await read(_LOOKUP[label], keys)} if lookup else {}
     wanted = [row["governs"] for row in rows if row.get("governs") and row["externalId"] not in found]
     governors = {row["territory"]: row for row in (await read(_GOVERNORS, {"territories": wanted}) if wanted else [])}
     counts = outcome.of(label)
@@ -365,6 +381,7 @@ async def upsert_batch(
     actors: Sequence[dict[str, Any]] = (),
     conflicts: Sequence[dict[str, Any]] = (),
     dry_run: bool = False,
+    new_source: bool = False,
 ) -> BatchOutcome:
     """Upsert one batch of records of `source` in one transaction (or, with `dry_run`, only count).
 
@@ -373,7 +390,9 @@ async def upsert_batch(
     existing collectivité governing it is reused), `themes` (theme codes), `network` and `since`
     (MEMBER_OF the source's network record), `involvements` ([{conflict: external id, role, from,
     to}]). Conflict rows: `externalId`, `hash`, `props`, `type` (conflict type code), `territory`.
-    Conflicts are written before the actors that refer to them.
+    Conflicts are written before the actors that refer to them. `new_source`: the source held no
+    record when this import started (`holds_records`), and the import's ledger lets each external id
+    through once, so no row is looked up by its key (ids already taken are still checked).
     """
     params = {"source": source}
     outcome = BatchOutcome()
@@ -383,8 +402,8 @@ async def upsert_batch(
         async def read(query: LiteralString, values: dict[str, Any]) -> list[Record]:
             return await store.read("imports.lookup", query, values)
 
-        await _plan(read, source, "Conflict", conflicts, outcome)
-        await _plan(read, source, "Actor", actors, outcome)
+        await _plan(read, source, "Conflict", conflicts, outcome, not new_source)
+        await _plan(read, source, "Actor", actors, outcome, not new_source)
         return outcome
 
     async def work(tx: AsyncManagedTransaction) -> BatchOutcome:
@@ -400,8 +419,8 @@ async def upsert_batch(
         async def read(query: LiteralString, values: dict[str, Any]) -> list[Record]:
             return await run_in_tx(tx, query, values)
 
-        conflict_plan = await _plan(read, source, "Conflict", conflicts, outcome)
-        actor_plan = await _plan(read, source, "Actor", actors, outcome)
+        conflict_plan = await _plan(read, source, "Conflict", conflicts, outcome, not new_source)
+        actor_plan = await _plan(read, source, "Actor", actors, outcome, not new_source)
         by = {**params, "by": imported_by(source)}
         if conflict_plan.create:
             await write(_CREATE_CONFLICTS, {**by, "rows": conflict_plan.create})
@@ -420,6 +439,31 @@ async def upsert_batch(
 
     # a batch with nothing to write leaves the graph revision alone, so response caches stay warm
     return await store.transaction("imports.upsertBatch", work, changed=lambda done: done.wrote)
+
+
+async def create_batch(
+    store: Store, source: str, *, actors: Sequence[dict[str, Any]] = (), conflicts: Sequence[dict[str, Any]] = ()
+) -> None:
+    """The creating queries of `upsert_batch` alone, every row taken as new: no look-up, no plan.
+
+    The benchmark's ceiling (`tec bench`, `import_ceiling`): what Neo4j needs at the least to write
+    the rows an import prepared, in the same transactions. Not for imports: it duplicates nothing only
+    on a source that holds none of the rows.
+    """
+    by = {"source": source, "by": imported_by(source)}
+    new_conflicts = [{**row, "id": record_id(source, "Conflict", row["externalId"])} for row in conflicts]
+    new_actors = [{**row, "id": record_id(source, "Actor", row["externalId"])} for row in actors]
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        if new_conflicts:
+            await (await tx.run(_CREATE_CONFLICTS, {**by, "rows": new_conflicts})).consume()
+        if new_actors:
+            links = frozenset(key for key in ACTOR_LINKS if any(row.get(key) for row in new_actors))
+            network = next((row["network"] for row in new_actors if row.get("network")), None)
+            await (await tx.run(_create_actors(links), {**by, "rows": new_actors, "network": network})).consume()
+        await run_in_tx(tx, _TOUCH_SOURCE, {"source": source})
+
+    await store.transaction("imports.createBatch", work)
 
 
 # --- what a source holds ---------------------------------------------------------------------------

@@ -27,6 +27,35 @@ from importers.report import ReportWriter
 from importers.rows import ActorDraft, ConflictDraft, Issue, Rejected, RowMapper, Skipped
 from importers.summary import ImportSummary
 
+_FOLDED_MAX = 2_000  # distinct descriptions kept folded (each up to 20,000 characters)
+
+
+class _Claims:
+    """The ledger's claims of one batch: what earlier batches met read in one query per label, what
+    this batch meets first written in one statement (rather than a query per record)."""
+
+    def __init__(self, ledger: Ledger, drafts: list[ActorDraft]) -> None:
+        self.ledger = ledger
+        actors = ledger.known("Actor", (draft.external_id for draft in drafts))
+        conflicts = ledger.known("Conflict", (c.external_id for draft in drafts for c in draft.conflicts))
+        self.seen: dict[tuple[str, str], tuple[int, str]] = {
+            **{("Actor", key): value for key, value in actors.items()},
+            **{("Conflict", key): value for key, value in conflicts.items()},
+        }
+        self.new: list[tuple[str, str, int, str]] = []
+
+    def claim(self, label: str, external_id: str, line: int, digest: str) -> tuple[int, str] | None:
+        """As `Ledger.claim`: None the first time a record is met, else (line, hash) of that first time."""
+        first = self.seen.get((label, external_id))
+        if first is None:
+            self.seen[(label, external_id)] = (line, digest)
+            self.new.append((label, external_id, line, digest))
+        return first
+
+    def save(self) -> None:
+        self.ledger.add_many(self.new)
+        self.new = []
+
 
 @dataclass
 class Batch:
@@ -76,6 +105,7 @@ class ImportRun:
         self.ledger = Ledger()
         self.source = summary.source
         self.network = mapping.network.external_id if mapping.network else None
+        self._folded: dict[str, str] = {}
 
     def prepare(self) -> Batch | None:
         """Read and map the next batch of rows (runs in a worker thread)."""
@@ -110,13 +140,21 @@ class ImportRun:
     def finalize(self, batch: Batch, nearest: dict[str, str]) -> GraphRows:
         """Places to territory ids, duplicates caught, hashes computed: the rows for the graph."""
         out = GraphRows(issues=list(batch.issues), rejected=batch.rejected)
+        claims = _Claims(self.ledger, batch.drafts)
+        try:
+            self._finalize(batch, nearest, out, claims)
+        finally:
+            claims.save()
+        return out
+
+    def _finalize(self, batch: Batch, nearest: dict[str, str], out: GraphRows, claims: _Claims) -> None:
         for draft in batch.drafts:
             territory = self._territory(draft.place, nearest)
             if isinstance(territory, Issue):
                 out.issues.append(self._with_row(territory, draft))
                 out.rejected += 1
                 continue
-            first = self.ledger.claim("Actor", draft.external_id, draft.line, "")
+            first = claims.claim("Actor", draft.external_id, draft.line, "")
             if first is not None:
                 reason = f"the same external id is on line {first[0]}: this row is ignored"
                 out.issues.append(
@@ -128,7 +166,7 @@ class ImportRun:
             out.dropped += len(draft.item_issues)
             involvements = []
             for conflict in draft.conflicts:
-                row = self._conflict_row(draft, conflict, nearest, out)
+                row = self._conflict_row(draft, conflict, nearest, out, claims)
                 if row is None:
                     continue
                 involvements.append(
@@ -143,7 +181,18 @@ class ImportRun:
                 )
             actor = self._actor_row(draft, territory, involvements)
             out.actors.append(actor)
-        return out
+
+    def _search_text(self, head: str | None, tail: str | None, *, head_folded: bool = False) -> str:
+        """`search_text(head, tail)`, the tail folded once per distinct text (descriptions and summaries recur)."""
+        head = (head if head_folded else fold(head)) if head else ""
+        if not tail:
+            return head
+        folded = self._folded.get(tail)
+        if folded is None:
+            if len(self._folded) >= _FOLDED_MAX:  # unique texts fill it: start again
+                self._folded.clear()
+            folded = self._folded[tail] = fold(tail)
+        return " ".join(part for part in (head, folded) if part)
 
     def _territory(self, place: str | Point | None, nearest: dict[str, str]) -> str | Issue | None:
         if place is None:
@@ -162,7 +211,7 @@ class ImportRun:
         return Issue(draft.line, draft.external_id, field, issue.value, issue.reason, scope)  # type: ignore[arg-type]
 
     def _conflict_row(
-        self, draft: ActorDraft, conflict: ConflictDraft, nearest: dict[str, str], out: GraphRows
+        self, draft: ActorDraft, conflict: ConflictDraft, nearest: dict[str, str], out: GraphRows, claims: _Claims
     ) -> dict[str, Any] | None:
         territory = self._territory(conflict.place, nearest)
         if isinstance(territory, Issue):
@@ -173,7 +222,7 @@ class ImportRun:
         props = record.props(CONFLICT_PROPS)
         props["status"] = record.derived_status()
         props["year"] = record.derived_year()
-        props["searchText"] = search_text(record.title, record.summary)
+        props["searchText"] = self._search_text(record.title, record.summary)
         row: dict[str, Any] = {
             "externalId": conflict.external_id,
             "props": props,
@@ -181,7 +230,7 @@ class ImportRun:
             "territory": territory,
         }
         digested = row["hash"] = digest(row)
-        first = self.ledger.claim("Conflict", conflict.external_id, draft.line, digested)
+        first = claims.claim("Conflict", conflict.external_id, draft.line, digested)
         if first is None:
             out.conflicts.append(row)
         elif first[1] != digested:
@@ -198,7 +247,7 @@ class ImportRun:
         record = draft.record
         props = record.props(ACTOR_PROPS)
         props["nameKey"] = name_key = fold(record.name)
-        props["searchText"] = search_text(name_key, record.description)  # folding twice changes nothing
+        props["searchText"] = self._search_text(name_key, record.description, head_folded=True)
         row: dict[str, Any] = {
             "externalId": draft.external_id,
             "props": props,

@@ -37,6 +37,21 @@ class Ledger:
     def add(self, label: str, external_id: str, line: int, digest: str) -> None:
         self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", (label, external_id, line, digest))
 
+    def known(self, label: str, external_ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """{external id: (line, hash) where it was first met} for the given ids met before (500 a query)."""
+        wanted = list(dict.fromkeys(external_ids))
+        found: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT external_id, line, hash FROM seen WHERE label = ? AND external_id IN ({marks})"  # noqa: S608 (only ? marks)
+            found.update((row[0], (int(row[1]), str(row[2]))) for row in self._db.execute(query, (label, *chunk)))
+        return found
+
+    def add_many(self, rows: Iterable[tuple[str, str, int, str]]) -> None:
+        """Record (label, external id, line, hash) rows met for the first time (one statement)."""
+        self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", rows)
+
     def missing(self, label: str, external_ids: Iterable[str]) -> list[str]:
         """The given external ids that were not met in the file, in the given order."""
         wanted = list(external_ids)

@@ -12,13 +12,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from graph import imports as graph_imports
 from graph.imports import Counts
 from graph.store import Store
-from importers.batches import ImportRun
+from importers.batches import GraphRows, ImportRun
 from importers.errors import BadMapping, MissingReferenceData
 from importers.mapping import Mapping, load_mapping, load_preset, preset_names
 from importers.places import PlaceIndex
@@ -33,6 +37,10 @@ __all__ = ["DEFAULT_BATCH_SIZE", "ImportProgress", "ImportSummary", "ProgressCal
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500  # faster than 1,000 in interleaved runs on the scale network (less Neo4j GC in most)
+# While the worker thread maps a batch, the event loop waits for the GIL each time Neo4j answers one
+# of the batch being written: up to the interpreter's switch interval (5 ms) per answer, five or six
+# answers a batch. During an import (a command of its own, not the service) the interval is 0.5 ms.
+IMPORT_SWITCH_INTERVAL = 0.0005
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -63,28 +71,17 @@ async def _reference(store: Store, mapping: Mapping) -> tuple[PlaceIndex, set[st
     return places, conflict_types, themes
 
 
-async def import_file(
+@asynccontextmanager
+async def _open_run(
     store: Store,
     path: Path,
     mapping: Mapping | Path | str,
-    source: str | None = None,
-    dry_run: bool = False,
-    full: bool = False,
-    progress: ProgressCallback | None = None,
-    *,
-    report: Path | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-) -> ImportSummary:
-    """Import one partner file; return what it did.
-
-    `mapping` is a `Mapping`, a TOML file or a preset name; `source` overrides the mapping's source
-    name. Bad rows never stop the import: they go to the `report` (CSV, or JSON for a `.json` path)
-    and to `summary.issues` (the first 20). Raises an `ImporterError` only when the file, the mapping
-    or the graph's reference data make the whole import impossible — before anything is written.
-    """
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
-    started = time.perf_counter()
+    source: str | None,
+    dry_run: bool,
+    report: Path | None,
+    batch_size: int,
+) -> AsyncIterator[ImportRun]:
+    """The file opened, the mapping checked, the reference data read: one import ready to run."""
     taxonomy = read_taxonomy()
     checked = resolve_mapping(mapping, taxonomy)
     name = source or checked.source.name
@@ -112,18 +109,60 @@ async def import_file(
             missing_columns=mapper.missing_columns,
             report=report,
         )
-        writer = ReportWriter(report)
-        run = ImportRun(store, checked, mapper, stream, summary, writer, batch_size)
+        yield ImportRun(store, checked, mapper, stream, summary, ReportWriter(report), batch_size)
+
+
+async def prepared_rows(
+    store: Store, path: Path, mapping: Mapping | Path | str, source: str, *, batch_size: int = DEFAULT_BATCH_SIZE
+) -> tuple[dict[str, Any] | None, list[GraphRows]]:
+    """What an import of `path` would write, batch by batch, without writing (the benchmark's ceiling
+    feeds these rows to the creating queries alone): the network's own row, then each batch's rows."""
+    async with _open_run(store, path, mapping, source, True, None, batch_size) as run:
+        try:
+            network = run.network_row()
+            batches = []
+            while (batch := run.prepare()) is not None:
+                batches.append(run.finalize(batch, await run.resolve_points(batch)))
+        finally:
+            run.report.close()
+            run.ledger.close()
+    return network, batches
+
+
+async def import_file(
+    store: Store,
+    path: Path,
+    mapping: Mapping | Path | str,
+    source: str | None = None,
+    dry_run: bool = False,
+    full: bool = False,
+    progress: ProgressCallback | None = None,
+    *,
+    report: Path | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> ImportSummary:
+    """Import one partner file; return what it did.
+
+    `mapping` is a `Mapping`, a TOML file or a preset name; `source` overrides the mapping's source
+    name. Bad rows never stop the import: they go to the `report` (CSV, or JSON for a `.json` path)
+    and to `summary.issues` (the first 20). Raises an `ImporterError` only when the file, the mapping
+    or the graph's reference data make the whole import impossible — before anything is written.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    started = time.perf_counter()
+    async with _open_run(store, path, mapping, source, dry_run, report, batch_size) as run:
+        summary = run.summary
         try:
             await _run(run, dry_run, full, progress, started)
         finally:
-            writer.close()
+            run.report.close()
             run.ledger.close()
-        summary.issues = writer.first
+        summary.issues = run.report.first
         summary.seconds = time.perf_counter() - started
     log.info(
         "import %s: %d rows, %d created, %d updated, %d unchanged, %d rejected in %.1f s",
-        name,
+        summary.source,
         summary.read,
         summary.created,
         summary.updated,
@@ -135,6 +174,17 @@ async def import_file(
 
 
 async def _run(run: ImportRun, dry_run: bool, full: bool, progress: ProgressCallback | None, started: float) -> None:
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, IMPORT_SWITCH_INTERVAL))
+    try:
+        await _batches(run, dry_run, full, progress, started)
+    finally:
+        sys.setswitchinterval(previous)
+
+
+async def _batches(
+    run: ImportRun, dry_run: bool, full: bool, progress: ProgressCallback | None, started: float
+) -> None:
     store, summary = run.store, run.summary
     if not dry_run:
         spec = run.mapping.source
@@ -142,6 +192,8 @@ async def _run(run: ImportRun, dry_run: bool, full: bool, progress: ProgressCall
     summary.counts["Actor"] = Counts()
     if run.mapping.conflicts is not None:
         summary.counts["Conflict"] = Counts()
+    # a source that holds no record yet (a first import): rows are not looked up by their key
+    new_source = not await graph_imports.holds_records(store, summary.source)
     network = run.network_row()
     if network is not None:  # the network's (or programme's) own actor counts like every other record
         run.merge(await graph_imports.upsert_batch(store, summary.source, actors=[network], dry_run=dry_run))
@@ -164,7 +216,12 @@ async def _run(run: ImportRun, dry_run: bool, full: bool, progress: ProgressCall
                 changed = summary.created + summary.updated
             pending = asyncio.create_task(
                 graph_imports.upsert_batch(
-                    store, summary.source, actors=rows.actors, conflicts=rows.conflicts, dry_run=dry_run
+                    store,
+                    summary.source,
+                    actors=rows.actors,
+                    conflicts=rows.conflicts,
+                    dry_run=dry_run,
+                    new_source=new_source,
                 )
             )
             if progress is not None:

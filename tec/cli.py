@@ -264,6 +264,9 @@ def bench(
     matching_requests: Annotated[int, typer.Option(help="Timed experiencedActors requests.")] = 300,
     load_seconds: Annotated[float, typer.Option(help="Seconds of load per concurrency level.")] = 10.0,
     import_rows: Annotated[int, typer.Option(help="Rows of the partner-import benchmark.")] = 20_000,
+    import_runs: Annotated[
+        int, typer.Option(help="Times each partner import is measured against its ceiling (medians reported).")
+    ] = 3,
     keep_neo4j: Annotated[bool, typer.Option(help="Leave the benchmark's Neo4j running afterwards.")] = False,
     only: Annotated[
         str | None,
@@ -288,6 +291,7 @@ def bench(
         matching_requests=matching_requests,
         load_seconds=load_seconds,
         import_rows=import_rows,
+        import_runs=import_runs,
         keep_neo4j=keep_neo4j,
         parts=parts,
     )
