@@ -15,7 +15,7 @@ from typing import Any, LiteralString, TypeVar
 
 from neo4j import AsyncManagedTransaction, unit_of_work
 
-from graph import case_types
+from graph import audit, case_types
 from graph.errors import GraphError
 from graph.store import Record, Store, run_in_tx
 
@@ -124,6 +124,7 @@ async def delete_owned(store: Store, label: str, record_id: str, editor: Editor)
     async def work(tx: AsyncManagedTransaction) -> None:
         await check_owned(tx, label, record_id, editor)
         await run_in_tx(tx, _DELETE[label], {"id": record_id})
+        audit.note(record_id)
 
     await write_tx(store, f"{label.lower()}.delete", work)
 
@@ -334,6 +335,7 @@ async def save_node(
             params["id"] = record_id
             rows = await run_in_tx(tx, _update_query(spec), params)
         record: dict[str, Any] = rows[0]["record"]
+        audit.note(str(record["id"]), [*props, *links])
         return record
 
     verb = "update" if record_id is not None else "create"

@@ -15,6 +15,7 @@ import re
 import time
 from pathlib import Path
 
+from graph import audit
 from graph import imports as graph_imports
 from graph.imports import Counts
 from graph.store import Store
@@ -115,7 +116,8 @@ async def import_file(
         writer = ReportWriter(report)
         run = ImportRun(store, checked, mapper, stream, summary, writer, batch_size)
         try:
-            await _run(run, dry_run, full, progress, started)
+            with audit.acting_as(f"import:{name}"):
+                await _run(run, dry_run, full, progress, started)
         finally:
             writer.close()
             run.ledger.close()

@@ -14,13 +14,17 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaEx
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
+from resolvers import audit as audit_resolvers
 from resolvers import nodes as node_resolvers
+from resolvers import privacy as privacy_resolvers
 from resolvers import taxonomy as taxonomy_resolvers
 from resolvers import territories as territory_resolvers
+from schema.audit import AuditedWriter, AuditEntry
 from schema.cooperative import CooperativeExecution
 from schema.errors import ErrorCodes
 from schema.limits import cost_limit
 from schema.pagination import Connection
+from schema.privacy import ErasePersonalDataResult, ExportPersonalDataResult
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
 from schema.validation import ValidationOffLoop
@@ -55,11 +59,28 @@ class Query(DomainQuery, AnalystQuery, MatchingQuery):
         resolver=taxonomy_resolvers.conflict_type, description="One conflict type by code, e.g. ONSHORE_WIND."
     )
     themes: list[Theme] = strawberry.field(resolver=taxonomy_resolvers.themes, description="Every theme, by code.")
+    audit_log: Connection[AuditEntry] = strawberry.field(
+        resolver=audit_resolvers.audit_log,
+        description=(
+            "The audit trail (admins): every write with who made it, when, the records and the names of the fields "
+            "it changed (never their values), newest first; kept TEC_AUDIT_RETENTION_DAYS days."
+        ),
+    )
 
 
 @strawberry.type
 class Mutation(DomainMutation, MatchingMutation):
-    pass
+    export_personal_data: ExportPersonalDataResult = strawberry.mutation(
+        resolver=privacy_resolvers.export_personal_data,
+        description="Everything held about an actor's contact, as JSON (admin; an audit entry records it).",
+    )
+    erase_personal_data: ErasePersonalDataResult = strawberry.mutation(
+        resolver=privacy_resolvers.erase_personal_data,
+        description=(
+            "Remove an actor's contact fields everywhere the service keeps them (copies included); the actor, its "
+            "links and cases stay (admin; an audit entry records it without the values)."
+        ),
+    )
 
 
 TYPES: list[type] = [*DOMAIN_TYPES, Territory]
@@ -107,6 +128,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             ErrorCodes,
             CooperativeExecution,
             OperationNames,
+            AuditedWriter,
         ],
         suggestions=settings.field_suggestions,
     )

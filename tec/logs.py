@@ -20,6 +20,7 @@ from strawberry.extensions import SchemaExtension
 from tec.settings import Settings
 
 ACCESS_LOGGER = "tec.access"
+QUIET_BELOW_INFO = ("neo4j", "httpx", "httpcore", "uvicorn.error", "strawberry")
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -78,6 +79,10 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
+    # The driver's and HTTP clients' DEBUG lines quote query parameters and headers (personal fields, API
+    # keys): they never go below INFO, whatever TEC_LOG_LEVEL says (docs/privacy.md).
+    for name in QUIET_BELOW_INFO:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
 
 
 class OperationNames(SchemaExtension):
