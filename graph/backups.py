@@ -11,9 +11,11 @@ is one instant of the graph while writes carry on.
 A restore checks the whole file first (header, every line, trailer), refuses a backup whose schema
 is newer than this code knows, and refuses a database that holds anything unless forced (then it
 empties it). It applies the backup's migrations, loads nodes and relationships in batches, then
-applies the migrations the backup lacked. A `(:RestoreInProgress)` node stands for the whole time
-and goes last: a restore that stopped half-way is reported as such by the next one. The graph
-revision starts a new epoch (cached answers of the graph before are never served).
+applies the migrations the backup lacked; erasures of personal data recorded in the audit trail of the
+graph it replaces are applied again (a backup older than an erasure must not bring the data back).
+A `(:RestoreInProgress)` node stands for the whole time and goes last: a restore that stopped half-way
+is reported as such by the next one. The graph revision starts a new epoch (cached answers of the
+graph before are never served).
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ from neo4j import AsyncManagedTransaction
 from neo4j.spatial import CartesianPoint, Point, WGS84Point
 from neo4j.time import Date, DateTime, Duration, Time
 
-from graph import audit
-from graph.errors import GraphError
+from graph import audit, privacy
+from graph.errors import GraphError, NotFoundError
 from graph.migrations import MIGRATIONS, SCHEMA_VERSION, applied_versions, migrate
 from graph.store import Store, translate
 
@@ -301,6 +303,9 @@ _STATE: LiteralString = (
     "CALL () { MATCH (n) RETURN count(n) AS nodes } "
     "OPTIONAL MATCH (m:RestoreInProgress) RETURN nodes, m.startedAt AS unfinished LIMIT 1"
 )
+_ERASURES: LiteralString = (
+    "MATCH (e:AuditEntry {operation: 'privacy.erase'}) UNWIND e.records[0..1] AS id RETURN DISTINCT id"
+)
 _WIPE: LiteralString = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
 _MARK: LiteralString = "CREATE (:RestoreInProgress {id: 'restore', startedAt: datetime(), file: $file})"
 _UNMARK: LiteralString = "MATCH (m:RestoreInProgress) DELETE m"
@@ -320,6 +325,7 @@ class RestoreSummary:
     nodes: int = 0
     relationships: int = 0
     migrations_applied: list[int] = field(default_factory=list)
+    erasures_reapplied: int = 0
 
 
 Progress = Callable[[str, int, int], None]
@@ -340,6 +346,7 @@ async def restore(store: Store, path: Path, *, force: bool = False, progress: Pr
             f"The database is not empty ({state['nodes']:,} nodes). A restore replaces everything in it: "
             "run it again with --force (take a backup of it first if you may need it)."
         )
+    erased = [row["id"] for row in await store.read("backups.erasures", _ERASURES)] if state["nodes"] else []
     summary.replaced_nodes = await _wipe(store) if state["nodes"] else 0
     await _quiet(store, "backups.mark", _MARK, {"file": path.name})
     known = {m.version: m for m in MIGRATIONS}
@@ -376,6 +383,12 @@ async def restore(store: Store, path: Path, *, force: bool = False, progress: Pr
     if relationship_rows:
         summary.relationships += await _create_relationships(store, relationship_rows)
     summary.migrations_applied = await migrate(store)
+    for actor_id in erased:  # an erasure made after the backup was taken must not be undone by it
+        try:
+            await privacy.erase_actor(store, actor_id)
+            summary.erasures_reapplied += 1
+        except NotFoundError:
+            continue
 
     async def finish(tx: AsyncManagedTransaction) -> None:
         await (await tx.run(_UNMARK)).consume()

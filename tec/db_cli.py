@@ -55,6 +55,8 @@ def db_restore(
         if summary.migrations_applied
         else ""
     )
+    if summary.erasures_reapplied:
+        applied += f" Erasures of personal data applied again: {summary.erasures_reapplied}."
     typer.echo(
         f"Restored {file} from {summary.backup.created_at}: {summary.nodes:,} nodes, "
         f"{summary.relationships:,} relationships{replaced}.{applied}"
