@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from graph.store import Store
 
 DEFAULT_RETENTION_DAYS = 365
-MAX_RECORDS = 50  # record ids one entry lists (a batch of an import lists its first 50)
+MAX_RECORDS = 1000  # record ids one entry lists (an import batch larger than that lists its first 1,000)
 PRUNE_ON_WRITE = 20  # expired entries each write deletes, so the trail stays bounded without a job
 
 
