@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from graph.store import Store
 
 DEFAULT_RETENTION_DAYS = 365
-MAX_RECORDS = 1000  # record ids one entry lists (an import batch larger than that lists its first 1,000)
+MAX_RECORDS = 100  # record ids one entry lists (a larger import batch lists its first 100)
+MAX_FIELDS = 50  # field names one entry lists
 PRUNE_ON_WRITE = 20  # expired entries each write deletes, so the trail stays bounded without a job
 
 
@@ -132,7 +133,7 @@ async def record(
         "actor": who,
         "operation": changes.operation or operation,
         "records": records_of(changes, result),
-        "fields": sorted(changes.fields),
+        "fields": sorted(changes.fields)[:MAX_FIELDS],
         "days": retention_days,
         "prune": PRUNE_ON_WRITE,
     }

@@ -29,9 +29,9 @@ from datetime import UTC, timedelta, timezone, tzinfo
 from datetime import datetime as py_datetime
 from pathlib import Path
 from typing import IO, Any, LiteralString
-from zoneinfo import ZoneInfo
 
 import neo4j
+import pytz
 from neo4j import AsyncManagedTransaction
 from neo4j.spatial import CartesianPoint, Point, WGS84Point
 from neo4j.time import Date, DateTime, Duration, Time
@@ -89,11 +89,20 @@ class FixedOffset(tzinfo):
 
 
 def _tzinfo(zone: dict[str, Any] | None) -> tzinfo | None:
-    if zone is None:
+    """An offset; a named zone is localised by `_zoned` instead."""
+    if zone is None or "zone" in zone:
         return None
-    if "zone" in zone:
-        return ZoneInfo(str(zone["zone"]))
     return FixedOffset(int(zone["offset"]))
+
+
+def _zoned(value: DateTime, zone: dict[str, Any] | None) -> DateTime:
+    """A wall-clock time in a named zone, localised with pytz, as the driver hydrates such values (the
+    driver requires pytz; a `zoneinfo` zone sent back for a time in a DST gap crashes its encoder)."""
+    if zone is None or "zone" not in zone:
+        return value
+    localized = pytz.timezone(str(zone["zone"])).localize(value)  # typed for datetime; keeps a DateTime
+    assert isinstance(localized, DateTime)
+    return localized
 
 
 def encode_value(value: Any) -> Any:
@@ -133,7 +142,8 @@ def decode_value(value: Any) -> Any:
         return bytes.fromhex(payload)
     if kind == "datetime":
         year, month, day, hour, minute, second, nanosecond = payload
-        return DateTime(year, month, day, hour, minute, second, nanosecond, tzinfo=_tzinfo(value.get("tz")))
+        zone = value.get("tz")
+        return _zoned(DateTime(year, month, day, hour, minute, second, nanosecond, tzinfo=_tzinfo(zone)), zone)
     if kind == "date":
         year, month, day = payload
         return Date(year, month, day)

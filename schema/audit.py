@@ -39,8 +39,10 @@ class AuditEntry:
         description="Who: `apikey:<id>`, `import:<source>`, `seed:<network>` or `cli` (the command line)."
     )
     operation: str = strawberry.field(description="What kind of write, e.g. `actor.update`, `privacy.erase`.")
-    records: list[str] = strawberry.field(description="Ids of the records it changed (at most 1,000).")
-    fields: list[str] = strawberry.field(description="Names of the fields it set or removed (never their values).")
+    records: list[str] = strawberry.field(description="Ids of the records it changed (at most 100).")
+    fields: list[str] = strawberry.field(
+        description="Names of the fields it set or removed (never their values; at most 50)."
+    )
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> AuditEntry:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.audit import MAX_FIELDS, MAX_RECORDS
 from graph.exploration import EDGES_PER_NODE, MAX_HOPS
+from graph.privacy import PERSONAL_FIELDS
 from graph.scoring import MatchingWeights
 from graph.sources import MAX_SOURCE_RECORDS, MAX_SOURCES
 from graph.taxonomy import MAX_TAXONOMY
@@ -80,6 +82,7 @@ _CONNECTIONS = [
     "TerritoryConnection",
     "ExperiencedActorRanking",
     "SponsorCandidateRanking",
+    "AuditEntryConnection",
 ]
 
 # Fields read through `related()` without a `first` argument get its default page.
@@ -125,6 +128,9 @@ LIST_BOUNDS: dict[str, Bound] = {
     "TaskForce.focusesOn": _RELATED_DEFAULT,
     "InvalidTransition.allowed": fixed(len(SponsorshipStatus)),
     "ValidationFailed.errors": fixed(MAX_FIELD_ERRORS),
+    "AuditEntry.records": fixed(MAX_RECORDS),
+    "AuditEntry.fields": fixed(MAX_FIELDS),
+    "PersonalDataErased.erasedFields": fixed(len(PERSONAL_FIELDS)),
 }
 
 # The taxonomy is a tree of at most MAX_TAXONOMY types (the shipped reference has 74): the children of

@@ -51,10 +51,11 @@ async def test_migrate_check_lists_what_a_database_lacks(store: Store, neo4j_uri
 async def test_audit_prune_deletes_entries_past_the_retention(store: Store, neo4j_uri: str) -> None:
     await store.write(
         "tests.oldEntries",
-        "UNWIND range(1, 3) AS i CREATE (:AuditEntry {id: 'old-' + i, at: datetime() - duration({days: 40 + i}), "
-        "actor: 'cli', operation: 'tests', records: [], fields: []}) "
         "CREATE (:AuditEntry {id: 'recent', at: datetime() - duration({days: 5}), actor: 'cli', operation: 'tests', "
-        "records: [], fields: []})",
+        "records: [], fields: []}) "
+        "WITH 1 AS one UNWIND range(1, 3) AS i "
+        "CREATE (:AuditEntry {id: 'old-' + i, at: datetime() - duration({days: 40 + i}), "
+        "actor: 'cli', operation: 'tests', records: [], fields: []})",
     )
     pruned = await tec(neo4j_uri, "audit", "prune", TEC_AUDIT_RETENTION_DAYS="30")
     assert pruned.exit_code == 0, pruned.output

@@ -246,7 +246,7 @@ async def test_logs_never_hold_contact_fields_or_api_keys(
         )
         assert unknown.status_code == 401
         broken = await client.post("/graphql", json={"query": '{ actors(search: "' + EMAIL + '") { nodes { name } '})
-        assert broken.status_code == 400
+        assert broken.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
         read = await post(client, "{ actors(first: 5) { nodes { email phone contactName } } }", admin)
         assert "autre." + EMAIL in json.dumps(read)  # the values went through the service…
     log = captured_log.getvalue()
