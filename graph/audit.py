@@ -14,6 +14,7 @@ writes themselves, and all at once by `tec audit prune`.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
-from neo4j.time import DateTime
 
 from graph.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
 
@@ -146,14 +146,15 @@ _LIST: LiteralString = (
     "MATCH (e:AuditEntry) "
     "WHERE ($record IS NULL OR $record IN e.records) AND ($actor IS NULL OR e.actor = $actor) "
     "AND ($since IS NULL OR e.at >= $since) "
-    "AND ($afterAt IS NULL OR e.at < $afterAt OR (e.at = $afterAt AND e.id < $afterId)) "
-    "RETURN e {.*} AS entry ORDER BY e.at DESC, e.id DESC LIMIT $limit"
+    "AND ($afterAt IS NULL OR e.at < datetime($afterAt) OR (e.at = datetime($afterAt) AND e.id < $afterId)) "
+    "RETURN e {.*} AS entry, toString(e.at) AS at ORDER BY e.at DESC, e.id DESC LIMIT $limit"
 )
 _COUNT: LiteralString = (
     "MATCH (e:AuditEntry) "
     "WHERE ($record IS NULL OR $record IN e.records) AND ($actor IS NULL OR e.actor = $actor) "
     "AND ($since IS NULL OR e.at >= $since) RETURN count(e) AS total"
 )
+_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)?")
 _PRUNE: LiteralString = (
     "MATCH (old:AuditEntry) WHERE old.at < datetime() - duration({days: $days}) "
     "WITH old LIMIT $limit DELETE old RETURN count(*) AS deleted"
@@ -169,14 +170,13 @@ class AuditFilter:
 
 async def entries(store: Store, where: AuditFilter, first: int, after: str | None, *, with_total: bool) -> Page:
     """A page of entries, newest first, after the cursor `after` (InvalidCursor when it is not one of ours)."""
-    after_at: DateTime | None = None
+    after_at: str | None = None
     after_id: str | None = None
     if after is not None:
         at_text, after_id = decode_cursor(after, 2)
-        try:
-            after_at = DateTime.from_iso_format(str(at_text))
-        except ValueError:
-            raise InvalidCursor() from None
+        if not _INSTANT.fullmatch(str(at_text)):
+            raise InvalidCursor()
+        after_at = str(at_text)  # Neo4j's own text of the instant, read back exactly by datetime()
     params: dict[str, Any] = {
         "record": where.record,
         "actor": where.actor,
@@ -190,7 +190,7 @@ async def entries(store: Store, where: AuditFilter, first: int, after: str | Non
     if with_total:
         total = int((await store.read("audit.count", _COUNT, params))[0]["total"])
     items = [row["entry"] for row in rows[:first]]
-    cursors = [encode_cursor([item["at"].iso_format(), item["id"]]) for item in items]
+    cursors = [encode_cursor([row["at"], row["entry"]["id"]]) for row in rows[:first]]
     return Page(items=items, cursors=cursors, has_next=len(rows) > first, total=total)
 
 

@@ -63,6 +63,7 @@ MOST: dict[str, int] = {
             "TerritoryConnection",
             "ExperiencedActorRanking",
             "SponsorCandidateRanking",
+            "AuditEntryConnection",
         ]
         for part in ("edges", "nodes")
     },
@@ -100,6 +101,9 @@ MOST: dict[str, int] = {
     "Territory.neighbours": 100,
     "InvalidTransition.allowed": 5,
     "ValidationFailed.errors": 100,
+    "AuditEntry.records": 100,  # graph.audit.MAX_RECORDS
+    "AuditEntry.fields": 50,  # graph.audit.MAX_FIELDS
+    "PersonalDataErased.erasedFields": 3,  # email, phone, contactName
 }
 
 

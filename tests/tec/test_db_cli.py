@@ -54,11 +54,11 @@ async def test_audit_prune_deletes_entries_past_the_retention(store: Store, neo4
         "CREATE (:AuditEntry {id: 'recent', at: datetime() - duration({days: 5}), actor: 'cli', operation: 'tests', "
         "records: [], fields: []}) "
         "WITH 1 AS one UNWIND range(1, 3) AS i "
-        "CREATE (:AuditEntry {id: 'old-' + i, at: datetime() - duration({days: 40 + i}), "
+        "CREATE (:AuditEntry {id: 'old-' + i, at: datetime() - duration({days: 400 + i}), "
         "actor: 'cli', operation: 'tests', records: [], fields: []})",
     )
-    pruned = await tec(neo4j_uri, "audit", "prune", TEC_AUDIT_RETENTION_DAYS="30")
+    pruned = await tec(neo4j_uri, "audit", "prune")  # the default retention, 365 days
     assert pruned.exit_code == 0, pruned.output
-    assert "Deleted 3 audit entries older than 30 days." in pruned.output
+    assert "Deleted 3 audit entries older than 365 days." in pruned.output
     left = await store.read("tests.left", "MATCH (e:AuditEntry) RETURN collect(e.id) AS ids")
     assert left[0]["ids"] == ["recent"]
