@@ -112,6 +112,8 @@ def _redacted(value: Any, forms: list[str]) -> Any:
         return value
     if isinstance(value, list):
         return [_redacted(item, forms) for item in value]
+    if isinstance(value, dict):  # a node's or relationship's properties
+        return {key: _redacted(item, forms) for key, item in value.items()}
     return value
 
 
