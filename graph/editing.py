@@ -15,7 +15,7 @@ from typing import Any, LiteralString, TypeVar
 
 from neo4j import AsyncManagedTransaction, unit_of_work
 
-from graph import case_types, outbox
+from graph import audit, case_types, outbox
 from graph.errors import GraphError
 from graph.outbox import NewEvent
 from graph.store import Record, Store, run_in_tx
@@ -127,6 +127,7 @@ async def delete_owned(store: Store, label: str, record_id: str, editor: Editor)
     async def work(tx: AsyncManagedTransaction) -> None:
         await check_owned(tx, label, record_id, editor)
         await run_in_tx(tx, _DELETE[label], {"id": record_id})
+        audit.note(record_id)
 
     await write_tx(store, f"{label.lower()}.delete", work)
 
@@ -341,6 +342,7 @@ async def save_node(
         record: dict[str, Any] = rows[0]["record"]
         if announce is not None:
             await outbox.append(tx, await announce(tx, current, record))
+        audit.note(str(record["id"]), [*props, *links])
         return record
 
     verb = "update" if record_id is not None else "create"

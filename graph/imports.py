@@ -20,7 +20,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from graph import case_types
+from graph import audit, case_types
 from graph.store import Record, Store, run_in_tx
 
 RECORD_NAMESPACE = uuid.UUID("0d8b3c52-4a8e-4d7b-9a55-3f0f6d7e2b91")
@@ -421,6 +421,9 @@ async def upsert_batch(
 
         conflict_plan = await _plan(read, source, "Conflict", conflicts, outcome, not new_source)
         actor_plan = await _plan(read, source, "Actor", actors, outcome, not new_source)
+        for plan in (actor_plan, conflict_plan):
+            for row in plan.create + plan.update:
+                audit.note(str(row["id"]), row.get("props") or ())
         by = {**params, "by": imported_by(source)}
         if conflict_plan.create:
             await write(_CREATE_CONFLICTS, {**by, "rows": conflict_plan.create})

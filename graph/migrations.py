@@ -161,12 +161,29 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE CONSTRAINT deliverycursor_name IF NOT EXISTS FOR (c:DeliveryCursor) REQUIRE c.name IS UNIQUE",
         ),
     ),
+    Migration(
+        31,
+        "the audit trail (graph.audit): one entry per write, read newest first and by writer, pruned by age",
+        (
+            "CREATE CONSTRAINT auditentry_id IF NOT EXISTS FOR (e:AuditEntry) REQUIRE e.id IS UNIQUE",
+            "CREATE INDEX auditentry_at IF NOT EXISTS FOR (e:AuditEntry) ON (e.at)",
+            "CREATE INDEX auditentry_actor IF NOT EXISTS FOR (e:AuditEntry) ON (e.actor)",
+        ),
+    ),
 )
+
+SCHEMA_VERSION = max(migration.version for migration in MIGRATIONS)
 
 
 async def applied_versions(store: Store) -> set[int]:
     rows = await store.read("migrations.applied", "MATCH (m:SchemaMigration) RETURN m.version AS version")
     return {int(row["version"]) for row in rows}
+
+
+async def missing(store: Store, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[Migration]:
+    """The migrations the database has not recorded, in order (what `tec db migrate --check` lists)."""
+    done = await applied_versions(store)
+    return [m for m in sorted(migrations, key=lambda m: m.version) if m.version not in done]
 
 
 async def migrate(store: Store, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[int]:

@@ -29,7 +29,7 @@ from neo4j import exceptions as neo4j_errors
 from neo4j.spatial import CartesianPoint, WGS84Point
 from neo4j.time import Date, DateTime, Duration, Time
 
-from graph import idempotency
+from graph import audit, idempotency
 from graph.deadlines import bounded_timeout
 from graph.errors import ConstraintConflict, GraphError, QueryTimeout, StoreUnavailable
 
@@ -223,6 +223,7 @@ class Store:
         self.driver = driver
         self.database = database
         self.tx_timeout = tx_timeout
+        self.audit_retention_days = audit.DEFAULT_RETENTION_DAYS  # set from TEC_AUDIT_RETENTION_DAYS
 
     @classmethod
     def connect(
@@ -313,10 +314,11 @@ class Store:
             updated = (await result.consume()).counters.contains_updates  # a write that changed nothing keeps caches
             return rows
 
-        return await self._write_transaction(counter, work, changed=lambda _: updated)
+        return await self._write_transaction(name, counter, work, changed=lambda _: updated)
 
     async def _write_transaction(
         self,
+        name: str,
         counter: RoundTrips | None,
         work: Callable[[AsyncManagedTransaction], Awaitable[T]],
         changed: Callable[[T], bool] | None = None,
@@ -324,8 +326,11 @@ class Store:
         """Run `work` and bump the revision in one managed write transaction. In a request carrying an
         Idempotency-Key (`graph.idempotency`), the transaction is a step of it: claimed first, recorded
         with what `work` returned, and replayed from the record when that step already committed. The graph
-        revision moves with it, unless `changed` says from `work`'s result that nothing changed."""
+        revision moves with it, unless `changed` says from `work`'s result that nothing changed. When a writer
+        is named (`graph.audit.acting_as`), a transaction that changed something also adds its audit entry."""
         keyed = idempotency.current()
+        who = audit.current_actor()
+        changes = audit.Changes()
         step = -1
         if keyed is not None:
             step = keyed.next_step
@@ -335,11 +340,14 @@ class Store:
         async def work_and_bump(tx: AsyncManagedTransaction) -> T:
             if keyed is not None:
                 await idempotency.claim(tx, keyed, step)
+            changes.clear()  # a retried attempt notes its changes afresh
             done = await work(tx)
             if keyed is not None:
                 await idempotency.record_step(tx, keyed, done)
             if changed is None or changed(done):
                 await bump_revision(tx)
+                if who is not None:
+                    await audit.record(tx, who, name, changes, done, self.audit_retention_days)
             return done
 
         declared = getattr(work, "timeout", None)
@@ -348,8 +356,9 @@ class Store:
             work_and_bump.timeout = bounded  # type: ignore[attr-defined]  # read by the driver
 
         try:
-            async with waiting_for_database(counter), self.driver.session(database=self.database) as session:
-                return await session.execute_write(work_and_bump)
+            with audit.collecting(changes):
+                async with waiting_for_database(counter), self.driver.session(database=self.database) as session:
+                    return await session.execute_write(work_and_bump)
         except idempotency.Replayed as replayed:
             assert keyed is not None
             keyed.replayed += 1
@@ -432,7 +441,7 @@ class Store:
 
         The graph revision moves with it, unless `changed` says from `work`'s result that nothing changed.
         """
-        return await self._write_transaction(_count(name, write=True), work, changed)
+        return await self._write_transaction(name, _count(name, write=True), work, changed)
 
     async def run_schema(self, statement: LiteralString) -> None:
         """Run a schema command (constraint, index) in its own auto-commit transaction."""

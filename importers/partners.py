@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from graph import audit
 from graph import imports as graph_imports
 from graph.imports import Counts
 from graph.store import Store
@@ -154,7 +155,8 @@ async def import_file(
     async with _open_run(store, path, mapping, source, dry_run, report, batch_size) as run:
         summary = run.summary
         try:
-            await _run(run, dry_run, full, progress, started)
+            with audit.acting_as(f"import:{summary.source}"):
+                await _run(run, dry_run, full, progress, started)
         finally:
             run.report.close()
             run.ledger.close()

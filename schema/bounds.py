@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.audit import MAX_FIELDS, MAX_RECORDS
 from graph.delivery import LOG_ENTRIES, MAX_WEBHOOKS
 from graph.exploration import EDGES_PER_NODE, MAX_HOPS
+from graph.privacy import PERSONAL_FIELDS
 from graph.scoring import MatchingWeights
 from graph.sources import MAX_SOURCE_RECORDS, MAX_SOURCES
 from graph.taxonomy import MAX_TAXONOMY
@@ -88,6 +90,7 @@ _CONNECTIONS = [
     "SponsorCandidateRanking",
     "NeedConnection",
     "EventConnection",
+    "AuditEntryConnection",
 ]
 
 # Fields read through `related()` without a `first` argument get its default page.
@@ -142,6 +145,9 @@ LIST_BOUNDS: dict[str, Bound] = {
     "Webhook.kinds": fixed(len(EventKind)),
     "Query.webhookDeliveries": page("first", 50),
     "WebhookDelivery.log": fixed(LOG_ENTRIES),
+    "AuditEntry.records": fixed(MAX_RECORDS),
+    "AuditEntry.fields": fixed(MAX_FIELDS),
+    "PersonalDataErased.erasedFields": fixed(len(PERSONAL_FIELDS)),
 }
 
 # The taxonomy is a tree of at most MAX_TAXONOMY types (the shipped reference has 74): the children of

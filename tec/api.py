@@ -16,16 +16,20 @@ from strawberry.extensions.max_aliases import create_validator as max_aliases_ru
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.types.graphql import OperationType
 
+from resolvers import audit as audit_resolvers
 from resolvers import events as event_resolvers
 from resolvers import nodes as node_resolvers
+from resolvers import privacy as privacy_resolvers
 from resolvers import taxonomy as taxonomy_resolvers
 from resolvers import territories as territory_resolvers
+from schema.audit import AuditedWriter, AuditEntry
 from schema.cooperative import CooperativeExecution
 from schema.errors import ErrorCodes
 from schema.event import AddWebhookResult, Event, EventKind, Webhook, WebhookDelivery
 from schema.inputs import DeleteResult
 from schema.limits import cost_limit
 from schema.pagination import Connection
+from schema.privacy import ErasePersonalDataResult, ExportPersonalDataResult
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
 from schema.validation import ValidationOffLoop
@@ -75,6 +79,13 @@ class Query(DomainQuery, AnalystQuery, MatchingQuery, NeedsQuery):
         resolver=event_resolvers.webhook_deliveries,
         description="The delivery log (admin role), newest events first: attempts, statuses, next try.",
     )
+    audit_log: Connection[AuditEntry] = strawberry.field(
+        resolver=audit_resolvers.audit_log,
+        description=(
+            "The audit trail (admins): every write with who made it, when, the records and the names of the fields "
+            "it changed (never their values), newest first; kept TEC_AUDIT_RETENTION_DAYS days."
+        ),
+    )
 
 
 @strawberry.type
@@ -86,6 +97,17 @@ class Mutation(DomainMutation, MatchingMutation, NeedsMutation):
     remove_webhook: DeleteResult = strawberry.mutation(
         resolver=event_resolvers.remove_webhook,
         description="Stop a webhook (admin role); its pending deliveries are cancelled, its log kept.",
+    )
+    export_personal_data: ExportPersonalDataResult = strawberry.mutation(
+        resolver=privacy_resolvers.export_personal_data,
+        description="Everything held about an actor's contact, as JSON (admin; an audit entry records it).",
+    )
+    erase_personal_data: ErasePersonalDataResult = strawberry.mutation(
+        resolver=privacy_resolvers.erase_personal_data,
+        description=(
+            "Remove an actor's contact fields everywhere the service keeps them (copies included); the actor, its "
+            "links and cases stay (admin; an audit entry records it without the values)."
+        ),
     )
 
 
@@ -170,6 +192,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             SubscriptionsOnlyOverWebSocket,
             CooperativeExecution,
             OperationNames,
+            AuditedWriter,
         ],
         suggestions=settings.field_suggestions,
     )

@@ -363,6 +363,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
             connect_timeout=settings.neo4j_connect_timeout,
             retry_seconds=settings.neo4j_retry_seconds,
         )
+        active.audit_retention_days = settings.audit_retention_days
         try:
             await active.wait_until_ready(settings.neo4j_startup_wait)
             if run_migrations:
@@ -421,6 +422,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
     if store is not None:
         app.state.store = store
     app.state.settings = settings
+    app.state.response_cache = view.cache  # emptied by an erasure of personal data (resolvers.privacy)
     app.state.metrics = Metrics()
     # innermost first: rate limits answer within the request id, metrics and access log
     app.add_middleware(RateLimits, settings=settings)

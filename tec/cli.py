@@ -10,11 +10,21 @@ from typing import Annotated, TypeVar
 import typer
 import uvicorn
 
-from graph import apikeys, case_types
-from graph.errors import GraphError
-from graph.migrations import migrate
+from graph import apikeys, audit, case_types
+from graph.errors import GraphError, StoreUnavailable
+from graph.migrations import SCHEMA_VERSION, migrate, missing
 from graph.store import Store
-from tec import export_cli, import_cli, neo4j_local, reference_cli, schema_cli, seed_cli, webhook_cli
+from tec import (
+    db_cli,
+    export_cli,
+    import_cli,
+    neo4j_local,
+    privacy_cli,
+    reference_cli,
+    schema_cli,
+    seed_cli,
+    webhook_cli,
+)
 from tec.logs import configure_logging
 from tec.settings import Settings, SettingsError, get_settings
 
@@ -35,6 +45,11 @@ app.add_typer(seed_app, name="seed")
 seed_app.command("demo")(seed_cli.seed_demo)
 seed_app.command("scale")(seed_cli.seed_scale)
 app.add_typer(db_app, name="db")
+db_app.command("backup")(db_cli.db_backup)
+db_app.command("restore")(db_cli.db_restore)
+app.add_typer(privacy_cli.app, name="privacy")
+audit_app = typer.Typer(help="The audit trail of writes.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 app.add_typer(apikey_app, name="apikey")
 app.command("export")(export_cli.export)
 app.add_typer(schema_cli.app, name="schema")
@@ -54,7 +69,7 @@ def settings_or_exit() -> Settings:
 
 
 def connect(settings: Settings) -> Store:
-    return Store.connect(
+    store = Store.connect(
         settings.effective_neo4j_uri,
         settings.neo4j_user,
         settings.neo4j_password,
@@ -63,6 +78,8 @@ def connect(settings: Settings) -> Store:
         connect_timeout=settings.neo4j_connect_timeout,
         retry_seconds=30.0,
     )
+    store.audit_retention_days = settings.audit_retention_days
+    return store
 
 
 def with_store(work: Callable[[Store], Awaitable[T]], settings: Settings | None = None) -> T:
@@ -73,14 +90,16 @@ def with_store(work: Callable[[Store], Awaitable[T]], settings: Settings | None 
         store = connect(settings)
         try:
             await store.wait_until_ready(min(settings.neo4j_startup_wait, 30.0))
-            return await work(store)
+            with audit.acting_as("cli"):  # importers and seeds name themselves more precisely
+                return await work(store)
         finally:
             await store.close()
 
     try:
         return asyncio.run(main())
     except GraphError as error:
-        hint = "" if settings.neo4j_uri else " Start the local one with `tec neo4j start`."
+        unreachable = isinstance(error, StoreUnavailable) and not settings.neo4j_uri
+        hint = " Start the local one with `tec neo4j start`." if unreachable else ""
         raise fail(f"{error}{hint}") from None
 
 
@@ -128,10 +147,38 @@ def neo4j_status(data: DataOption = None) -> None:
 
 
 @db_app.command("migrate")
-def db_migrate() -> None:
-    """Create the constraints and indexes that are missing (idempotent)."""
+def db_migrate(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only say which migrations the database lacks; exit code 1 if any.")
+    ] = False,
+) -> None:
+    """Create the constraints and indexes that are missing (idempotent); --check changes nothing."""
+    if check:
+        lacking = with_store(missing)
+        if lacking:
+            typer.echo(
+                f"The database lacks {len(lacking)} migration(s) (this code is at schema version {SCHEMA_VERSION}):"
+            )
+            for migration in lacking:
+                typer.echo(f"  {migration.version}: {migration.name}")
+            typer.echo("Run `tec db migrate` to apply them (docs/operations.md says when, during an upgrade).")
+            raise typer.Exit(1)
+        typer.echo(f"Schema is up to date (version {SCHEMA_VERSION}).")
+        return
     applied = with_store(migrate)
     typer.echo(f"Applied migrations: {', '.join(map(str, applied))}." if applied else "Schema is up to date.")
+
+
+@audit_app.command("prune")
+def audit_prune() -> None:
+    """Delete the audit entries older than TEC_AUDIT_RETENTION_DAYS (writes also prune a few each)."""
+    settings = settings_or_exit()
+
+    async def work(store: Store) -> int:
+        return await audit.prune(store, settings.audit_retention_days)
+
+    deleted = with_store(work, settings)
+    typer.echo(f"Deleted {deleted:,} audit entries older than {settings.audit_retention_days} days.")
 
 
 @db_app.command("case-types")

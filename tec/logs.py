@@ -20,6 +20,7 @@ from strawberry.extensions import SchemaExtension
 from tec.settings import Settings
 
 ACCESS_LOGGER = "tec.access"
+QUIET_BELOW_INFO = ("neo4j", "httpx", "httpcore", "uvicorn.error", "strawberry")
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -76,7 +77,7 @@ DRIVER_LOGGER = "neo4j"
 
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     """The root logger writes one line per record, as text or JSON (TEC_LOG_FORMAT), at TEC_LOG_LEVEL
-    (the Neo4j driver's wire records excepted: see DRIVER_LOGGER)."""
+    (the Neo4j driver's wire records and the HTTP clients' excepted: see QUIET_BELOW_INFO)."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
     root = logging.getLogger()
@@ -84,7 +85,10 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
-    logging.getLogger(DRIVER_LOGGER).setLevel(max(logging.INFO, root.level))
+    # The driver's and HTTP clients' DEBUG lines quote query parameters and headers (personal fields, API
+    # keys): they never go below INFO, whatever TEC_LOG_LEVEL says (docs/privacy.md).
+    for name in QUIET_BELOW_INFO:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
 
 
 class OperationNames(SchemaExtension):

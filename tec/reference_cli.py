@@ -14,6 +14,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from graph import audit
 from graph import taxonomy as taxonomy_store
 from graph import territories as territory_store
 from graph.migrations import migrate
@@ -76,7 +77,7 @@ def import_territories(file: FileOption = None) -> None:
 
     async def work(store: Store) -> tuple[reference_import.ImportReport, territory_store.TerritoryCounts]:
         await migrate(store)
-        with progress_reporter() as progress:
+        with progress_reporter() as progress, audit.acting_as("import:territories"):
             report = await reference_import.import_territories(store, loaded, progress=progress)
         return report, await territory_store.territory_counts(store)
 
@@ -99,7 +100,7 @@ def import_taxonomy(file: FileOption = None) -> None:
 
     async def work(store: Store) -> tuple[reference_import.ImportReport, dict[str, int]]:
         await migrate(store)
-        with progress_reporter() as progress:
+        with progress_reporter() as progress, audit.acting_as("import:taxonomy"):
             report = await reference_import.import_taxonomy(store, loaded, progress=progress)
         return report, await taxonomy_store.taxonomy_counts(store)
 

@@ -100,6 +100,11 @@ class ResponseCache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def clear(self) -> None:
+        """Forget every entry (an erasure of personal data must not leave copies in memory)."""
+        self._entries.clear()
+        self._seen.clear()
+
     def get(self, key: str, revision: str | None) -> bytes | None:
         entry = self._entries.get(key)
         if entry is None or entry.revision != revision:

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from graph import bulk, needs
+from graph import audit, bulk, needs
 from graph.alerts import AlertSubject, alert_targets, base_of
 from graph.editing import Editor
 from graph.matching import Near
@@ -99,11 +99,12 @@ async def seed_network(
         store, source=size.name, by=f"seed:{size.name}", source_kind="DEMO", licence=LICENCE, progress=progress
     )
     started = time.perf_counter()
-    await writer.ensure_source()
-    for label, rows in network.nodes.items():
-        report.steps.append(await writer.nodes(label, rows))
-    for (start, rel_type, end), rows in network.links.items():
-        report.steps.append(await writer.relationships(start, rel_type, end, rows))
+    with audit.acting_as(f"seed:{size.name}"):
+        await writer.ensure_source()
+        for label, rows in network.nodes.items():
+            report.steps.append(await writer.nodes(label, rows))
+        for (start, rel_type, end), rows in network.links.items():
+            report.steps.append(await writer.relationships(start, rel_type, end, rows))
     report.write_seconds = time.perf_counter() - started
     if size.name == DEMO.name:
         report.needs, report.alerts = await seed_needs(store, size.name)

@@ -190,6 +190,13 @@ class Settings(BaseSettings):
         validation_alias="TEC_IDEMPOTENCY_TTL_HOURS",
         description="How long an Idempotency-Key keeps its first answer (hours); expired records are purged.",
     )
+    audit_retention_days: int = Field(
+        365,
+        ge=1,
+        le=36_500,
+        validation_alias="TEC_AUDIT_RETENTION_DAYS",
+        description="How long audit entries are kept (days); older ones are pruned by writes and `tec audit prune`.",
+    )
     matching_radius_km: float = Field(
         50.0, gt=0, le=1000, validation_alias="TEC_MATCHING_RADIUS_KM", description="Default matching radius (km)."
     )

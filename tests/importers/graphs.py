@@ -6,7 +6,7 @@ from typing import Any
 
 from graph.store import Store
 
-REFERENCE_LABELS = ["Territory", "ConflictType", "Theme", "SchemaMigration", "Revision"]
+REFERENCE_LABELS = ["Territory", "ConflictType", "Theme", "SchemaMigration", "Revision", "AuditEntry"]
 TIMESTAMPS = frozenset({"createdAt", "updatedAt", "importedAt"})
 
 _NODES = """

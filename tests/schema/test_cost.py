@@ -67,6 +67,7 @@ MOST: dict[str, int] = {
             "ExperiencedActorRanking",
             "SponsorCandidateRanking",
             "NeedConnection",
+            "AuditEntryConnection",
         ]
         for part in ("edges", "nodes")
     },
@@ -114,6 +115,9 @@ MOST: dict[str, int] = {
     "Query.webhookDeliveries": 50,
     "Webhook.kinds": 14,
     "WebhookDelivery.log": 20,
+    "AuditEntry.records": 100,  # graph.audit.MAX_RECORDS
+    "AuditEntry.fields": 50,  # graph.audit.MAX_FIELDS
+    "PersonalDataErased.erasedFields": 3,  # email, phone, contactName
 }
 
 
