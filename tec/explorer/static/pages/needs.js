@@ -1,7 +1,7 @@
 // The needs board: needs filtered like the directory (territory, conflict type, theme, status, poster),
 // counts and pages, each on the map; its candidates and task force on demand; new needs live.
 
-import { gql } from "../api.js";
+import { explorerConfig, gql } from "../api.js";
 import { combobox } from "../combobox.js";
 import { h, put, errorBox, km, number } from "../dom.js";
 import { evidenceList, scoreSentence } from "../explain.js";
@@ -283,6 +283,8 @@ export async function needsPage(main, params) {
       mapBox,
       {
         label: `Carte des ${placed.length} besoins de la page`,
+        minSize: 70, // a region around the needs, not a commune's streets
+        tiles: (await explorerConfig()).mapTiles,
         markers: placed.map((n) => ({
           id: n.id,
           kind: "base",
