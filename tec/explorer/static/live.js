@@ -54,7 +54,14 @@ export function follow(query, variables, handlers, lastId) {
   function connect() {
     if (closed) return;
     handlers.status("connecting");
-    socket = new WebSocket(url, PROTOCOL);
+    try {
+      socket = new WebSocket(url, PROTOCOL);
+    } catch {
+      // a browser whose CSP 'self' does not cover ws(s): (older Safari) refuses it outright
+      handlers.error("ce navigateur refuse la connexion en direct (WebSocket).", "WEBSOCKET_REFUSED");
+      live.close();
+      return;
+    }
     // the explorer is anonymous: no key in the payload, so the service shows the public kinds only
     socket.addEventListener("open", () => {
       send({ type: "connection_init", payload: {} });
