@@ -54,7 +54,7 @@ def visible(principal: Principal, event: outbox.Event) -> outbox.Event | None:
     """The event as `principal` may see it, or None. The one visibility rule of events:
 
     - admin: every event, with every actor it is addressed to;
-    - anonymous: nothing (subscriptions need an API key);
+    - anonymous: the public kinds (the resolvers refuse anonymous callers when `TEC_PUBLIC_EVENTS` is off);
     - a key scoped to an actor: the events addressed to that actor (alerts, its sponsorships, its task
       forces…), and the public kinds (`PUBLIC_KINDS`);
     - any other key (reader, editor): the public kinds.
@@ -62,8 +62,6 @@ def visible(principal: Principal, event: outbox.Event) -> outbox.Event | None:
     """
     if principal.is_admin:
         return event
-    if principal.role is None:
-        return None
     actor = own_actor(principal)
     if actor is not None and actor in event.actors:
         return dataclasses.replace(event, actors=(actor,))
@@ -113,7 +111,7 @@ async def events(
     """Events as they commit, those the caller may see; with `after`, first those committed after it. The
     checks run before the stream starts, so a refusal is the operation's `error` message."""
     principal = info.context.principal
-    if principal.role is None:
+    if principal.role is None and not info.context.settings.public_events:
         raise ApiError(
             "Event subscriptions need an API key: send it in connection_init's payload as "
             '{"authorization": "Bearer <API key>"}.',
@@ -198,7 +196,7 @@ async def event_history(
     """The events committed after `after` (an event id or seq; from the first when null) that the caller
     may see, oldest first; each edge's cursor is its event's id."""
     principal = info.context.principal
-    if principal.role is None:
+    if principal.role is None and not info.context.settings.public_events:
         raise ApiError("Events are readable with an API key only.", "UNAUTHENTICATED")
     size = page_size(info, first)
     kinds = sorted({kind.value for kind in where.kinds}) if where is not None and where.kinds else None

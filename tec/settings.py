@@ -255,6 +255,11 @@ class Settings(BaseSettings):
         validation_alias="TEC_MAX_SUBSCRIPTIONS",
         description="Most event subscriptions one process serves at once (a new one over it is refused).",
     )
+    public_events: bool = Field(
+        True,
+        validation_alias="TEC_PUBLIC_EVENTS",
+        description="Whether callers without an API key may follow the public kinds of events (live alerts).",
+    )
     max_subscriptions_per_connection: int = Field(
         5,
         ge=1,

@@ -27,7 +27,7 @@ from graph.store import Store
 from importers.generator import DEMO
 from importers.reference import read_territory_snapshot
 from tec import neo4j_local
-from tec.seed_cli import seed_network
+from tec.seed_cli import seed_needs, seed_network
 from tests.conftest import REFERENCE_LABELS
 
 CHROMIUM = Path(os.environ.get("TEC_CHROMIUM", "/usr/bin/chromium"))
@@ -53,7 +53,7 @@ SMALL_DEMO = replace(
 
 @pytest_asyncio.fixture(scope="module")
 async def demo_data(session_store: Store, reference_data: None) -> None:
-    """A graph of reference data plus a small demo network over Bretagne's real communes."""
+    """A graph of reference data plus a small demo network over Bretagne's real communes, with open needs."""
     await session_store.write(
         "tests.clean",
         "MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $keep) DETACH DELETE n",
@@ -70,6 +70,7 @@ async def demo_data(session_store: Store, reference_data: None) -> None:
         or (t.level == "EPCI" and t.code in epcis)
     ]
     await seed_network(session_store, SMALL_DEMO, territories=others + communes)
+    await seed_needs(session_store, SMALL_DEMO.name)  # the demo's open needs, posted as `tec seed demo` posts them
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +184,7 @@ async def open_browsing(browser: Browser, base: str, *, width: int = 1280, heigh
             browsing.errors.append(message.text)
 
     context.on("request", on_request)
+    page.on("websocket", lambda socket: browsing.requests.append(socket.url))
     page.on("console", on_console)
     page.on("pageerror", lambda error: browsing.errors.append(str(error)))
     return browsing

@@ -50,6 +50,17 @@ async def test_the_first_pages_assets_stay_under_500_kb_compressed(client: httpx
     assert total <= FIRST_PAGE_BUDGET, f"{total} compressed bytes"
 
 
+async def test_the_page_preloads_every_module_and_links_every_page(client: httpx.AsyncClient) -> None:
+    """A module left out of the preloads loads only after the one importing it: the page gets slower."""
+    page = (await client.get("/")).text
+    modules = [path.relative_to(STATIC).as_posix() for path in STATIC.rglob("*.js")]
+    modules = [m for m in modules if not m.startswith("vendor/") and "graphiql" not in m and m != "main.js"]
+    missing = [m for m in modules if f'<link rel="modulepreload" href="/explorer/{m}">' not in page]
+    assert not missing, missing
+    for page_link in ("#/", "#/annuaire", "#/besoins", "#/mecenat", "/graphql"):
+        assert f'href="{page_link}"' in page
+
+
 async def test_the_map_ships_metropolitan_regions_and_departements(client: httpx.AsyncClient) -> None:
     shapes = (await client.get("/explorer/france.json")).json()
     levels = [feature["properties"]["level"] for feature in shapes["features"]]

@@ -113,11 +113,28 @@ async def test_without_after_only_new_events_arrive(store: Store, settings: Sett
     assert event["records"] == [relay.to_base64("Conflict", "new")]
 
 
+async def test_without_a_key_only_the_public_kinds_arrive(store: Store, settings: Settings) -> None:
+    """The explorer's live alerts: a caller without a key follows needs and conflicts, nothing addressed to
+    named actors, and never who was told."""
+    for actor_id, name in (("a-1", "Ville de Rennes"), ("a-2", "Eau et Rivières"), ("a-3", "Solagro")):
+        await add_actor(store, actor_id, name)
+    async with (
+        running_service(store, settings, webhooks=False, events_poll_ms=50) as url,
+        subscribed(url, None, {"after": "0"}) as anonymous,
+    ):
+        appended = await announce(store, *_events())
+        seen = await receive(anonymous, 2)
+        assert await silent(anonymous, 0.6)
+    assert [e["id"] for e in seen] == [appended[0]["id"], appended[4]["id"]]
+    assert [e["kind"] for e in seen] == ["NEED_POSTED", "CONFLICT_CREATED"]
+    assert all(e["actors"] == [] for e in seen)
+
+
 async def test_subscriptions_refuse_anonymous_callers_wrong_keys_and_unknown_resume_points(
     store: Store, settings: Settings, api_key: ApiKey
 ) -> None:
     reader = await api_key("reader")
-    async with running_service(store, settings, webhooks=False) as url:
+    async with running_service(store, settings, webhooks=False, public_events=False) as url:
         async with subscribed(url, None) as anonymous:
             message = json.loads(await anonymous.recv())
         assert message["type"] == "error"
@@ -218,8 +235,9 @@ async def test_the_history_query_pages_through_what_the_caller_may_read(
     alerts = (await gql(HISTORY, {"where": {"kinds": ["ALERT"]}}, token=actor_key)).json()["data"]["events"]
     assert [edge["node"]["id"] for edge in alerts["edges"]] == [ids[1]]
 
-    anonymous = (await gql(HISTORY, {})).json()
-    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    anonymous = (await gql(HISTORY, {})).json()["data"]["events"]
+    assert [edge["node"]["id"] for edge in anonymous["edges"]] == [ids[0], ids[4]]
+    assert all(edge["node"]["actors"] == [] for edge in anonymous["edges"])
 
 
 async def test_queries_and_mutations_are_not_served_over_the_websocket(

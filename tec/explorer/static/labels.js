@@ -93,3 +93,12 @@ export const UNFILLED = {
   SAME_ORGANISATION: "les candidats appartiennent à une organisation déjà présente",
   TEAM_TOO_SMALL: "équipe trop petite pour ce rôle",
 };
+
+export const NEED_HELP = { SPONSOR: "un parrain", TASK_FORCE: "une équipe d'appui", RESOURCES: "des ressources" };
+export const NEED_STATUSES = { OPEN: "ouvert", CLOSED: "clos" };
+export const NEED_OUTCOMES = {
+  NEED_MET: "satisfait",
+  PARTLY_MET: "en partie satisfait",
+  NOT_MET: "non satisfait",
+  WITHDRAWN: "retiré",
+};

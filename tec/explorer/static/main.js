@@ -1,10 +1,12 @@
-// The explorer's router: #/ (matching), #/annuaire, #/mecenat, #/acteur/ID, #/conflit/ID.
+// The explorer's router: #/ (matching), #/annuaire, #/besoins, #/mecenat, #/acteur/ID, #/conflit/ID.
 
 import { h, clear, put, errorBox } from "./dom.js";
+import { closeAll } from "./live.js";
 import { actorPage } from "./pages/actor.js";
 import { conflictPage } from "./pages/conflict.js";
 import { directoryPage } from "./pages/directory.js";
 import { matchPage } from "./pages/match.js";
+import { needsPage } from "./pages/needs.js";
 import { sponsorshipPage } from "./pages/sponsorship.js";
 
 const main = document.getElementById("contenu");
@@ -24,10 +26,12 @@ async function route() {
     if (current) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
+  closeAll(); // a page's live subscription ends with the page
   main.setAttribute("aria-busy", "true");
   try {
     if (page === "") await matchPage(main, params);
     else if (page === "annuaire") await directoryPage(main, params);
+    else if (page === "besoins") await needsPage(main, params);
     else if (page === "mecenat") await sponsorshipPage(main, params);
     else if (page === "acteur" && parts[1]) await actorPage(main, parts[1], params);
     else if (page === "conflit" && parts[1]) await conflictPage(main, parts[1]);

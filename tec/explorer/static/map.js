@@ -75,7 +75,7 @@ function tiles(template, [x, y, width, height]) {
 
 /**
  * Draw the map into `container`. `view`: {origin: {lat, lon, label}, radiusKm, markers: [{id, lat, lon,
- * kind: "base" | "case", label, beyond}], tiles}. Returns {highlight(id)} to link markers and the list.
+ * kind: "base" | "case", label, beyond}], tiles, minSize (the smallest view, in projected units: 24 by default)}. Returns {highlight(id)} to link markers and the list.
  * `onSelect(id)` runs when a marker is activated (click, Enter or Space).
  */
 export async function drawMap(container, view, onSelect) {
@@ -94,7 +94,7 @@ export async function drawMap(container, view, onSelect) {
   if (!points.length) {
     points.push(project(FRANCE.west, FRANCE.north), project(FRANCE.east, FRANCE.south));
   }
-  const viewBox = box(points, 24);
+  const viewBox = box(points, view.minSize || 24);
   const unit = viewBox[2] / 120; // marker size follows the zoom
 
   const svg = h(

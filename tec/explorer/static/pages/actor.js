@@ -56,6 +56,7 @@ export async function actorPage(main, id, params) {
     ),
     actor.description ? h("p", { class: "description" }, actor.description) : null,
     h("p", {}, h("a", { href: `#/mecenat?beneficiaire=${encodeURIComponent(actor.id)}` }, "Trouver des parrains pour un besoin de cet acteur")),
+    h("p", {}, h("a", { href: `#/besoins?acteur=${encodeURIComponent(actor.id)}&statut=` }, "Les besoins publiés par cet acteur")),
     actor.website ? h("p", {}, "Site : ", h("a", { href: actor.website, rel: "noopener noreferrer" }, actor.website)) : null,
     actor.themes.length ? h("p", { class: "tags" }, actor.themes.map((t) => h("span", { class: "tag" }, t.label))) : null,
     actor.actsIn.length ? h("p", {}, "Agit sur : ", actor.actsIn.map((t) => t.name).join(", ")) : null,
