@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install fuzz browser assets map
+.PHONY: run test lint install fuzz browser assets map screenshots
 
 run: install
 	$(BIN)/tec up
@@ -15,6 +15,10 @@ test: install lint browser
 CHROMIUM ?= /usr/bin/chromium
 browser:
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The README's screenshots (docs/img/), made by the browser tests.
+screenshots: install browser
+	TEC_SCREENSHOTS=$(CURDIR)/docs/img $(BIN)/pytest -q tests/browser
 
 # GraphiQL, React and axe-core are committed (tec/explorer/static/vendor/, tests/browser/axe.min.js);
 # this rebuilds them from web/package-lock.json.
