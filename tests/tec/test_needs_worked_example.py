@@ -174,6 +174,11 @@ async def test_the_worked_example_runs_end_to_end(store: Store, settings: Settin
 
             seen_by_admin = await receive(back_office, 6)
             seen_by_marais = await receive(marais_socket, 4)
+            # the alert's evidence names its cases by global ids, which `node(id:)` fetches
+            cases = seen_by_admin[1]["payload"]["cases"]
+            lookup = "query Case($id: ID!) { node(id: $id) { __typename id } }"
+            fetched = [(await send(client, lookup, {"id": case}, None))["node"] for case in cases]
+            assert fetched == [{"__typename": "Conflict", "id": case} for case in cases]
             assert await silent(marais_socket, 0.5)  # the other two alerts never come
             await eventually(lambda: _delivered(store, 6), 30, "six deliveries acknowledged")
 
