@@ -188,6 +188,13 @@ async def test_the_worked_example_runs_end_to_end(store: Store, settings: Settin
     assert [e["seq"] for e in seen_by_admin] == list(range(before + 1, before + 7))
     need_id = need["id"]
     assert all(e["records"][0] == need_id for e in seen_by_admin[:4])
+    facts = seen_by_admin[0]["payload"]
+    assert (facts["status"], facts["help"], facts["conflictType"], facts["territory"]) == (
+        "OPEN",
+        ["SPONSOR"],
+        "IRRIGATION_RESERVOIR",
+        "79191",  # the poster's base: no territory was given
+    )
     assert [e["actors"] for e in seen_by_admin[1:4]] == [
         [{"id": to_base64("Actor", actor), "name": names[actor]}] for actor in ranking[:3]
     ]  # exactly the three the matching ranks first, in its order; not the fourth, not the closed one
