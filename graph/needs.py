@@ -140,14 +140,14 @@ SET n = $props, n.id = $id, n.status = 'OPEN', n.postedAt = datetime(),
     + SET_CREATED
     + """
 FOREACH (_ IN CASE WHEN place IS NULL THEN [] ELSE [1] END | CREATE (n)-[:LOCATED_IN]->(place))
-WITH n
+WITH n, place.code AS territory
 OPTIONAL MATCH (ct:ConflictType {code: $conflictType})
 OPTIONAL MATCH (th:Theme {code: $theme})
 OPTIONAL MATCH (c:Conflict {id: $conflict})
 FOREACH (_ IN CASE WHEN ct IS NULL THEN [] ELSE [1] END | CREATE (n)-[:ON]->(ct))
 FOREACH (_ IN CASE WHEN th IS NULL THEN [] ELSE [1] END | CREATE (n)-[:ON]->(th))
 FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | CREATE (n)-[:ABOUT]->(c))
-RETURN n {.*} AS need
+RETURN n {.*} AS need, territory
 """
 )
 
@@ -201,11 +201,12 @@ async def post_need(
             "props": props,
             **audit_create(editor),
         }
-        record: dict[str, Any] = (await run_in_tx(tx, _POST, params))[0]["need"]
+        row = (await run_in_tx(tx, _POST, params))[0]
+        record: dict[str, Any] = row["need"]
         facts = {
             "conflictType": need.conflict_type,
             "theme": need.theme,
-            "territory": need.territory,
+            "territory": row["territory"],  # where it was placed (the poster's base when none was given), a code
             "conflict": need.conflict,
         }
         events = [

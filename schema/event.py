@@ -54,6 +54,32 @@ def global_record_id(record: str) -> str:
     return relay.to_base64(label, record_id)
 
 
+# Payload fields that hold stored ids. The outbox keeps stored ids (like its "Label:id" records); what leaves
+# the service — a subscription's or the history's `Event.payload`, a webhook's body — holds the API's global
+# ids, so a client can pass every id it receives to `node(id:)`.
+_PAYLOAD_RECORD_LISTS = ("cases", "metBy")  # lists of "Label:id"
+_PAYLOAD_IDS = {"conflict": "Conflict", "need": "Need", "actor": "Actor"}  # a stored id of that type
+
+
+def api_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """An event's payload as clients receive it: its stored ids turned into global ids."""
+    shown = dict(payload)
+    for key in _PAYLOAD_RECORD_LISTS:
+        if isinstance(shown.get(key), list):
+            shown[key] = [global_record_id(v) if isinstance(v, str) else v for v in shown[key]]
+    for key, label in _PAYLOAD_IDS.items():
+        if isinstance(shown.get(key), str) and shown[key]:
+            shown[key] = relay.to_base64(label, shown[key])
+    if isinstance(shown.get("members"), list):
+        shown["members"] = [
+            {**member, "actor": relay.to_base64("Actor", member["actor"])}
+            if isinstance(member, dict) and isinstance(member.get("actor"), str)
+            else member
+            for member in shown["members"]
+        ]
+    return shown
+
+
 async def _load_actors(store: Store, ids: list[str]) -> list[dict[str, Any] | None]:
     found = await nodes_by_ids(store, "Actor", ids)
     return [found.get(actor_id) for actor_id in ids]
@@ -85,7 +111,7 @@ class Event:
             at=event.at,
             kind=EventKind[event.kind],
             records=[strawberry.ID(global_record_id(record)) for record in event.records[:MAX_EVENT_RECORDS]],
-            payload=event.payload,  # type: ignore[arg-type]  # JSON is any JSON value
+            payload=api_payload(event.payload),  # type: ignore[arg-type]  # JSON is any JSON value
             actor_ids=event.actors[:MAX_EVENT_ACTORS],
         )
 
@@ -99,7 +125,7 @@ def event_json(event: outbox.Event) -> dict[str, Any]:
         "kind": event.kind,
         "records": [global_record_id(record) for record in event.records],
         "actors": [relay.to_base64("Actor", actor_id) for actor_id in event.actors],
-        "payload": event.payload,
+        "payload": api_payload(event.payload),
     }
 
 

@@ -113,6 +113,7 @@ async def test_a_posted_need_alerts_exactly_the_actors_the_matching_ranks_first(
     assert posted.records[:2] == (f"Need:{raw(need['id'])}", f"Actor:{niort}")
     assert posted.actors == (niort,)
     assert posted.payload["conflictType"] == "IRRIGATION_RESERVOIR"
+    assert posted.payload["territory"] == "79191"  # no territory given: the poster's base, as NEED_UPDATED says
     assert "description" not in posted.payload
     assert [alert.actors for alert in alerts] == [(actor,) for actor in first_three]
     best = alerts[0].payload

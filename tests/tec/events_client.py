@@ -56,15 +56,15 @@ async def running_service(store: Store, settings: Settings, **changes: Any) -> A
 
 @asynccontextmanager
 async def subscribed(
-    url: str, token: str | None, variables: dict[str, Any] | None = None
+    url: str, token: str | None, variables: dict[str, Any] | None = None, *, query: str = SUBSCRIPTION
 ) -> AsyncIterator[ClientConnection]:
-    """A socket past connection_ack with the `events` subscription (id "1") sent."""
+    """A socket past connection_ack with the `events` subscription (id "1", `query`) sent."""
     async with websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]) as socket:
         payload = {"authorization": f"Bearer {token}"} if token else {}
         await socket.send(json.dumps({"type": "connection_init", "payload": payload}))
         ack = json.loads(await asyncio.wait_for(socket.recv(), 10))
         assert ack["type"] == "connection_ack", ack
-        message = {"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION, "variables": variables or {}}}
+        message = {"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}
         await socket.send(json.dumps(message))
         yield socket
 
