@@ -192,3 +192,60 @@ async def test_after_a_lost_connection_the_page_resumes_after_the_last_event_it_
     assert subscribes[1]["after"] == last_seen
     assert await page.locator(f'[role=log] li[data-record="{seen_id}"]').count() == 1  # not shown twice
     browsing.check()
+
+
+PROPOSE = """mutation($input: ProposeSponsorshipInput!) {
+  proposeSponsorship(input: $input) {
+    __typename ... on SponsorshipProposed { sponsorship { id status sponsor { name } } }
+  }
+}"""
+
+ACCEPT = """mutation($id: ID!) {
+  respondToSponsorship(input: {id: $id, decision: ACCEPT}) { __typename }
+}"""
+
+
+async def test_a_needs_sponsorships_show_where_their_workflow_stands(browsing: Browsing, admin_key: str) -> None:
+    """A sponsorship proposed for a need (`forNeed`) is listed on the need's card with its status in French, and
+    the card follows the workflow: after the beneficiary accepts, a reload shows it accepted."""
+    needs = (await api(browsing.base, OPEN_NEEDS))["needs"]["nodes"]
+    target = needs[0]
+    helpers = await api(
+        browsing.base,
+        "query($id: ID!) { node(id: $id) { ... on Need { actor { id } candidates(first: 1) "
+        "{ nodes { actor { id name } } } } } }",
+        id=target["id"],
+    )
+    sponsor = helpers["node"]["candidates"]["nodes"][0]["actor"]
+    proposal = {"sponsor": sponsor["id"], "beneficiary": helpers["node"]["actor"]["id"], "forNeed": target["id"]}
+    async with httpx.AsyncClient(timeout=60, headers={"Authorization": f"Bearer {admin_key}"}) as http:
+        answer = (
+            await http.post(f"{browsing.base}/graphql", json={"query": PROPOSE, "variables": {"input": proposal}})
+        ).json()
+        proposed = answer["data"]["proposeSponsorship"]
+        assert proposed["__typename"] == "SponsorshipProposed", answer
+
+        page = browsing.page
+        await page.goto(browsing.base + "/#/besoins")
+        card = page.locator("ul.needs-list > li", has=page.locator(".description", has_text=target["description"]))
+        await card.locator("summary").click()
+        line = card.locator("ul.workflow > li")
+        await line.first.wait_for()
+        assert await line.count() == 1
+        assert await line.get_attribute("data-status") == "PROPOSED"
+        text = await line.inner_text()
+        assert sponsor["name"] in text
+        assert "proposé, en attente de réponse" in text
+
+        accepted = await http.post(
+            f"{browsing.base}/graphql",
+            json={"query": ACCEPT, "variables": {"id": proposed["sponsorship"]["id"]}},
+        )
+        assert accepted.json()["data"]["respondToSponsorship"]["__typename"] == "SponsorshipUpdated", accepted.text
+    await page.reload()
+    card = page.locator("ul.needs-list > li", has=page.locator(".description", has_text=target["description"]))
+    await card.locator("summary").click()
+    await card.locator("ul.workflow > li[data-status=ACCEPTED]").wait_for()
+    assert "accepté" in await card.locator("ul.workflow > li").inner_text()
+    assert await browsing.axe() == []
+    browsing.check()

@@ -96,6 +96,13 @@ export const UNFILLED = {
 
 export const NEED_HELP = { SPONSOR: "un parrain", TASK_FORCE: "une équipe d'appui", RESOURCES: "des ressources" };
 export const NEED_STATUSES = { OPEN: "ouvert", CLOSED: "clos" };
+export const SPONSORSHIP_STATUSES = {
+  PROPOSED: "proposé, en attente de réponse",
+  ACCEPTED: "accepté",
+  DECLINED: "refusé",
+  ACTIVE: "en cours",
+  COMPLETED: "terminé",
+};
 export const NEED_OUTCOMES = {
   NEED_MET: "satisfait",
   PARTLY_MET: "en partie satisfait",

@@ -6,7 +6,7 @@ import { combobox } from "../combobox.js";
 import { h, put, errorBox, km, number } from "../dom.js";
 import { evidenceList, scoreSentence } from "../explain.js";
 import { follow } from "../live.js";
-import { KINDS, NEED_HELP, NEED_OUTCOMES, NEED_STATUSES, TEAM_ROLES, label } from "../labels.js";
+import { KINDS, NEED_HELP, NEED_OUTCOMES, NEED_STATUSES, SPONSORSHIP_STATUSES, TEAM_ROLES, label } from "../labels.js";
 import { drawMap } from "../map.js";
 import { conflictTypeOption, placeOptions, typeOptions } from "./match.js";
 
@@ -45,6 +45,7 @@ fragment NeedCard on Need {
 export const HELPERS = `query NeedHelpers($id: ID!, $withTeam: Boolean!) {
   node(id: $id) {
     ... on Need {
+      sponsorships(first: 10) { id status proposedAt startedOn completedOn sponsor { id name } }
       candidates(first: 5) {
         radiusKm withinRadius
         nodes {
@@ -135,8 +136,29 @@ async function showHelpers(section, need) {
   }
   const ranking = found.candidates;
   const team = found.taskForceProposal;
+  const running = found.sponsorships || [];
   put(
     section,
+    running.length
+      ? [
+          h("h4", {}, "Mécénats proposés pour ce besoin"),
+          h(
+            "ul",
+            { class: "workflow" },
+            running.map((s) =>
+              h(
+                "li",
+                { "data-status": s.status },
+                s.sponsor ? h("a", { href: `#/acteur/${encodeURIComponent(s.sponsor.id)}` }, s.sponsor.name) : "un parrain",
+                ` : ${label(SPONSORSHIP_STATUSES, s.status)}`,
+                s.proposedAt ? `, proposé le ${date(s.proposedAt)}` : "",
+                s.startedOn ? `, commencé le ${date(s.startedOn)}` : "",
+                s.completedOn ? `, terminé le ${date(s.completedOn)}` : "",
+              ),
+            ),
+          ),
+        ]
+      : null,
     h("h4", {}, `Parrains possibles (${ranking.withinRadius} dans un rayon de ${km(ranking.radiusKm)})`),
     ranking.nodes.length
       ? h(
