@@ -73,9 +73,14 @@ async def test_every_command_runs(store: Store, neo4j_uri: str, tmp_path: Path) 
         "ACTOR_ID": actor,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
+    count = "MATCH (n:!Revision&!AuditEntry) RETURN count(n) AS n"  # what a restore brings back as it was
+    before = await store.read("tests.count", count)
     for command in commands():
         done = await asyncio.to_thread(run, command, env, tmp_path)
         assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+        if command.startswith("tec db restore --force"):  # over a graph that is not empty: it is replaced
+            assert "replaced" in done.stdout + done.stderr, done.stdout
+            assert await store.read("tests.count", count) == before
     exported = json.loads((tmp_path / f"personal-data-{actor}.json").read_text(encoding="utf-8"))
     assert exported["actor"]["email"] == EMAIL
     left = await store.read(
