@@ -30,7 +30,7 @@ from bench.runner import DIRECTORY_QUERY, Figures, Service, concurrent_load, lat
 from graph import apikeys, delivery, outbox
 from graph.store import Store
 from tec import neo4j_local
-from tec.webhook_signing import verify
+from tec.app.webhook_signing import verify
 
 SECRET = "bench-webhook-secret-0123456789"  # noqa: S105  # a throwaway webhook of the benchmark
 

@@ -26,7 +26,7 @@ from typing import Any, LiteralString, cast
 
 from bench.runner import connect
 from bench.suite import MATCH_CASES, match_request
-from graph import matching
+from graph import benchmarks, matching
 from graph.matching import MatchingWeights, MatchRequest, Near, match_params
 from graph.store import Store
 
@@ -99,9 +99,10 @@ async def compare_plans(uri: str, commit: str) -> None:
     versions = {commit: matching_at(commit), "now": matching}
     store: Store = connect(uri)
     try:
-        rows = await store.read("bench.niortActor", _NIORT_ACTOR)
+        niort_actor = await benchmarks.first_actor_based_in(store, "COMMUNE-79191")
+        assert niort_actor is not None, "no actor based in Niort: seed the scale network first"
         print(f"{'question':<50} " + " ".join(f"{name:>10}" for name in versions))
-        for label, constant, request in plan_questions(str(rows[0]["id"])):
+        for label, constant, request in plan_questions(niort_actor):
             params = match_params(
                 replace(request, widen_to_km=request.widen_to_km or 200.0, timestamps=False), MatchingWeights()
             )
@@ -116,11 +117,6 @@ async def compare_plans(uri: str, commit: str) -> None:
         print(f"{'the benchmark ten questions (median)':<50} " + " ".join(f"{value:>10,.0f}" for value in medians))
     finally:
         await store.close()
-
-
-_NIORT_ACTOR: LiteralString = (
-    "MATCH (a:Actor)-[:BASED_IN]->(:Territory {id: 'COMMUNE-79191'}) RETURN a.id AS id ORDER BY a.id LIMIT 1"
-)
 
 
 async def compare(uri: str, commit: str, requests: int) -> None:

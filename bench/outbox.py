@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bench.runner import connect
-from graph import needs, outbox, sponsorships
+from graph import benchmarks, needs, outbox, sponsorships
 from graph.editing import Editor
 from graph.migrations import migrate
 from graph.store import Store
@@ -39,22 +39,12 @@ async def _no_append(tx: Any, events: Any) -> list[dict[str, Any]]:
 
 async def _actors(store: Store, count: int, kind: str) -> list[str]:
     ids = [str(uuid.uuid4()) for _ in range(count)]
-    await store.write(
-        "bench.outboxActors",
-        "UNWIND $ids AS id MATCH (t:Territory {level: 'COMMUNE', code: '79191'}) "
-        "CREATE (a:Actor {id: id, name: 'Banc ' + id, kind: $kind, source: $source, openToSponsorship: true, "
-        "sponsorshipCapacity: 1000, location: t.location})-[:BASED_IN]->(t)",
-        {"ids": ids, "kind": kind, "source": SOURCE},
-    )
+    await benchmarks.create_bench_actors(store, ids, kind=kind, source=SOURCE, commune="79191")
     return ids
 
 
 async def _cleanup(store: Store) -> None:
-    await store.write(
-        "bench.outboxCleanup",
-        "MATCH (a:Actor {source: $source}) OPTIONAL MATCH (a)-[:POSTED|SPONSORS]->(x) DETACH DELETE x, a",
-        {"source": SOURCE},
-    )
+    await benchmarks.delete_bench_actors(store, SOURCE)
 
 
 async def _rate(calls: list[Callable[[], Awaitable[Any]]], concurrency: int) -> float:

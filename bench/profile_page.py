@@ -20,7 +20,7 @@ import httpx
 
 from bench.runner import DIRECTORY_QUERY
 from graph.store import Store
-from tec.app import create_app
+from tec.app.main import create_app
 from tec.settings import Settings
 
 

@@ -30,14 +30,16 @@ from bench.runner import (
     start_neo4j,
     temp_dir,
 )
+from graph import benchmarks
+from graph.bulk import count_nodes
 from graph.matching import MatchingWeights, MatchRequest, Near, experienced_actors
 from graph.migrations import migrate
 from graph.store import Store
 from importers.generator import DEMO, SCALE
 from importers.reference import read_taxonomy, read_territory_snapshot
+from importers.seeding import seed_network
 from importers.territories import load_missing_reference_data
 from tec import neo4j_local
-from tec.seed_cli import seed_network
 
 # Places and types the matching benchmark cycles through (varied: dense and sparse areas, both families).
 MATCH_CASES: tuple[tuple[str, float, float], ...] = (
@@ -160,8 +162,7 @@ async def load_network(store: Store, network: str, figures: Figures) -> None:
         figures.add("reference_load_s", round(time.perf_counter() - started, 1))
     else:
         figures.add("reference_load_s", "already loaded (use --fresh to measure)")
-    rows = await store.read("bench.actors", "MATCH (a:Actor) RETURN count(a) AS n")
-    if rows[0]["n"] == 0:
+    if await count_nodes(store, "Actor") == 0:
         size = SCALE if network == "scale" else DEMO
         report = await seed_network(store, size)
         figures.add(
@@ -172,15 +173,7 @@ async def load_network(store: Store, network: str, figures: Figures) -> None:
                 "rows_per_s": round(report.rows_per_second),
             },
         )
-    counts = await store.read(
-        "bench.counts",
-        "CALL () { MATCH (a:Actor) RETURN count(a) AS actors } "
-        "CALL () { MATCH (c:Conflict) RETURN count(c) AS conflicts } "
-        "CALL () { MATCH ()-[r:INVOLVED_IN]->() RETURN count(r) AS involvements } "
-        "CALL () { MATCH ()-[r:COOPERATES_WITH]->() RETURN count(r) AS cooperations } "
-        "RETURN actors, conflicts, involvements, cooperations",
-    )
-    figures.add("network", counts[0])
+    figures.add("network", await benchmarks.network_counts(store))
 
 
 def match_variables(index: int) -> dict[str, Any]:
@@ -421,8 +414,7 @@ async def run_suite(
     figures = Figures()
     store = connect(running.uri)
     try:
-        versions = await store.read("bench.version", "CALL dbms.components() YIELD versions RETURN versions[0] AS v")
-        figures.machine = machine_info(versions[0]["v"])
+        figures.machine = machine_info(await benchmarks.server_version(store))
         print(f"Neo4j {figures.machine['neo4j']} at {running.uri}; network {network}", flush=True)
         await load_network(store, network, figures)
         if {"matching", "round-trips", "directory", "events"} & set(parts):  # `--only import` needs no service

@@ -1,4 +1,5 @@
-"""Who may write, and how a refused write becomes a typed result (never a crash, never a silent null)."""
+"""Who is calling (the principal of an API key), who may write, and how a refused write becomes a typed
+result (never a crash, never a silent null)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from graph.apikeys import find_api_key
 from graph.editing import Editor, NotAllowed, RecordMissing, UnknownReference
+from graph.store import Store
 from schema.context import Info, Principal
 from schema.errors import Forbidden, NotFound, ValidationFailed
 from schema.inputs import Deleted, DeleteInput, FieldsModel, decode_id, record_data, validate_fields
@@ -14,6 +17,14 @@ from schema.inputs import Deleted, DeleteInput, FieldsModel, decode_id, record_d
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Refusal = ValidationFailed | NotFound | Forbidden
+
+
+async def principal_for_token(store: Store, token: str) -> Principal | None:
+    """The principal of an API key's token, or None when the key is unknown or revoked."""
+    key = await find_api_key(store, token)
+    if key is None:
+        return None
+    return Principal(role=key.role, key_id=key.id, source=key.source, actor_id=key.actor_id)
 
 
 def editor_of(principal: Principal) -> Editor:

@@ -13,6 +13,7 @@ from strawberry import relay
 
 from graph import delivery, outbox
 from graph.store import Store
+from resolvers.event_hub import EventHub, TooManySubscriptions
 from resolvers.paging import page_size
 from schema.context import Info, Principal
 from schema.errors import ApiError, FieldError, Forbidden, NotFound, ValidationFailed, bad_input
@@ -28,7 +29,6 @@ from schema.event import (
 )
 from schema.inputs import Deleted, DeleteResult, decode_id
 from schema.pagination import Connection, Edge
-from tec.events import EventHub, TooManySubscriptions
 
 log = logging.getLogger(__name__)
 

@@ -1,3 +1,3 @@
-from tec.cli import main
+from tec.cli.main import main
 
 main()

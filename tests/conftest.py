@@ -24,7 +24,7 @@ from graph.territories import upsert_territories
 from importers.reference import read_territory_snapshot
 from importers.territories import NODE_BATCH, load_missing_reference_data, territory_rows
 from tec import neo4j_local
-from tec.app import create_app
+from tec.app.main import create_app
 from tec.settings import Settings
 
 REFERENCE_LABELS = ("Territory", "ConflictType", "Theme", "SchemaMigration")

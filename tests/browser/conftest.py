@@ -27,8 +27,8 @@ from playwright.async_api import Browser, ConsoleMessage, Page, Request, async_p
 from graph.store import Store
 from importers.generator import DEMO
 from importers.reference import read_territory_snapshot
+from importers.seeding import seed_needs, seed_network
 from tec import neo4j_local
-from tec.seed_cli import seed_needs, seed_network
 from tests.conftest import REFERENCE_LABELS
 
 CHROMIUM = Path(os.environ.get("TEC_CHROMIUM", "/usr/bin/chromium"))

@@ -18,7 +18,7 @@ from graph import case_types
 from graph.bulk import BulkWriter
 from graph.imports import ensure_source, upsert_batch
 from graph.store import Store
-from tec.cli import app
+from tec.cli.main import app
 from tests.conftest import GraphQL
 
 pytestmark = pytest.mark.usefixtures("reference_data")

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from graph.store import Store
 from importers.reference import TerritoryRecord, TerritorySnapshot, read_territory_snapshot
 from importers.territories import import_taxonomy, import_territories
-from tec.cli import app
+from tec.cli.main import app
 
 pytestmark = pytest.mark.usefixtures("pristine_territories")
 

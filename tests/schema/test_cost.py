@@ -7,10 +7,10 @@ import pytest
 from graphql import GraphQLInterfaceType, GraphQLObjectType, get_nullable_type, is_list_type, parse
 
 from graph.store import Store
+from resolvers.root.schema import build_schema
 from schema.bounds import LIST_BOUNDS
 from schema.limits import Pricing, UnpricedList
-from tec.api import build_schema
-from tec.app import create_app
+from tec.app.main import create_app
 from tec.settings import Settings
 
 # What each list field of the schema can return at most with its arguments left to their defaults

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from graph.store import Store
-from tec.app import create_app
+from tec.app.main import create_app
 from tec.settings import Settings
 from tests.conftest import GraphQL
 from tests.domain import gid, make_actor

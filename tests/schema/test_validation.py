@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from graphql import get_introspection_query, parse
 
+from resolvers.root.schema import build_schema
 from schema.validation import MAX_EXPANDED, MAX_SAME_NAME, shape_problem
-from tec.api import build_schema
 from tec.settings import Settings
 
 

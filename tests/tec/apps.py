@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from graph.store import Store
-from tec.app import create_app
+from tec.app.main import create_app
 from tec.settings import Settings
 
 PEER = "127.0.0.1"

@@ -22,10 +22,10 @@ from websockets.asyncio.client import ClientConnection
 
 from graph import outbox
 from graph.store import Store
-from tec.app import create_app
+from tec.app.main import create_app
+from tec.app.webhook_signing import InvalidSignature, verify
 from tec.neo4j_local import free_port
 from tec.settings import Settings
-from tec.webhook_signing import InvalidSignature, verify
 
 SUBSCRIPTION = """
 subscription Follow($kinds: [EventKind!], $actor: ID, $after: String) {

@@ -25,7 +25,7 @@ import pytest_asyncio
 
 from graph.store import Store
 from importers.generator import DEMO
-from tec.seed_cli import seed_network
+from importers.seeding import seed_network
 from tests.conftest import REFERENCE_LABELS
 
 pytestmark = pytest.mark.slow

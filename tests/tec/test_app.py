@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from graph.store import Store
-from tec.app import create_app
-from tec.graphql_http import GRAPHQL_RESPONSE_JSON
+from tec.app.graphql_http import GRAPHQL_RESPONSE_JSON
+from tec.app.main import create_app
 from tec.settings import Settings
 from tests.conftest import GraphQL
 from tests.domain import make_actor

@@ -22,7 +22,7 @@ from typer.testing import CliRunner, Result
 from graph.backups import FixedOffset
 from graph.migrations import SCHEMA_VERSION
 from graph.store import Store
-from tec.cli import app
+from tec.cli.main import app
 from tests.domain import involve, make_actor, make_conflict, make_resource
 
 pytestmark = pytest.mark.usefixtures("reference_data")

@@ -10,7 +10,7 @@ from typer.testing import CliRunner, Result
 
 from graph.migrations import MIGRATIONS, SCHEMA_VERSION
 from graph.store import Store
-from tec.cli import app
+from tec.cli.main import app
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

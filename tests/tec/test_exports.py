@@ -20,8 +20,9 @@ import pytest
 
 from graph.errors import NotFoundError
 from graph.store import Store, counting_round_trips
-from tec.export_filters import ExportError
-from tec.export_requests import open_export
+from resolvers.export_filters import ExportError
+from resolvers.exports import open_export
+from schema.context import ANONYMOUS, Principal
 from tec.settings import Settings
 from tests.analyst_graph import add_actor, add_conflict, involve, link
 
@@ -31,8 +32,13 @@ ApiKey = Callable[..., Awaitable[str]]
 TRICKY_NAME = 'Association « Rivière & Forêt », dite "l\'Écluse" <Brest>'
 
 
-async def export_bytes(store: Store, what: str, fmt: str, where: dict[str, str] | None = None, **kw: Any) -> bytes:
-    export = await open_export(store, what, fmt, where, **kw)
+READER = Principal(role="reader", key_id="reader-key")
+
+
+async def export_bytes(
+    store: Store, what: str, fmt: str, where: dict[str, str] | None = None, principal: Principal = ANONYMOUS, **kw: Any
+) -> bytes:
+    export = await open_export(store, principal, what, fmt, where, **kw)
     return b"".join([block async for block in export.chunks()])
 
 
@@ -88,7 +94,7 @@ async def test_csv_round_trips_with_accents_and_keeps_contacts_private(store: St
     assert brest["openToSponsorship"] == "true"
     assert "email" not in brest  # anonymous: no contact column at all
     assert by_id[ids["formula"]]["name"] == '\'=HYPERLINK("http://evil.example")'  # not run as a formula
-    private = read_csv(await export_bytes(store, "actors", "csv", include_private=True))
+    private = read_csv(await export_bytes(store, "actors", "csv", principal=READER))
     assert {row["id"]: row["email"] for row in private}[ids["brest"]] == "contact@ecluse.example.fr"
 
 
@@ -135,11 +141,11 @@ async def test_actor_filters_by_departement_kind_and_conflict_type(store: Store)
     water = read_csv(await export_bytes(store, "actors", "csv", {"conflictType": "WATER_WORKS"}))
     assert [row["id"] for row in water] == [ids["niort"]]
     with pytest.raises(ExportError, match="kind must be among"):
-        await open_export(store, "actors", "csv", {"kind": "MAIRIE"})
+        await open_export(store, ANONYMOUS, "actors", "csv", {"kind": "MAIRIE"})
     with pytest.raises(ExportError, match="`colour` is not a filter of actors"):
-        await open_export(store, "actors", "csv", {"colour": "blue"})
+        await open_export(store, ANONYMOUS, "actors", "csv", {"colour": "blue"})
     with pytest.raises(NotFoundError, match="no departement has the code '999'"):
-        await open_export(store, "actors", "csv", {"departement": "999"})
+        await open_export(store, ANONYMOUS, "actors", "csv", {"departement": "999"})
 
 
 async def test_exports_read_in_chunks_of_bounded_size(store: Store) -> None:
@@ -153,7 +159,7 @@ async def test_exports_read_in_chunks_of_bounded_size(store: Store) -> None:
 
 async def _peak_while_exporting(store: Store, where: dict[str, str]) -> tuple[int, int, int]:
     """(rows, bytes, peak Python memory) of one CSV export, read 200 rows at a time."""
-    export = await open_export(store, "actors", "csv", where, chunk=200)
+    export = await open_export(store, ANONYMOUS, "actors", "csv", where, chunk=200)
     tracemalloc.start()
     try:
         size = 0
@@ -235,7 +241,7 @@ async def test_territory_exports(store: Store, tmp_path: Path) -> None:
     assert graph.number_of_edges() > 0
     assert {data["label"] for _, _, data in graph.edges(data=True)} == {"NEIGHBOUR_OF"}
     with pytest.raises(ExportError, match="GraphML exports a network"):
-        await open_export(store, "conflicts", "graphml")
+        await open_export(store, ANONYMOUS, "conflicts", "graphml")
 
 
 async def test_experience_gap_and_neighbourhood_exports(store: Store, tmp_path: Path) -> None:
@@ -246,9 +252,9 @@ async def test_experience_gap_and_neighbourhood_exports(store: Store, tmp_path: 
         ("86", "1", "Bassine de Poitiers")
     ]
     with pytest.raises(ExportError, match="`conflictType` is required"):
-        await open_export(store, "experience-gaps", "csv", {})
+        await open_export(store, ANONYMOUS, "experience-gaps", "csv", {})
     with pytest.raises(NotFoundError):
-        await open_export(store, "experience-gaps", "geojson", {"conflictType": "NOPE"})
+        await open_export(store, ANONYMOUS, "experience-gaps", "geojson", {"conflictType": "NOPE"})
     where = {"id": ids["brest"], "depth": "1", "types": "COOPERATES_WITH,BASED_IN"}
     path = tmp_path / "around.graphml"
     path.write_bytes(await export_bytes(store, "neighbourhood", "graphml", where))

@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from hypothesis_graphql import strategies as gql_st
 
 from graph.store import Store
-from tec.api import build_schema
-from tec.app import create_app
+from resolvers.root.schema import build_schema
+from tec.app.main import create_app
 from tec.settings import Settings
 from tests.domain import BREST, NANTES, RENNES, SAINT_MALO, involve, make_actor, make_call, make_conflict
 

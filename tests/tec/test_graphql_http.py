@@ -11,7 +11,7 @@ import pytest
 
 from graph.search import MAX_SEARCH_LENGTH, MAX_WORD_LENGTH
 from graph.store import Store
-from tec.graphql_http import GRAPHQL_RESPONSE_JSON, JSON, lone_surrogate, negotiate, response_status
+from tec.app.graphql_http import GRAPHQL_RESPONSE_JSON, JSON, lone_surrogate, negotiate, response_status
 from tests.domain import make_actor
 
 BODY_SHAPE = "JSON object with a `query`"

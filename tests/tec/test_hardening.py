@@ -6,7 +6,7 @@ import pytest
 from pydantic import SecretStr
 
 from graph.store import Store
-from tec.hardening import without_suggestion
+from schema.hardening import without_suggestion
 from tec.settings import Settings, SettingsError, load_settings
 from tests.tec.apps import query, serve
 

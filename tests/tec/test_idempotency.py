@@ -20,7 +20,7 @@ from graph.apikeys import create_api_key
 from graph.migrations import migrate
 from graph.store import Store
 from tec import neo4j_local
-from tec.app import create_app
+from tec.app.main import create_app
 from tec.settings import Settings
 
 CREATE = """

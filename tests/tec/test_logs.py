@@ -13,7 +13,7 @@ import pytest
 from graph import taxonomy as taxonomy_store
 from graph.apikeys import create_api_key
 from graph.store import Store
-from tec.logs import configure_logging, escape_controls, safe_request_id
+from tec.app.logs import configure_logging, escape_controls, safe_request_id
 from tec.settings import Settings
 from tests.tec.apps import query, serve
 

@@ -19,8 +19,8 @@ from strawberry.relay import GlobalID, to_base64
 
 from graph import delivery, outbox
 from graph.store import Store
+from tec.app.webhook_signing import verify
 from tec.settings import Settings
-from tec.webhook_signing import verify
 from tests.graph.test_matching import add_actor, add_conflict, involve
 from tests.tec.events_client import Receiver, eventually, receive, receiving, running_service, silent, subscribed
 

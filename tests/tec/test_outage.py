@@ -9,7 +9,7 @@ import pytest
 
 from graph.store import Store
 from tec import neo4j_local
-from tec.app import create_app
+from tec.app.main import create_app
 from tec.settings import Settings
 
 

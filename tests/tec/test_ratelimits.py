@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from graph.apikeys import create_api_key
 from graph.store import Store
 from tec import settings as settings_module
-from tec.app import create_app
-from tec.cli import app as cli
-from tec.ratelimits import AUTH_FAILURE_COST
+from tec.app.main import create_app
+from tec.app.ratelimits import AUTH_FAILURE_COST
+from tec.cli.main import app as cli
 from tec.settings import Settings
 from tests.tec.apps import query, serve
 

@@ -12,8 +12,8 @@ from starlette.types import Receive, Scope, Send
 from graph.deadlines import request_deadline
 from graph.errors import QueryTimeout
 from graph.store import Store
-from tec.app import create_app
-from tec.request_limits import RequestLimits
+from tec.app.main import create_app
+from tec.app.request_limits import RequestLimits
 from tec.settings import Settings
 
 # Compares every pair of territories: minutes of work for Neo4j, streamed (no memory build-up).

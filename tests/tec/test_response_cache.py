@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from graph.store import Store
-from tec.app import create_app
-from tec.response_cache import ResponseCache, SharedRevision, cache_key
+from tec.app.main import create_app
+from tec.app.response_cache import ResponseCache, SharedRevision, cache_key
 from tec.settings import Settings
 from tests.conftest import GraphQL
 from tests.domain import gid, make_actor

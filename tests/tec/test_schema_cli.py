@@ -6,8 +6,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tec.cli import app
-from tec.schema_cli import DEFAULT_SDL, current_sdl
+from tec.cli.main import app
+from tec.cli.schema import DEFAULT_SDL, current_sdl
 
 
 def test_schema_graphql_is_in_step_with_the_code() -> None:

@@ -12,9 +12,9 @@ from graph import bulk, outbox
 from graph.store import Store
 from importers.generator import DEMO
 from importers.reference import TerritoryRecord, read_territory_snapshot
-from tec.bootstrap import first_run
-from tec.cli import app
-from tec.seed_cli import SeedRefused, seed_needs, seed_network
+from importers.seeding import SeedRefused, seed_needs, seed_network
+from tec.cli.bootstrap import first_run
+from tec.cli.main import app
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

@@ -14,9 +14,9 @@ from strawberry import relay
 from graph import outbox
 from graph.outbox import NewEvent
 from graph.store import Store
+from resolvers import event_hub as hub_module
 from resolvers.events import _stream as event_stream
 from schema.context import Principal
-from tec import events as hub_module
 from tec.settings import Settings
 from tests.conftest import GraphQL
 from tests.tec.events_client import add_actor, announce, receive, running_service, silent, subscribed

@@ -19,11 +19,11 @@ from typer.testing import CliRunner, Result
 from graph import delivery
 from graph.outbox import NewEvent
 from graph.store import Store
-from tec.cli import app as cli
-from tec.logs import DRIVER_LOGGER, configure_logging
+from tec.app.logs import DRIVER_LOGGER, configure_logging
+from tec.app.webhook_signing import InvalidSignature, verify
+from tec.app.webhooks import DeliveryWorker
+from tec.cli.main import app as cli
 from tec.settings import Settings
-from tec.webhook_signing import InvalidSignature, verify
-from tec.webhooks import DeliveryWorker
 from tests.conftest import GraphQL
 from tests.tec.apps import serve
 from tests.tec.events_client import Receiver, announce, eventually, receiving

@@ -17,11 +17,13 @@ from typing import Annotated, BinaryIO, TypeVar
 
 import typer
 
-from graph.apikeys import find_api_key
 from graph.errors import NotFoundError
 from graph.store import Store
-from tec.export_filters import ExportError, filter_names, parse_pairs
-from tec.export_requests import FORMATS, WHATS, Export, open_export
+from resolvers.auth import principal_for_token
+from resolvers.export_filters import ExportError, filter_names, parse_pairs
+from resolvers.exports import FORMATS, WHATS, Export, open_export
+from schema.context import ANONYMOUS
+from tec.cli.common import fail, with_store
 
 T = TypeVar("T")
 _WHERE_HELP = "; ".join(f"{what}: {', '.join(filter_names(what))}" for what in WHATS)
@@ -54,8 +56,6 @@ def export(
     ] = None,
 ) -> None:
     """Export records for a spreadsheet (csv), a map (geojson) or Gephi (graphml)."""
-    from tec.cli import fail, with_store
-
     try:
         filters = parse_pairs(where or [])
     except ExportError as error:
@@ -66,15 +66,15 @@ def export(
         raise fail(f"The folder {out.resolve().parent} does not exist.")
 
     async def work(store: Store, file: BinaryIO) -> tuple[Export, int, float]:
-        include_private = False
+        principal = ANONYMOUS
         if api_key:
-            key = await find_api_key(store, api_key)
-            if key is None:
+            known = await principal_for_token(store, api_key)
+            if known is None:
                 raise ExportError("This API key is unknown or revoked; ask an admin for a valid one.")
-            include_private = key.role in ("reader", "editor", "admin")
+            principal = known
         started = time.perf_counter()
         try:
-            prepared = await open_export(store, what, fmt, filters, include_private=include_private)
+            prepared = await open_export(store, principal, what, fmt, filters)
         except NotFoundError as error:  # an unknown conflict type, territory or start node
             raise ExportError(str(error)) from None
         written = await write_export(prepared, file)

@@ -23,6 +23,7 @@ from graph.store import Store
 from importers.errors import ImporterError
 from importers.mapping import Mapping, load_mapping, load_preset, preset_names
 from importers.partners import DEFAULT_BATCH_SIZE, ImportProgress, ImportSummary, ProgressCallback, import_file
+from tec.cli.common import fail, with_store
 
 PLAIN_EVERY_SECONDS = 5.0
 
@@ -73,8 +74,6 @@ def progress_reporter() -> Iterator[ProgressCallback]:
 
 
 def _mapping_or_exit(mapping: Path | None, preset: str | None) -> Mapping:
-    from tec.cli import fail
-
     if (mapping is None) == (preset is None):
         raise fail(f"Give either --mapping FILE.toml or --preset NAME (presets: {', '.join(preset_names())}).")
     try:
@@ -134,8 +133,6 @@ def import_partners(
     Rejected rows never stop the import; they are listed at the end and in --report. Running the
     same file again changes nothing; an interrupted import can simply be run again.
     """
-    from tec.cli import fail, with_store
-
     checked = _mapping_or_exit(mapping, preset)
     if encoding is not None:
         checked = checked.model_copy(update={"file": checked.file.model_copy(update={"encoding": encoding})})

@@ -9,6 +9,9 @@ import typer
 from graph import delivery, outbox
 from graph.migrations import migrate
 from graph.store import Store
+from resolvers.events import check_webhook
+from schema.inputs import decode_id
+from tec.cli.common import fail, settings_or_exit, with_store
 
 app = typer.Typer(help="Webhooks: signed POSTs of events to partner systems.", no_args_is_help=True)
 
@@ -29,10 +32,6 @@ def webhook_add(
     actor: Annotated[str | None, typer.Option("--actor", help="Send only what this actor may read (id).")] = None,
 ) -> None:
     """Add a webhook; it receives the events committed from now on."""
-    from resolvers.events import check_webhook
-    from schema.inputs import decode_id
-    from tec.cli import fail, settings_or_exit, with_store
-
     settings = settings_or_exit()
     kinds = [] if events.strip().upper() == "ALL" else _kinds(events)
     problems = check_webhook(url, secret, production=settings.production)
@@ -61,8 +60,6 @@ def webhook_add(
 @app.command("list")
 def webhook_list() -> None:
     """List webhooks (never their secrets)."""
-    from tec.cli import with_store
-
     hooks = with_store(delivery.list_webhooks)
     if not hooks:
         typer.echo("No webhooks.")
@@ -74,7 +71,6 @@ def webhook_list() -> None:
 @app.command("remove")
 def webhook_remove(webhook_id: str) -> None:
     """Remove a webhook by id; its pending deliveries are cancelled."""
-    from tec.cli import fail, with_store
 
     async def work(store: Store) -> bool:
         return await delivery.remove_webhook(store, webhook_id)

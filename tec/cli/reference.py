@@ -5,14 +5,11 @@ Progress is a rich progress bar on a terminal and one plain line per batch other
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from graph import audit
 from graph import taxonomy as taxonomy_store
@@ -21,30 +18,9 @@ from graph.migrations import migrate
 from graph.store import Store
 from importers import territories as reference_import
 from importers.reference import DEFAULT_SNAPSHOT, DEFAULT_TAXONOMY, read_taxonomy, read_territory_snapshot
+from tec.cli.common import fail, progress_reporter, with_store
 
 T = TypeVar("T")
-
-
-@contextmanager
-def progress_reporter() -> Iterator[reference_import.Progress]:
-    """A progress callback: a rich bar per step on a terminal, plain lines otherwise."""
-    if not sys.stdout.isatty():
-
-        def plain(step: str, done: int, total: int) -> None:
-            if done:
-                typer.echo(f"  {step}: {done}/{total}")
-
-        yield plain
-        return
-    with Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def rich(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = bar.add_task(step, total=total)
-            bar.update(tasks[step], completed=done)
-
-        yield rich
 
 
 def _echo_report(title: str, report: reference_import.ImportReport) -> None:
@@ -55,8 +31,6 @@ def _echo_report(title: str, report: reference_import.ImportReport) -> None:
 
 
 def _read_or_exit(read: Callable[[Path], T], path: Path) -> T:
-    from tec.cli import fail
-
     try:
         return read(path)
     except (OSError, ValueError) as error:
@@ -71,8 +45,6 @@ def import_territories(file: FileOption = None) -> None:
 
     Idempotent: running it again changes nothing unless the snapshot changed.
     """
-    from tec.cli import with_store
-
     loaded = _read_or_exit(read_territory_snapshot, file or DEFAULT_SNAPSHOT)
 
     async def work(store: Store) -> tuple[reference_import.ImportReport, territory_store.TerritoryCounts]:
@@ -94,8 +66,6 @@ def import_taxonomy(file: FileOption = None) -> None:
 
     Idempotent: running it again changes nothing unless the taxonomy file changed.
     """
-    from tec.cli import with_store
-
     loaded = _read_or_exit(read_taxonomy, file or DEFAULT_TAXONOMY)
 
     async def work(store: Store) -> tuple[reference_import.ImportReport, dict[str, int]]:

@@ -24,7 +24,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from schema.context import Context
-from tec import graphql_http
+from tec.app import graphql_http
 
 _CODE_BY_STATUS = {
     400: "BAD_REQUEST",

@@ -10,6 +10,7 @@ import typer
 
 from graph import privacy
 from graph.store import Store
+from tec.cli.common import with_store
 
 app = typer.Typer(
     help="Personal data: export or erase an actor's contact fields (docs/privacy.md).", no_args_is_help=True
@@ -24,7 +25,6 @@ def export(
     out: Annotated[Path | None, typer.Option("--out", help="Write the JSON here (default: standard output).")] = None,
 ) -> None:
     """Write, as JSON, everything the graph holds about an actor's contact (an audit entry records it)."""
-    from tec.cli import with_store
 
     async def work(store: Store) -> dict[str, Any]:
         return await privacy.export_actor(store, actor)
@@ -41,7 +41,6 @@ def export(
 @app.command("erase")
 def erase(actor: ActorOption) -> None:
     """Remove an actor's contact fields everywhere the service keeps them; the actor and its cases stay."""
-    from tec.cli import with_store
 
     async def work(store: Store) -> privacy.Erasure:
         return await privacy.erase_actor(store, actor)

@@ -27,11 +27,11 @@ import httpx
 from graph import delivery
 from graph.errors import GraphError
 from graph.store import Store
+from resolvers.event_hub import EventHub
 from resolvers.events import audience, visible, webhook_wants
 from schema.event import event_json
-from tec.events import EventHub
+from tec.app.webhook_signing import signed_headers
 from tec.settings import Settings
-from tec.webhook_signing import signed_headers
 
 log = logging.getLogger(__name__)
 

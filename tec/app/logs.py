@@ -10,12 +10,10 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.extensions import SchemaExtension
 
 from tec.settings import Settings
 
@@ -89,20 +87,6 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     # keys): they never go below INFO, whatever TEC_LOG_LEVEL says (docs/privacy.md).
     for name in QUIET_BELOW_INFO:
         logging.getLogger(name).setLevel(max(logging.INFO, root.level))
-
-
-class OperationNames(SchemaExtension):
-    """Tell the access log which operation a request ran."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        request = getattr(self.execution_context.context, "request", None)
-        if request is not None:
-            try:
-                name = self.execution_context.operation_name
-            except RuntimeError:
-                name = None
-            request.state.operation_name = name[:100] if name else None
 
 
 class AccessLog:

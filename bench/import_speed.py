@@ -1,6 +1,6 @@
 """A quick measure of import speed: a synthetic RNA waldec file on the real communes, imported and removed.
 
-    python -m importers.speed --rows 100000
+    python -m bench.import_speed --rows 100000
 
 Connects like the CLI (NEO4J_URI, or the local Neo4j), needs the reference data loaded, imports the
 file under a throw-away source (`speed-check`) with the `rna-waldec` preset, prints rows per second and
@@ -11,17 +11,20 @@ the same way.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import random
 import resource
 import tempfile
 import time
 from pathlib import Path
-from typing import LiteralString
 
+from graph import bulk
 from graph import imports as graph_imports
 from graph.store import Store
 from importers.partners import DEFAULT_BATCH_SIZE, import_file
+from tec.connection import connect
+from tec.settings import get_settings
 
 SOURCE = "speed-check"
 _HEADER = (
@@ -62,11 +65,6 @@ def write_waldec(path: Path, communes: list[tuple[str, str]], rows: int, seed: i
             writer.writerow([row[column] for column in _COLUMNS])
 
 
-_DELETE: LiteralString = """
-MATCH (:Source {name: $source})<-[:FROM_SOURCE]-(n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted
-"""
-
-
 async def measure(store: Store, rows: int, batch_size: int = DEFAULT_BATCH_SIZE) -> str:
     communes = [(code, name) for code, name, _ in await graph_imports.communes(store)]
     if not communes:
@@ -80,23 +78,28 @@ async def measure(store: Store, rows: int, batch_size: int = DEFAULT_BATCH_SIZE)
         seconds = time.perf_counter() - started
         used = resource.getrusage(resource.RUSAGE_SELF)
     python_cpu = used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime
-    while (await store.write("speed.cleanup", _DELETE, {"source": SOURCE}))[0]["deleted"]:
-        pass
-    await store.write("speed.cleanup", "MATCH (s:Source {name: $source}) DELETE s", {"source": SOURCE})
+    await bulk.delete_source(store, SOURCE)
     return (
         f"{summary.created} actors created from {summary.read} rows in {seconds:.1f} s: "
         f"{summary.read / seconds:,.0f} rows/s (this process used {python_cpu:.1f} CPU s)"
     )
 
 
-def main() -> None:
-    from tec.cli import with_store
+async def _measure_connected(rows: int, batch_size: int) -> str:
+    store = connect(get_settings())
+    try:
+        await store.wait_until_ready(30.0)
+        return await measure(store, rows, batch_size)
+    finally:
+        await store.close()
 
+
+def main() -> None:
     parser = argparse.ArgumentParser(description="Measure partner import speed on synthetic RNA rows.")
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     args = parser.parse_args()
-    print(with_store(lambda store: measure(store, args.rows, args.batch_size)))
+    print(asyncio.run(_measure_connected(args.rows, args.batch_size)))
 
 
 if __name__ == "__main__":

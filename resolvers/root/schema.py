@@ -22,23 +22,23 @@ from resolvers import nodes as node_resolvers
 from resolvers import privacy as privacy_resolvers
 from resolvers import taxonomy as taxonomy_resolvers
 from resolvers import territories as territory_resolvers
+from resolvers.root.analysts import AnalystQuery
+from resolvers.root.domain import DOMAIN_TYPES, DomainMutation, DomainQuery
+from resolvers.root.matching import MatchingMutation, MatchingQuery
+from resolvers.root.needs import NeedsMutation, NeedsQuery
 from schema.audit import AuditedWriter, AuditEntry
 from schema.cooperative import CooperativeExecution
 from schema.errors import ErrorCodes
 from schema.event import AddWebhookResult, Event, EventKind, Webhook, WebhookDelivery
+from schema.hardening import HardenedSchema, introspection_rules
 from schema.inputs import DeleteResult
 from schema.limits import cost_limit
+from schema.operation_names import OperationNames
 from schema.pagination import Connection
 from schema.privacy import ErasePersonalDataResult, ExportPersonalDataResult
 from schema.taxonomy import ConflictType, Theme
 from schema.territory import Territory
 from schema.validation import ValidationOffLoop
-from tec.analyst_api import AnalystQuery
-from tec.domain_api import DOMAIN_TYPES, DomainMutation, DomainQuery
-from tec.hardening import HardenedSchema, introspection_rules
-from tec.logs import OperationNames
-from tec.matching_api import MatchingMutation, MatchingQuery
-from tec.needs_api import NeedsMutation, NeedsQuery
 from tec.settings import Settings
 
 

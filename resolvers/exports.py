@@ -1,11 +1,11 @@
 """What analysts can export, with which filters and columns, for the CLI (`tec export`) and the HTTP
 downloads (`/export/{what}.{format}`).
 
-`open_export(store, what, fmt, where, include_private=...)` validates the request and checks the codes
-it names before anything is streamed (raising `ExportError` with a sentence, or the graph layer's
-NotFoundError), then returns an `Export` whose `chunks()` yields the file's bytes as records come from
-Neo4j. Contact fields (e-mail, phone, contact name) are included only when `include_private` — that
-is, for a caller holding an API key with the reader role or above.
+`open_export(store, principal, what, fmt, where)` validates the request and checks the codes it names
+before anything is streamed (raising `ExportError` with a sentence, or the graph layer's NotFoundError),
+then returns an `Export` whose `chunks()` yields the file's bytes as records come from Neo4j. Contact
+fields (e-mail, phone, contact name) are included only for a principal that may read private fields
+(an API key with the reader role or above), as in GraphQL.
 """
 
 from __future__ import annotations
@@ -15,16 +15,12 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
-
 from graph import analytics, exploration
 from graph import exports as export_store
-from graph.apikeys import find_api_key
-from graph.errors import GraphError, NotFoundError
+from graph.errors import NotFoundError
 from graph.exploration import display_label, plain
 from graph.store import Store
-from tec.export_filters import (
+from resolvers.export_filters import (
     ActorWhere,
     ConflictWhere,
     ExportError,
@@ -33,7 +29,7 @@ from tec.export_filters import (
     TerritoryWhere,
     parse_where,
 )
-from tec.exports import (
+from resolvers.export_formats import (
     LAT,
     LON,
     MEDIA_TYPES,
@@ -43,6 +39,7 @@ from tec.exports import (
     geojson_chunks,
     graphml_chunks,
 )
+from schema.context import Principal
 
 log = logging.getLogger(__name__)
 
@@ -177,11 +174,11 @@ def _tabular(fmt: str, columns: list[Column], rows: Callable[[], Chunks]) -> Cal
 
 async def open_export(
     store: Store,
+    principal: Principal,
     what: str,
     fmt: str,
     where: Mapping[str, str] | None = None,
     *,
-    include_private: bool = False,
     chunk: int = export_store.DEFAULT_CHUNK,
 ) -> Export:
     """Validate an export request, check what it names, and prepare its stream.
@@ -189,6 +186,7 @@ async def open_export(
     Bounded exports (experience gaps, a neighbourhood) are read here, so their errors come before the
     first byte; the large ones (actors, conflicts, territories) are read chunk by chunk while streaming.
     """
+    include_private = principal.can_read_private
     if what not in WHATS:
         raise ExportError(f"Cannot export {what!r}; choose one of {', '.join(WHATS)}.")
     if fmt not in FORMATS:
@@ -360,50 +358,3 @@ async def _neighbourhood(store: Store, where: NeighbourhoodWhere, fmt: str, *, i
     properties = Column("properties", read=_properties_json)
     columns = [*base, LAT, LON, properties] if fmt == "csv" else [*base, properties]
     return Export("neighbourhood", fmt, _tabular(fmt, columns, lambda: _once(nodes)))
-
-
-# --- HTTP downloads: GET /export/{what}.{format}?key=value… ----------------------------------------------
-
-
-def _error(message: str, code: str, status: int) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
-
-
-async def export_download(request: Request) -> Response:
-    """Stream an export; filters come from the query string, contact fields need a reader API key."""
-    name = str(request.path_params["file"])
-    what, dot, fmt = name.rpartition(".")
-    if not dot:
-        return _error(f"Name the format too: /export/{name}.csv, .geojson or .graphml.", "BAD_USER_INPUT", 400)
-    store: Store = request.app.state.store
-    include_private = False
-    header = request.headers.get("authorization", "")
-    if header:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return _error("The Authorization header must be `Bearer <API key>`.", "UNAUTHENTICATED", 401)
-        try:
-            key = await find_api_key(store, token.strip())
-        except GraphError as error:
-            return _error(str(error), error.code, 503)
-        if key is None:
-            return _error("This API key is unknown or revoked; ask an admin for a valid one.", "UNAUTHENTICATED", 401)
-        include_private = key.role in ("reader", "editor", "admin")
-    where: dict[str, str] = {}
-    for name, value in request.query_params.multi_items():
-        where[name] = f"{where[name]},{value}" if name in where else value
-    try:
-        export = await open_export(store, what, fmt, where, include_private=include_private)
-    except ExportError as error:
-        return _error(str(error), error.code, 400)
-    except NotFoundError as error:
-        return _error(str(error), error.code, 404)
-    except GraphError as error:
-        status = 504 if error.code == "QUERY_TIMEOUT" else 503 if error.code == "SERVICE_UNAVAILABLE" else 400
-        return _error(str(error), error.code, status)
-    log.info("export %s.%s started (private fields: %s)", export.what, export.fmt, include_private)
-    return StreamingResponse(
-        export.chunks(),
-        media_type=export.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"', "Cache-Control": "no-store"},
-    )

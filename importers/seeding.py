@@ -1,4 +1,5 @@
-"""`tec seed demo` and `tec seed scale`: the generated networks, loaded through the batched writers.
+"""The generated networks (demo and scale) written into the graph through the batched writers
+(`tec seed demo`, `tec seed scale`, the first run of `tec up` and the benchmark).
 
 Both need the reference data in the graph (territories and taxonomy) and refuse to run without it.
 Ids come from the seeded generator, so running a seed again converges instead of duplicating;
@@ -10,9 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated
-
-import typer
 
 from graph import audit, bulk, needs
 from graph.alerts import AlertSubject, alert_targets, base_of
@@ -20,7 +18,7 @@ from graph.editing import Editor
 from graph.matching import Near
 from graph.migrations import migrate
 from graph.store import Store
-from importers.generator import DEMO, SCALE, Network, NetworkSize, generate
+from importers.generator import DEMO, Network, NetworkSize, generate
 from importers.geography import Geography
 from importers.reference import Taxonomy, TerritoryRecord, read_taxonomy, read_territory_snapshot
 from tec.settings import Settings
@@ -171,40 +169,3 @@ async def _check_references(store: Store, network: Network, taxonomy: Taxonomy) 
             f"{len(missing)} of {len(codes)} conflict types and themes are not in the graph "
             f"(e.g. {', '.join(missing[:3])}): run `tec import taxonomy` first."
         )
-
-
-def _run(size: NetworkSize, reset: bool) -> None:
-    from tec.cli import fail, with_store
-    from tec.reference_cli import progress_reporter
-
-    async def work(store: Store) -> SeedReport:
-        with progress_reporter() as progress:
-            return await seed_network(store, size, reset=reset, progress=progress)
-
-    try:
-        report = with_store(work)
-    except SeedRefused as error:
-        raise fail(str(error)) from None
-    except bulk.BulkRowError as error:
-        raise fail(f"The generator produced a row the graph model refuses: {error}") from None
-    if report.deleted:
-        typer.echo(f"Deleted the previous {size.name} seed: {report.deleted:,} nodes.")
-    typer.echo(report.summary())
-    if report.skipped:
-        typer.echo(f"{report.skipped:,} relationships skipped: an endpoint was missing.")
-
-
-ResetOption = Annotated[bool, typer.Option("--reset", help="Delete the previous seed of this network first.")]
-
-
-def seed_demo(reset: ResetOption = False) -> None:
-    """Load the demo network (3,000 actors, 1,200 conflicts…) on the real territories; see docs/demo-data.md.
-
-    Deterministic: running it again converges to the same graph.
-    """
-    _run(DEMO, reset)
-
-
-def seed_scale(reset: ResetOption = False) -> None:
-    """Load the scale network of the benchmark (50,000 actors, 20,000 conflicts, 100,000 cooperation links)."""
-    _run(SCALE, reset)

@@ -16,7 +16,7 @@ app = typer.Typer(help="The GraphQL schema (SDL).", no_args_is_help=True)
 
 def current_sdl() -> str:
     """The SDL of the API as served (limits and settings do not change it), ending with a newline."""
-    from tec.api import build_schema
+    from resolvers.root.schema import build_schema
 
     return str(build_schema(Settings(environment="development"))).rstrip("\n") + "\n"
 
