@@ -3,7 +3,7 @@
 A `(:Webhook {id, url, kinds, actorId, secret, fromSeq, createdAt})` asks for the events of `kinds`
 (those its audience may read: see `resolvers.events.visible`) committed after `fromSeq`, its creation.
 
-Each instance's delivery worker (`tec.webhooks`) runs one *tick* at a time, in one write transaction
+Each instance's delivery worker (`tec.app.webhooks`) runs one *tick* at a time, in one write transaction
 that first takes the write lock of the `(:DeliveryCursor {name: 'webhooks'})` node, so ticks of all
 instances run one after another:
 

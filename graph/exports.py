@@ -1,7 +1,7 @@
 """Cypher for exports: records read in keyset-paginated chunks (ordered by id), so an export of the
 whole directory never holds more than one chunk in memory.
 
-Each reader is an async generator of lists of plain records; the writers in `tec/exports.py` turn
+Each reader is an async generator of lists of plain records; the writers in `resolvers/export_formats.py` turn
 them into CSV, GeoJSON or GraphML as they come. Filters are parameters; the few identifiers a query
 needs (the variable a filter applies to) are fixed strings chosen here, never input.
 """

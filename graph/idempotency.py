@@ -1,6 +1,6 @@
 """Exactly-once writes: what an `Idempotency-Key` makes every write transaction of a request do.
 
-The HTTP layer (`tec.idempotency`) opens a `KeyedRequest` for a mutation that carries a key; while
+The HTTP layer (`tec.app.idempotency`) opens a `KeyedRequest` for a mutation that carries a key; while
 it is open, every write transaction of the request is step n of that request (0, 1, … in the order
 the resolvers write) and, in its own transaction, first claims the `(:IdempotencyRecord {scope, key})`
 node (MERGE under a uniqueness constraint, then a write lock on it):

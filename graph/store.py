@@ -7,7 +7,7 @@ Every call counts as one database round trip in `round_trips` (per request, via 
 variable), which the tests and the benchmark read.
 
 Every write also moves the graph revision, a single `(:Revision {id: 'graph'})` node incremented in
-the same transaction, so that a reader (the response cache, `tec.response_cache`) can tell with one
+the same transaction, so that a reader (the response cache, `tec.app.response_cache`) can tell with one
 cheap read whether anything changed since, whichever process wrote it.
 """
 

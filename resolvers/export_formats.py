@@ -2,7 +2,7 @@
 
 Each writer takes chunks of records (lists of dicts, as `graph/exports.py` reads them) and yields
 bytes as the chunks arrive, so an export never holds more than one chunk. What is exported, with
-which filters and columns, is in `tec/export_requests.py`.
+which filters and columns, is in `resolvers/exports.py`.
 
 - CSV: UTF-8 with a byte-order mark (so a spreadsheet shows accents), comma-separated, header row;
   a text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` so a

@@ -1,6 +1,6 @@
 """The domain API's root fields: directory, conflicts, projects, resource centre, calls for commons.
 
-`tec.api.Query` and `tec.api.Mutation` inherit these, so the domain's fields live beside their
+`resolvers.root.schema.Query` and `Mutation` inherit these, so the domain's fields live beside their
 resolvers' imports here rather than in the shared root module.
 """
 

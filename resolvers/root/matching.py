@@ -1,6 +1,6 @@
 """The matching root fields: experienced actors, sponsorship candidates and workflow, task forces.
 
-`tec.api.Query` and `Mutation` inherit them (the same arrangement as `tec.domain_api`), so the shared
+`resolvers.root.schema.Query` and `Mutation` inherit them (the same arrangement as `resolvers.root.domain`), so the shared
 root module only names these mixins.
 """
 

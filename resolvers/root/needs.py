@@ -1,6 +1,6 @@
 """The needs root fields: the `needs` list, postNeed / updateNeed / closeNeed and setAlertPreferences.
 
-`tec.api.Query` and `Mutation` inherit them, like `tec.matching_api`.
+`resolvers.root.schema.Query` and `Mutation` inherit them, like `resolvers.root.matching`.
 """
 
 from __future__ import annotations

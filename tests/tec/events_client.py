@@ -112,7 +112,7 @@ class Received:
 
 @dataclass
 class Receiver:
-    """A partner's webhook endpoint: checks signatures with `tec.webhook_signing.verify` (401 when wrong or
+    """A partner's webhook endpoint: checks signatures with `tec.app.webhook_signing.verify` (401 when wrong or
     too old), answers 500 to the first `fail_first` attempts of each event, waits `delay` before answering."""
 
     secret: str
