@@ -1,7 +1,7 @@
 """The analysts' root fields: aggregates, experience gaps, neighbourhoods and cooperation paths.
 
-`resolvers.root.schema.Query` inherits them, so they live beside their resolvers' imports here rather than in the
-shared root module (the same arrangement as `resolvers.root.domain`).
+`resolvers.root.schema.Query` inherits them, so they live beside their resolvers' imports here rather than in
+the shared root module (the same arrangement as `resolvers.root.domain`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The matching root fields: experienced actors, sponsorship candidates and workflow, task forces.
 
-`resolvers.root.schema.Query` and `Mutation` inherit them (the same arrangement as `resolvers.root.domain`), so the shared
-root module only names these mixins.
+`resolvers.root.schema.Query` and `Mutation` inherit them (the same arrangement as `resolvers.root.domain`),
+so the shared root module only names these mixins.
 """
 
 from __future__ import annotations
