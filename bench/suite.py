@@ -33,9 +33,9 @@ from bench.runner import (
 from graph.matching import MatchingWeights, MatchRequest, Near, experienced_actors
 from graph.migrations import migrate
 from graph.store import Store
-from importers.generator import DEMO, SCALE
 from importers.reference import read_taxonomy, read_territory_snapshot
 from importers.territories import load_missing_reference_data
+from synthetic.generator import DEMO, SCALE
 from tec import neo4j_local
 from tec.seed_cli import seed_network
 

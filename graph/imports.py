@@ -21,11 +21,11 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from graph import audit, case_types
+from graph.model import source_id
 from graph.store import Record, Store, run_in_tx
 
 RECORD_NAMESPACE = uuid.UUID("0d8b3c52-4a8e-4d7b-9a55-3f0f6d7e2b91")
 _RECORD_NAMESPACE_BYTES = RECORD_NAMESPACE.bytes
-SOURCE_NAMESPACE = uuid.UUID("5b0f6c1e-3f57-4c0e-9d39-7f3f4d1c2a10")  # as graph.bulk: one id per source name
 IMPORT_LABELS: tuple[LiteralString, ...] = ("Actor", "Conflict")
 
 
@@ -40,10 +40,6 @@ def record_id(source: str, label: str, external_id: str) -> str:
     raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
     text = raw.hex()
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
-
-def source_id(name: str) -> str:
-    return str(uuid.uuid5(SOURCE_NAMESPACE, name))
 
 
 def imported_by(source: str) -> str:

@@ -15,8 +15,6 @@ from neo4j.spatial import WGS84Point
 from graph.pagination import Page, decode_cursor, make_page
 from graph.store import Store
 
-TERRITORY_LEVELS: tuple[str, ...] = ("COMMUNE", "EPCI", "DEPARTEMENT", "REGION")
-
 # The parent a territory names when no level is asked for: a commune's département, a département's région.
 DEFAULT_PARENT_LEVEL: dict[str, str] = {"COMMUNE": "DEPARTEMENT", "DEPARTEMENT": "REGION"}
 

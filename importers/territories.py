@@ -20,9 +20,9 @@ from neo4j.spatial import WGS84Point
 
 from graph import taxonomy as taxonomy_store
 from graph import territories as territory_store
+from graph.model import derived_properties
 from graph.store import Store
 from graph.territories import WriteCounts, territory_id
-from graph.text import fold
 from importers.reference import Taxonomy, TerritoryRecord, TerritorySnapshot, read_taxonomy, read_territory_snapshot
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def territory_rows(record: TerritoryRecord) -> dict[str, Any]:
         "code": record.code,
         "props": {
             "name": record.name,
-            "nameKey": fold(record.name),
+            **derived_properties("Territory", {"name": record.name}),
             "population": record.population,
             "zone": record.zone,
             "location": WGS84Point((record.lon, record.lat)),

@@ -10,8 +10,8 @@ from graph.migrations import migrate
 from graph.store import Store
 from graph.taxonomy import taxonomy_counts
 from graph.territories import territory_counts
-from importers.generator import DEMO
 from importers.territories import load_missing_reference_data
+from synthetic.generator import DEMO
 from tec.seed_cli import SeedRefused, seed_network
 
 log = logging.getLogger(__name__)

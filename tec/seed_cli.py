@@ -20,9 +20,9 @@ from graph.editing import Editor
 from graph.matching import Near
 from graph.migrations import migrate
 from graph.store import Store
-from importers.generator import DEMO, SCALE, Network, NetworkSize, generate
-from importers.geography import Geography
 from importers.reference import Taxonomy, TerritoryRecord, read_taxonomy, read_territory_snapshot
+from synthetic.generator import DEMO, SCALE, Network, NetworkSize, generate
+from synthetic.geography import Geography
 from tec.settings import Settings
 
 LICENCE = "Données fictives générées, sur le Code officiel géographique 2026 (Licence Ouverte 2.0)"

@@ -25,8 +25,8 @@ import pytest_asyncio
 from playwright.async_api import Browser, ConsoleMessage, Page, Request, async_playwright
 
 from graph.store import Store
-from importers.generator import DEMO
 from importers.reference import read_territory_snapshot
+from synthetic.generator import DEMO
 from tec import neo4j_local
 from tec.seed_cli import seed_needs, seed_network
 from tests.conftest import REFERENCE_LABELS

@@ -12,7 +12,7 @@ import pytest
 
 from graph import case_types
 from graph.store import Store
-from importers.generator import DEMO
+from synthetic.generator import DEMO
 from tec.seed_cli import seed_network
 from tests.conftest import GraphQL
 from tests.docs.test_api_examples import examples

@@ -24,7 +24,7 @@ import pytest
 import pytest_asyncio
 
 from graph.store import Store
-from importers.generator import DEMO
+from synthetic.generator import DEMO
 from tec.seed_cli import seed_network
 from tests.conftest import REFERENCE_LABELS
 

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from graph import bulk, outbox
 from graph.store import Store
-from importers.generator import DEMO
 from importers.reference import TerritoryRecord, read_territory_snapshot
+from synthetic.generator import DEMO
 from tec.bootstrap import first_run
 from tec.cli import app
 from tec.seed_cli import SeedRefused, seed_needs, seed_network

@@ -20,11 +20,11 @@ from typing import Any
 
 from neo4j.spatial import WGS84Point
 
-from graph.bulk import RelKey
+from graph.model import RelationshipKey
 from graph.text import fold
-from importers import names
-from importers.geography import Geography, Grid, km
 from importers.reference import ConflictTypeRecord, Taxonomy, TerritoryRecord
+from synthetic import names
+from synthetic.geography import Geography, Grid, km
 
 ID_NAMESPACE = uuid.UUID("0d6b7f0e-8a51-4d8e-b6a2-3f1c9c2e7a41")
 NEAR_CELL = 0.1  # degrees: the cells of the actor grids and of the "nearest actors" cache
@@ -143,7 +143,7 @@ class Network:
 
     name: str
     nodes: dict[str, list[Row]] = field(default_factory=dict)
-    links: dict[RelKey, list[Row]] = field(default_factory=dict)
+    links: dict[RelationshipKey, list[Row]] = field(default_factory=dict)
 
     def node_counts(self) -> dict[str, int]:
         return {label: len(rows) for label, rows in self.nodes.items()}
