@@ -30,8 +30,9 @@ from bench.runner import (
     start_neo4j,
     temp_dir,
 )
-from graph.matching import MatchingWeights, MatchRequest, Near, experienced_actors
+from graph.matching import MatchingWeights, MatchRequest, experienced_actors
 from graph.migrations import migrate
+from graph.near import Near
 from graph.store import Store
 from importers.reference import read_taxonomy, read_territory_snapshot
 from importers.territories import load_missing_reference_data

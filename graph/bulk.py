@@ -214,8 +214,8 @@ def rel_rows(key: RelationshipKey, rows: Iterable[Row]) -> list[dict[str, Any]]:
 
 
 @dataclass
-class WriteReport:
-    """What one writer call did: rows given, rows that landed, time spent."""
+class LoadTally:
+    """What one batched writer call did: rows given, rows that landed, time spent."""
 
     name: str
     rows: int = 0
@@ -274,14 +274,14 @@ class BulkWriter:
         self._source_id = str(rows[0]["id"])
         return self._source_id
 
-    async def nodes(self, label: str, rows: Iterable[Row]) -> WriteReport:
+    async def nodes(self, label: str, rows: Iterable[Row]) -> LoadTally:
         """MERGE nodes of `label` on `id`, with their properties, `nameKey`/`searchText`, and FROM_SOURCE."""
         checked = node_label(label)
         shaped = node_rows(checked, rows)
         sid = self._source_id or await self.ensure_source()
         return await self._run(checked, _NODE_QUERIES[checked], shaped, {"sourceId": sid, "by": self.by})
 
-    async def relationships(self, start: str, rel_type: str, end: str, rows: Iterable[Row]) -> WriteReport:
+    async def relationships(self, start: str, rel_type: str, end: str, rows: Iterable[Row]) -> LoadTally:
         """MERGE one relationship per (from, to) pair and set its properties."""
         key = rel_key(start, rel_type, end)
         shaped = rel_rows(key, rows)
@@ -289,8 +289,8 @@ class BulkWriter:
 
     async def _run(
         self, name: str, query: LiteralString, rows: Sequence[dict[str, Any]], params: dict[str, Any]
-    ) -> WriteReport:
-        report = WriteReport(name=name, rows=len(rows))
+    ) -> LoadTally:
+        report = LoadTally(name=name, rows=len(rows))
         started = time.perf_counter()
         done = 0
         for batch in _batches(rows, self.batch_size):

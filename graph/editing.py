@@ -147,16 +147,18 @@ class LinkField:
 def links_fragment(fields: tuple[LinkField, ...]) -> LiteralString:
     """Cypher replacing, for node `n`, each relationship whose list is given in `$links` (absent: unchanged)."""
     text: LiteralString = ""
-    for f in fields:
-        given: LiteralString = "WITH n WHERE $links." + f.param + " IS NOT NULL "
-        text += "CALL (n) { " + given + "OPTIONAL MATCH (n)-[old:" + f.rel + "]->(:" + f.target + ") DELETE old } "
+    for link in fields:
+        given: LiteralString = "WITH n WHERE $links." + link.param + " IS NOT NULL "
         text += (
-            "CALL (n) { " + given + "UNWIND $links." + f.param + " AS key "
-            "MATCH (t:" + f.target + " {" + f.key + ": key}) MERGE (n)-[:" + f.rel + "]->(t) } "
+            "CALL (n) { " + given + "OPTIONAL MATCH (n)-[old:" + link.rel + "]->(:" + link.target + ") DELETE old } "
         )
-        if f.copy_location:
+        text += (
+            "CALL (n) { " + given + "UNWIND $links." + link.param + " AS key "
+            "MATCH (t:" + link.target + " {" + link.key + ": key}) MERGE (n)-[:" + link.rel + "]->(t) } "
+        )
+        if link.copy_location:
             text += (
-                "CALL (n) { " + given + "OPTIONAL MATCH (n)-[:" + f.rel + "]->(t:" + f.target + ") "
+                "CALL (n) { " + given + "OPTIONAL MATCH (n)-[:" + link.rel + "]->(t:" + link.target + ") "
                 "WITH n, t LIMIT 1 SET n.location = t.location } "
             )
     return text

@@ -1,7 +1,7 @@
 """The domain's vocabulary and write rules, in one place (docs/graph-model.md describes the graph).
 
 Every writer reads this module: the API's writes (`graph.editing` and the per-noun modules), batched
-loads (`graph.bulk`), partner imports (`graph.imports`, `importers.records`, `importers.batches`),
+loads (`graph.bulk`), partner imports (`graph.imports`, `importers.record_rules`, `importers.batches`),
 analytics filters and the tests' own builders. Nothing here speaks Cypher; labels, types and keys
 are typed `LiteralString` because the batched writers format them into their queries.
 

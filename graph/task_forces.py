@@ -107,8 +107,8 @@ OPTIONAL CALL (c, asked, subtypes, related, types, here, parties) {
 }
 WITH c, asked, here, a, collect(DISTINCT item) AS items
 WITH c, asked, here, a, items, point.distance(a.location, here) / 1000.0 AS km,
-     [i IN items WHERE i.kind = 'CASE' | i {.*, w: CASE i.match WHEN 'EXACT' THEN $w.typeExact
-        WHEN 'SUBTYPE' THEN $w.typeSubtype WHEN 'RELATED' THEN $w.typeRelated ELSE $otherType END}] AS cases
+     [i IN items WHERE i.kind = 'CASE' | i {.*, w: CASE i.match WHEN 'EXACT' THEN $weights.typeExact
+        WHEN 'SUBTYPE' THEN $weights.typeSubtype WHEN 'RELATED' THEN $weights.typeRelated ELSE $otherType END}] AS cases
 // A quick score per role (type weights, discounted by distance) keeps the best $pool per role;
 // Python then scores those fully (recency, outcome, role weights, diminishing returns).
 WITH c, asked, here, collect(CASE WHEN a IS NULL THEN null ELSE {a: a, km: km, items: items, cases: cases,
@@ -289,7 +289,7 @@ async def propose_team(
         "radiusKm": float(radius_km),
         "actorIndex": FULLTEXT_INDEXES["Actor"],
         "legalQuery": LEGAL_QUERY,
-        "w": weights.as_params(),
+        "weights": weights.as_params(),
         "otherType": OTHER_TYPE,
         "civilKinds": list(CIVIL_KINDS),
         "tauKm": float(radius_km * weights.distance_scale),

@@ -23,7 +23,7 @@ from importers.fields import Point
 from importers.ledger import Ledger
 from importers.mapping import Mapping
 from importers.readers import RawRow, RowStream
-from importers.records import ACTOR_PROPS, CONFLICT_PROPS
+from importers.record_rules import ACTOR_PROPS, CONFLICT_PROPS
 from importers.report import ReportWriter
 from importers.rows import ActorDraft, ConflictDraft, Issue, Rejected, RowMapper, Skipped
 from importers.summary import ImportSummary

@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from graph.model import SourceKind
 from importers.errors import BadMapping
-from importers.records import ENUMS, LIST_FIELDS, OPTIONAL_CODES
+from importers.record_rules import ENUMS, LIST_FIELDS, OPTIONAL_CODES
 from importers.reference import Taxonomy, read_taxonomy
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"

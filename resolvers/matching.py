@@ -8,7 +8,8 @@ import strawberry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from graph import matching as matching_store
-from graph.matching import MatchRequest, MatchResult, Near
+from graph.matching import MatchRequest, MatchResult
+from graph.near import Near
 from resolvers.paging import page_size
 from schema.actor import ActorKind
 from schema.context import Info

@@ -15,7 +15,7 @@ from graph import needs as need_store
 from graph.alerts import AlertPreferences as Preferences
 from graph.alerts import AlertSubject
 from graph.editing import NotAllowed, RecordMissing, UnknownReference
-from graph.matching import Near
+from graph.near import Near
 from graph.needs import NeedClosed, NeedRefused, NewNeed
 from resolvers.auth import editor_of, write_refusal
 from resolvers.paging import list_request

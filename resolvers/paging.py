@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
-from graph.listing import ListRequest, Near
+from graph.listing import ListRequest
+from graph.near import Near
 from graph.search import search_text_problem
 from schema.context import Info
 from schema.errors import bad_input

@@ -219,7 +219,7 @@ class _Conflict:
 
 def generate(size: NetworkSize, geography: Geography, taxonomy: Taxonomy, *, seed: int = 2026) -> Network:
     """Build the whole network in memory (the scale one takes a few seconds)."""
-    return _Builder(size, geography, taxonomy, seed).build()
+    return _Builder(size, geography, taxonomy, seed).network()
 
 
 class _Builder:
@@ -331,7 +331,7 @@ class _Builder:
 
     # build ---------------------------------------------------------------------------------------
 
-    def build(self) -> Network:
+    def network(self) -> Network:
         self.collectivites()
         self.other_actors()
         self.index_actors()

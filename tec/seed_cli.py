@@ -17,8 +17,8 @@ import typer
 from graph import audit, bulk, needs
 from graph.alerts import AlertSubject, alert_targets, base_of
 from graph.editing import Editor
-from graph.matching import Near
 from graph.migrations import migrate
+from graph.near import Near
 from graph.store import Store
 from importers.reference import Taxonomy, TerritoryRecord, read_taxonomy, read_territory_snapshot
 from synthetic.generator import DEMO, SCALE, Network, NetworkSize, generate
@@ -39,7 +39,7 @@ class SeedReport:
     network: str
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
-    steps: list[bulk.WriteReport] = field(default_factory=list)
+    steps: list[bulk.LoadTally] = field(default_factory=list)
     deleted: int = 0
     generate_seconds: float = 0.0
     write_seconds: float = 0.0

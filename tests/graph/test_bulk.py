@@ -35,7 +35,7 @@ async def counts(store: Store, source: str) -> dict[str, int]:
     return {"nodes": rows[0]["nodes"], "relationships": rows[0]["relationships"]}
 
 
-async def write_sample(writer: bulk.BulkWriter) -> list[bulk.WriteReport]:
+async def write_sample(writer: bulk.BulkWriter) -> list[bulk.LoadTally]:
     reports = [
         await writer.nodes(
             "Actor",

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from graph import territories as territory_store
+from graph.near import Near
 from graph.pagination import InvalidCursor
 from graph.store import Store, counting_round_trips
 from graph.text import fold
@@ -32,7 +33,7 @@ def snapshot() -> TerritorySnapshot:
 async def test_near_returns_every_territory_in_the_circle_nearest_first(
     store: Store, snapshot: TerritorySnapshot
 ) -> None:
-    near = territory_store.Near(lat=48.11, lon=-1.68, radius_km=10.0)
+    near = Near(lat=48.11, lon=-1.68, radius_km=10.0)
     flt = territory_store.TerritoryFilter(level="COMMUNE", near=near)
     page = await territory_store.territory_page(store, flt, first=100, after=None)
     expected = {
@@ -50,7 +51,7 @@ async def test_near_returns_every_territory_in_the_circle_nearest_first(
 
 
 async def test_pages_of_a_near_query_join_up_without_gaps_or_repeats(store: Store) -> None:
-    near = territory_store.Near(lat=45.76, lon=4.84, radius_km=15.0)  # Lyon: many communes
+    near = Near(lat=45.76, lon=4.84, radius_km=15.0)  # Lyon: many communes
     flt = territory_store.TerritoryFilter(level="COMMUNE", near=near)
     whole = await territory_store.territory_page(store, flt, first=100, after=None)
     seen: list[str] = []
