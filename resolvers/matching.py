@@ -10,11 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from graph import matching as matching_store
 from graph.matching import MatchRequest, MatchResult
 from graph.near import Near
-from resolvers.paging import page_size
 from schema.actor import ActorKind
 from schema.context import Info
 from schema.errors import ApiError, bad_input
 from schema.matching import ExperiencedActor, MatchingRole, Ranking, ranking
+from schema.pagination import page_size
 from schema.selection import asked_field_names, asks_timestamps
 
 

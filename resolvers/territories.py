@@ -7,10 +7,10 @@ import math
 from graph import territories as territory_store
 from graph.near import Near
 from graph.text import fold
-from resolvers.paging import page_size, wants_total
+from resolvers.paging import wants_total
 from schema.context import Info
 from schema.errors import bad_input
-from schema.pagination import Connection
+from schema.pagination import Connection, page_size
 from schema.territory import Territory, TerritoryLevel, TerritoryWhere
 
 MAX_RADIUS_KM = 1000.0
