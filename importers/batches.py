@@ -220,11 +220,7 @@ class ImportRun:
         props = record.props(CONFLICT_PROPS)
         props["status"] = record.derived_status()
         props["year"] = record.derived_year()
-        props.update(
-            derived_properties(
-                "Conflict", {"title": record.title, "summary": record.summary}, fold_text=self._fold_free_text
-            )
-        )
+        props.update(derived_properties("Conflict", props, fold_text=self._fold_free_text))
         row: dict[str, Any] = {
             "externalId": conflict.external_id,
             "props": props,
@@ -248,11 +244,7 @@ class ImportRun:
     ) -> dict[str, Any]:
         record = draft.record
         props = record.props(ACTOR_PROPS)
-        props.update(
-            derived_properties(
-                "Actor", {"name": record.name, "description": record.description}, fold_text=self._fold_free_text
-            )
-        )
+        props.update(derived_properties("Actor", props, fold_text=self._fold_free_text))
         row: dict[str, Any] = {
             "externalId": draft.external_id,
             "props": props,
