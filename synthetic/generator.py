@@ -20,7 +20,7 @@ from typing import Any
 
 from neo4j.spatial import WGS84Point
 
-from graph.model import RelationshipKey
+from graph.model import RESOURCE_KINDS, TASK_FORCE_ROLES, RelationshipKey
 from graph.text import fold
 from importers.reference import ConflictTypeRecord, Taxonomy, TerritoryRecord
 from synthetic import names
@@ -134,7 +134,6 @@ ANCHORS = (
 )
 PHONE_PREFIX = {"11": "01", "24": "02", "28": "02", "52": "02", "53": "02", "32": "03", "44": "03", "27": "03"}
 PHONE_PREFIX.update({"75": "05", "76": "05", "01": "0590", "02": "0596", "03": "0594", "04": "0262", "06": "0269"})
-TASK_FORCE_ROLES = ("MEDIATION", "TECHNICAL_EXPERTISE", "LEGAL_EXPERTISE", "PEER_AUTHORITY", "CIVIL_SOCIETY")
 
 
 @dataclass
@@ -815,7 +814,7 @@ class _Builder:
 
     def resources(self) -> None:
         rng = self.rng
-        kinds = ("ARTICLE", "CASE_STUDY", "GUIDE", "METHOD", "TOOL")
+        kinds = tuple(sorted(RESOURCE_KINDS))  # in a fixed order: the same seed draws the same network
         settled = [c for c in self.conflicts if c.status == "SETTLED"] or self.conflicts
         authors_pool = self.pool_members["MEDIATOR"] + self.pool_members["EXPERT"]
         for index in range(self.size.resources):
