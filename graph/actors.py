@@ -70,9 +70,9 @@ class ActorFilter:
         return clauses, params
 
 
-async def actor_page(store: Store, where: ActorFilter, request: ListRequest) -> Page:
+async def actor_page(store: Store, filters: ActorFilter, request: ListRequest) -> Page:
     """One page of the directory (search, filters, territory, distance), with its total when asked."""
-    request.clauses, request.params = where.clauses()
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, ACTOR_LIST, request, name="actors.page")
 
 

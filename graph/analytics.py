@@ -119,7 +119,7 @@ class Groups:
 
 async def conflict_counts(
     store: Store,
-    flt: ConflictFilter,
+    filters: ConflictFilter,
     *,
     type_level: str = "TYPE",
     territory_level: str | None = "REGION",
@@ -136,7 +136,7 @@ async def conflict_counts(
         raise AnalyticsInputError(f"typeLevel must be one of {', '.join(TAXONOMY_LEVELS)}.")
     if territory_level is not None:
         _check(territory_level, TERRITORY_LEVELS_LARGEST_FIRST, "territoryLevel")
-    params = flt.params() | {
+    params = filters.params() | {
         "typeLevel": level,
         "territoryLevel": territory_level,
         "byYear": by_year,
@@ -144,7 +144,7 @@ async def conflict_counts(
     }
     row = (await store.read("analytics.conflictCounts", _CONFLICT_COUNTS, params))[0]
     if not row["knownType"]:
-        raise NotFoundError(f"No conflict type has the code {flt.conflict_type!r}.")
+        raise NotFoundError(f"No conflict type has the code {filters.conflict_type!r}.")
     return Groups(groups=row["groups"], group_count=row["groupCount"], total=row["total"])
 
 

@@ -40,8 +40,8 @@ class CallFilter:
         return clauses, params
 
 
-async def call_page(store: Store, where: CallFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = where.clauses()
+async def call_page(store: Store, filters: CallFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, CALL_LIST, request, name="commonsCalls.page")
 
 

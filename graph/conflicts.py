@@ -81,8 +81,8 @@ class ConflictFilter:
         return clauses, params
 
 
-async def conflict_page(store: Store, where: ConflictFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = where.clauses()
+async def conflict_page(store: Store, filters: ConflictFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, CONFLICT_LIST, request, name="conflicts.page")
 
 

@@ -107,8 +107,8 @@ class NeedFilter:
         return clauses, params
 
 
-async def need_page(store: Store, where: NeedFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = where.clauses()
+async def need_page(store: Store, filters: NeedFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, NEED_LIST, request, name="needs.page")
 
 

@@ -57,8 +57,8 @@ class ProjectFilter:
         return clauses, params
 
 
-async def project_page(store: Store, where: ProjectFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = where.clauses()
+async def project_page(store: Store, filters: ProjectFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, PROJECT_LIST, request, name="projects.page")
 
 

@@ -75,8 +75,8 @@ class ResourceFilter:
         return clauses, params
 
 
-async def resource_page(store: Store, where: ResourceFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = where.clauses()
+async def resource_page(store: Store, filters: ResourceFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, RESOURCE_LIST, request, name="resources.page")
 
 

@@ -64,8 +64,8 @@ async def commons_calls(
         search=checked_search(search),
         with_total=wants_total(info),
     )
-    flt = call_store.CallFilter(open_on=where.open_on, source=where.source)
-    page = await call_store.call_page(info.context.store, flt, request)
+    filters = call_store.CallFilter(open_on=where.open_on, source=where.source)
+    page = await call_store.call_page(info.context.store, filters, request)
     return Connection[CommonsCall].from_page(page, CommonsCall.from_record, after=after)
 
 

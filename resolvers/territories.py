@@ -66,10 +66,10 @@ async def territories(
     within_id = await _within_id(info, where.within, where.within_level) if where.within else None
     if where.within_level and not where.within:
         raise bad_input("`withinLevel` only makes sense with `within`.")
-    flt = territory_store.TerritoryFilter(
+    filters = territory_store.TerritoryFilter(
         level=where.level.value if where.level else None, within_id=within_id, near=near, search=folded
     )
     page = await territory_store.territory_page(
-        info.context.store, flt, first=size, after=after, with_total=wants_total(info)
+        info.context.store, filters, first=size, after=after, with_total=wants_total(info)
     )
     return Connection[Territory].from_page(page, Territory.from_record, after=after)

@@ -68,9 +68,9 @@ def _by(groups: list[dict[str, object]], *keys: str) -> dict[tuple[object, ...],
 
 async def test_wind_farm_conflicts_by_region_and_year_since_2015(store: Store) -> None:
     await build_conflicts(store)
-    flt = analytics.ConflictFilter(conflict_type="ONSHORE_WIND", since=2015)
+    filters = analytics.ConflictFilter(conflict_type="ONSHORE_WIND", since=2015)
     async with counting_round_trips() as trips:
-        result = await analytics.conflict_counts(store, flt, territory_level="REGION")
+        result = await analytics.conflict_counts(store, filters, territory_level="REGION")
     assert trips.count == 1
     assert _by(result.groups, "type", "territory", "year") == {
         ("ONSHORE_WIND", "53", 2016): 1,
@@ -84,9 +84,9 @@ async def test_wind_farm_conflicts_by_region_and_year_since_2015(store: Store) -
 
 async def test_counts_roll_up_to_categories_and_departements(store: Store) -> None:
     await build_conflicts(store)
-    flt = analytics.ConflictFilter(family="AMENAGEMENT")
+    filters = analytics.ConflictFilter(family="AMENAGEMENT")
     result = await analytics.conflict_counts(
-        store, flt, type_level="CATEGORY", territory_level="DEPARTEMENT", by_year=False
+        store, filters, type_level="CATEGORY", territory_level="DEPARTEMENT", by_year=False
     )
     assert _by(result.groups, "type", "territory") == {
         ("ENERGY", "29"): 2,
@@ -105,8 +105,8 @@ async def test_counts_roll_up_to_categories_and_departements(store: Store) -> No
 
 async def test_status_and_period_filters_and_epci_level(store: Store) -> None:
     await build_conflicts(store)
-    flt = analytics.ConflictFilter(conflict_type="ENERGY", statuses=("ACTIVE",), since=2017, until=2019)
-    result = await analytics.conflict_counts(store, flt, territory_level="EPCI", by_year=False)
+    filters = analytics.ConflictFilter(conflict_type="ENERGY", statuses=("ACTIVE",), since=2017, until=2019)
+    result = await analytics.conflict_counts(store, filters, territory_level="EPCI", by_year=False)
     # ACTIVE energy conflicts started 2017–2019: Amiens 2017 and the offshore one at Saint-Brieuc 2019.
     assert _by(result.groups, "type", "territory") == {
         ("ONSHORE_WIND", "248000531"): 1,
