@@ -45,7 +45,7 @@ def _check(value: str, allowed: tuple[str, ...], what: str) -> str:
 
 
 @dataclass(frozen=True)
-class ConflictFilter:
+class CountedConflicts:
     """Which conflicts an aggregate counts; every given filter must hold."""
 
     conflict_type: str | None = None  # a code at any level: that type and all its subtypes
@@ -70,7 +70,7 @@ class ConflictFilter:
         }
 
 
-# The conflicts a ConflictFilter keeps, as `c` with its type `t`.
+# The conflicts a CountedConflicts keeps, as `c` with its type `t`.
 _FILTERED_CONFLICTS: LiteralString = """
 MATCH (c:Conflict)-[:OF_TYPE]->(t:ConflictType)
 WHERE ($family IS NULL OR t.family = $family)
@@ -119,7 +119,7 @@ class Groups:
 
 async def conflict_counts(
     store: Store,
-    filters: ConflictFilter,
+    filters: CountedConflicts,
     *,
     type_level: str = "TYPE",
     territory_level: str | None = "REGION",

@@ -50,7 +50,7 @@ async def conflict_counts(
     filters = where or ConflictCountWhere()
     result = await analytics.conflict_counts(
         info.context.store,
-        analytics.ConflictFilter(
+        analytics.CountedConflicts(
             conflict_type=filters.conflict_type,
             family=filters.family.value if filters.family else None,
             statuses=tuple(status.value for status in filters.statuses or []),
