@@ -7,6 +7,7 @@ COPY graph ./graph
 COPY schema ./schema
 COPY resolvers ./resolvers
 COPY importers ./importers
+COPY synthetic ./synthetic
 COPY bench ./bench
 COPY data ./data
 RUN pip install --no-cache-dir '.[redis]'

@@ -27,7 +27,8 @@ from typing import Any, LiteralString, cast
 from bench.runner import connect
 from bench.suite import MATCH_CASES, match_request
 from graph import benchmarks, matching
-from graph.matching import MatchingWeights, MatchRequest, Near, match_params
+from graph.matching import MatchingWeights, MatchRequest, match_params
+from graph.near import Near
 from graph.store import Store
 
 

@@ -32,13 +32,14 @@ from bench.runner import (
 )
 from graph import benchmarks
 from graph.bulk import count_nodes
-from graph.matching import MatchingWeights, MatchRequest, Near, experienced_actors
+from graph.matching import MatchingWeights, MatchRequest, experienced_actors
 from graph.migrations import migrate
+from graph.near import Near
 from graph.store import Store
-from importers.generator import DEMO, SCALE
 from importers.reference import read_taxonomy, read_territory_snapshot
-from importers.seeding import seed_network
 from importers.territories import load_missing_reference_data
+from synthetic.generator import DEMO, SCALE
+from synthetic.seeding import seed_network
 from tec import neo4j_local
 
 # Places and types the matching benchmark cycles through (varied: dense and sparse areas, both families).

@@ -6,34 +6,10 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from graph import case_types
-from graph.editing import Editor, LinkField, NodeSpec, delete_owned, link_references, save_node
+from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
 from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
-from graph.search import search_text
 from graph.store import Store
-from graph.text import fold
-
-ACTOR_KINDS: tuple[str, ...] = (
-    "COLLECTIVITE",
-    "ASSOCIATION",
-    "ENTREPRISE",
-    "BUREAU_ETUDES",
-    "RESEAU",
-    "SERVICE_ETAT",
-    "COLLECTIF_CITOYEN",
-    "CHERCHEUR",
-    "AUTRE",
-)
-INVOLVEMENT_ROLES: tuple[str, ...] = (
-    "MEDIATOR",
-    "FACILITATOR",
-    "PROJECT_OWNER",
-    "OPPONENT",
-    "PUBLIC_AUTHORITY",
-    "EXPERT",
-    "SUPPORTER",
-)
-COOPERATION_KINDS: tuple[str, ...] = ("PARTNERSHIP", "CONTRACT", "FUNDING", "NETWORK", "SPONSORSHIP")
 
 ACTOR_LIST = ListSpec(
     label="Actor",
@@ -94,25 +70,19 @@ class ActorFilter:
         return clauses, params
 
 
-async def actor_page(store: Store, flt: ActorFilter, request: ListRequest) -> Page:
+async def actor_page(store: Store, filters: ActorFilter, request: ListRequest) -> Page:
     """One page of the directory (search, filters, territory, distance), with its total when asked."""
-    request.clauses, request.params = flt.clauses()
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, ACTOR_LIST, request, name="actors.page")
 
 
-def _derive(record: dict[str, Any]) -> dict[str, Any]:
-    name = str(record.get("name") or "")
-    return {"nameKey": fold(name), "searchText": search_text(name, record.get("description"))}
-
-
-ACTOR_NODE = NodeSpec(
+ACTOR_NODE = EditableNode(
     label="Actor",
     links=(
         LinkField("basedIn", "BASED_IN", "Territory", copy_location=True),
         LinkField("actsIn", "ACTS_IN", "Territory"),
         LinkField("themes", "WORKS_ON", "Theme", key="code"),
     ),
-    derive=_derive,
     on_create="SET n." + case_types.ON_CREATE + " ",
 )
 

@@ -20,7 +20,8 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from graph.editing import Editor, NotAllowed, RecordMissing, UnknownReference, write_tx
-from graph.matching import MatchRequest, Near, experienced_actors
+from graph.matching import MatchRequest, experienced_actors
+from graph.near import Near
 from graph.scoring import MatchingWeights
 from graph.store import Store, run_in_tx
 

@@ -17,21 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from graph.errors import GraphError, NotFoundError
+from graph.model import (
+    CONFLICT_FAMILIES,
+    CONFLICT_STATUSES,
+    INVOLVEMENT_ROLES,
+    OPEN_CONFLICT_STATUSES,
+    TAXONOMY_LEVELS,
+    TERRITORY_LEVELS_LARGEST_FIRST,
+)
 from graph.store import Store
 
-TAXONOMY_LEVELS: dict[str, int] = {"FAMILY": 1, "CATEGORY": 2, "TYPE": 3}
-TERRITORY_LEVELS: tuple[str, ...] = ("REGION", "DEPARTEMENT", "EPCI", "COMMUNE")
-CONFLICT_STATUSES: tuple[str, ...] = ("LATENT", "ACTIVE", "SETTLED", "ABANDONED")
-OPEN_STATUSES: tuple[str, ...] = ("LATENT", "ACTIVE")
-INVOLVEMENT_ROLES: tuple[str, ...] = (
-    "MEDIATOR",
-    "FACILITATOR",
-    "PROJECT_OWNER",
-    "OPPONENT",
-    "PUBLIC_AUTHORITY",
-    "EXPERT",
-    "SUPPORTER",
-)
+# How deep in the taxonomy each level is (FAMILY 1, CATEGORY 2, TYPE 3).
+_TAXONOMY_DEPTHS: dict[str, int] = {level: depth for depth, level in enumerate(TAXONOMY_LEVELS, start=1)}
 MAX_GROUPS = 5000
 
 
@@ -48,7 +45,7 @@ def _check(value: str, allowed: tuple[str, ...], what: str) -> str:
 
 
 @dataclass(frozen=True)
-class ConflictFilter:
+class CountedConflicts:
     """Which conflicts an aggregate counts; every given filter must hold."""
 
     conflict_type: str | None = None  # a code at any level: that type and all its subtypes
@@ -61,7 +58,7 @@ class ConflictFilter:
         for status in self.statuses:
             _check(status, CONFLICT_STATUSES, "status")
         if self.family is not None:
-            _check(self.family, ("AMENAGEMENT", "USAGE"), "family")
+            _check(self.family, CONFLICT_FAMILIES, "family")
         if self.since is not None and self.until is not None and self.since > self.until:
             raise AnalyticsInputError(f"`since` ({self.since}) is after `until` ({self.until}).")
         return {
@@ -73,7 +70,7 @@ class ConflictFilter:
         }
 
 
-# The conflicts a ConflictFilter keeps, as `c` with its type `t`.
+# The conflicts a CountedConflicts keeps, as `c` with its type `t`.
 _FILTERED_CONFLICTS: LiteralString = """
 MATCH (c:Conflict)-[:OF_TYPE]->(t:ConflictType)
 WHERE ($family IS NULL OR t.family = $family)
@@ -122,7 +119,7 @@ class Groups:
 
 async def conflict_counts(
     store: Store,
-    flt: ConflictFilter,
+    filters: CountedConflicts,
     *,
     type_level: str = "TYPE",
     territory_level: str | None = "REGION",
@@ -134,12 +131,12 @@ async def conflict_counts(
     A conflict with no territory at that level (or `territory_level` None) is counted under a null
     territory, and with `by_year` False the year is null: the groups always add up to the total.
     """
-    level = TAXONOMY_LEVELS.get(type_level)
+    level = _TAXONOMY_DEPTHS.get(type_level)
     if level is None:
         raise AnalyticsInputError(f"typeLevel must be one of {', '.join(TAXONOMY_LEVELS)}.")
     if territory_level is not None:
-        _check(territory_level, TERRITORY_LEVELS, "territoryLevel")
-    params = flt.params() | {
+        _check(territory_level, TERRITORY_LEVELS_LARGEST_FIRST, "territoryLevel")
+    params = filters.params() | {
         "typeLevel": level,
         "territoryLevel": territory_level,
         "byYear": by_year,
@@ -147,7 +144,7 @@ async def conflict_counts(
     }
     row = (await store.read("analytics.conflictCounts", _CONFLICT_COUNTS, params))[0]
     if not row["knownType"]:
-        raise NotFoundError(f"No conflict type has the code {flt.conflict_type!r}.")
+        raise NotFoundError(f"No conflict type has the code {filters.conflict_type!r}.")
     return Groups(groups=row["groups"], group_count=row["groupCount"], total=row["total"])
 
 
@@ -168,7 +165,7 @@ async def actor_counts(
     store: Store, *, territory_level: str = "REGION", kinds: tuple[str, ...] = (), limit: int = 1000
 ) -> Groups:
     """Actors counted by kind × territory of their base (null territory: no base at that level)."""
-    _check(territory_level, TERRITORY_LEVELS, "territoryLevel")
+    _check(territory_level, TERRITORY_LEVELS_LARGEST_FIRST, "territoryLevel")
     params = {"territoryLevel": territory_level, "kinds": list(kinds), "limit": min(limit, MAX_GROUPS)}
     row = (await store.read("analytics.actorCounts", _ACTOR_COUNTS, params))[0]
     return Groups(groups=row["groups"], group_count=row["groupCount"], total=row["total"])
@@ -218,10 +215,10 @@ async def most_experienced(
     located in that territory it was INVOLVED_IN (in any of `roles`, all roles when empty); ties go to
     the more recent last case, then the name.
     """
-    level = TAXONOMY_LEVELS.get(type_level)
+    level = _TAXONOMY_DEPTHS.get(type_level)
     if level is None:
         raise AnalyticsInputError(f"typeLevel must be one of {', '.join(TAXONOMY_LEVELS)}.")
-    _check(territory_level, TERRITORY_LEVELS, "territoryLevel")
+    _check(territory_level, TERRITORY_LEVELS_LARGEST_FIRST, "territoryLevel")
     for role in roles:
         _check(role, INVOLVEMENT_ROLES, "role")
     params = {
@@ -325,7 +322,7 @@ class GapQuery:
     examples: int = 10
 
     def params(self) -> dict[str, Any]:
-        _check(self.territory_level, TERRITORY_LEVELS, "territoryLevel")
+        _check(self.territory_level, TERRITORY_LEVELS_LARGEST_FIRST, "territoryLevel")
         for role in self.roles:
             _check(role, INVOLVEMENT_ROLES, "role")
         if not 0 < self.radius_km <= 1000:
@@ -335,7 +332,7 @@ class GapQuery:
             "territoryLevel": self.territory_level,
             "radius": self.radius_km * 1000.0,
             "since": self.since,
-            "openStatuses": list(OPEN_STATUSES),
+            "openStatuses": list(OPEN_CONFLICT_STATUSES),
             "roles": list(self.roles),
             "limit": min(self.limit, MAX_GROUPS),
             "examples": self.examples,

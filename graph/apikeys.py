@@ -8,9 +8,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
+from graph.model import API_KEY_ROLES
 from graph.store import Store
 
-ROLES: tuple[str, ...] = ("reader", "editor", "admin")
 TOKEN_PREFIX = "tec_"  # noqa: S105 (a prefix, not a secret)
 
 
@@ -63,8 +63,8 @@ async def create_api_key(
 
     `rate_limit` is the key's own budget in requests per minute (0: unlimited; None: TEC_RATE_LIMIT).
     """
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role not in API_KEY_ROLES:
+        raise ValueError(f"role must be one of {', '.join(API_KEY_ROLES)}")
     if rate_limit is not None and rate_limit < 0:
         raise ValueError("rate limit must be 0 (unlimited) or a number of requests per minute")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

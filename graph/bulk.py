@@ -11,23 +11,28 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any, LiteralString
-
-from neo4j.spatial import WGS84Point
 
 from graph import case_types
 from graph.errors import GraphError
+from graph.model import (
+    NODE_RULES,
+    PER_VALUE_RELATIONSHIPS,
+    REFERENCE_KEYS,
+    RELATIONSHIP_RULES,
+    NodeRules,
+    Prop,
+    RelationshipKey,
+    derived_properties,
+    source_id,
+)
 from graph.store import Store
-from graph.text import fold, search_text
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5_000
-SOURCE_NAMESPACE = uuid.UUID("5b0f6c1e-3f57-4c0e-9d39-7f3f4d1c2a10")
 
 Row = Mapping[str, Any]
 Progress = Callable[[str, int, int], None]
@@ -40,263 +45,32 @@ class BulkRowError(GraphError):
     code = "INVALID_ROW"
 
 
-# --- what each label and relationship may hold -----------------------------------------------------
+# --- what a write adds in Cypher (what each label and relationship may hold: graph.model) -----------
 
-
-@dataclass(frozen=True)
-class Prop:
-    """One allowed property: its Python type(s), its allowed values, whether a row must give it."""
-
-    types: tuple[type, ...]
-    choices: frozenset[str] = frozenset()
-    required: bool = False
-    item_choices: frozenset[str] = frozenset()  # for lists of enum values
-
-    def problem(self, value: Any) -> str | None:
-        if value is None:
-            return "is required" if self.required else None
-        if isinstance(value, bool) and bool not in self.types:
-            return f"must be {self._type_names()} (got a boolean)"
-        if not isinstance(value, self.types):
-            return f"must be {self._type_names()} (got {type(value).__name__})"
-        if isinstance(value, datetime) and datetime not in self.types:
-            return f"must be {self._type_names()} (got a datetime)"
-        if self.choices and value not in self.choices:
-            return f"must be one of {', '.join(sorted(self.choices))} (got {value!r})"
-        if isinstance(value, str) and self.required and not value.strip():
-            return "must not be empty"
-        if self.item_choices and isinstance(value, list):
-            wrong = [item for item in value if item not in self.item_choices]
-            if wrong:
-                return f"holds {wrong[0]!r}, not one of {', '.join(sorted(self.item_choices))}"
-        return None
-
-    def _type_names(self) -> str:
-        names = {str: "text", int: "an integer", bool: "true or false", float: "a number", list: "a list"}
-        names.update({date: "a date", datetime: "a date-time", WGS84Point: "a WGS84 point"})
-        return " or ".join(names.get(kind, kind.__name__) for kind in self.types)
-
-
-def _text(required: bool = False) -> Prop:
-    return Prop((str,), required=required)
-
-
-def _enum(*values: str, required: bool = False) -> Prop:
-    return Prop((str,), choices=frozenset(values), required=required)
-
-
-_INT = Prop((int,))
-_YEAR = Prop((int,))
-_BOOL = Prop((bool,))
-_DATE = Prop((date,))
-_DATETIME = Prop((datetime,))
-_POINT = Prop((WGS84Point,))
-
-ACTOR_KINDS = (
-    "COLLECTIVITE",
-    "ASSOCIATION",
-    "ENTREPRISE",
-    "BUREAU_ETUDES",
-    "RESEAU",
-    "SERVICE_ETAT",
-    "COLLECTIF_CITOYEN",
-    "CHERCHEUR",
-    "AUTRE",
-)
-CONFLICT_STATUSES = ("LATENT", "ACTIVE", "SETTLED", "ABANDONED")
-INTENSITIES = ("LATENT", "LOW", "MEDIUM", "HIGH")
-OUTCOMES = (
-    "NEGOTIATED",
-    "PROJECT_MODIFIED",
-    "PROJECT_CANCELLED",
-    "COURT_DECISION",
-    "MORATORIUM",
-    "COMPENSATION",
-    "ONGOING",
-)
-MOBILISATIONS = ("PETITION", "LAWSUIT", "PUBLIC_MEETING", "PROTEST", "LOCAL_REFERENDUM", "ALTERNATIVE_PROPOSAL")
-PROJECT_KINDS = ("DEVELOPMENT", "PARTICIPATORY_PROCESS", "COMMONS")
-PROJECT_STATUSES = ("PLANNED", "ONGOING", "COMPLETED", "ABANDONED")
-RESOURCE_KINDS = ("GUIDE", "METHOD", "TOOL", "CASE_STUDY", "ARTICLE")
-SPONSORSHIP_STATUSES = ("PROPOSED", "ACCEPTED", "DECLINED", "ACTIVE", "COMPLETED")
-TASK_FORCE_STATUSES = ("PROPOSED", "ACTIVE", "CLOSED")
-ROLES = ("MEDIATOR", "FACILITATOR", "PROJECT_OWNER", "OPPONENT", "PUBLIC_AUTHORITY", "EXPERT", "SUPPORTER")
-COOPERATION_KINDS = ("PARTNERSHIP", "CONTRACT", "FUNDING", "NETWORK", "SPONSORSHIP")
-APPLICATION_STATUSES = ("SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED")
-
-
-@dataclass(frozen=True)
-class NodeSpec:
-    props: Mapping[str, Prop]
-    name_field: str | None = None  # folded into `nameKey`
-    search_fields: tuple[str, ...] = ()  # folded into `searchText`
-    owned: bool = False  # carries `source`, the name of the owning Source
-    on_create: LiteralString = ""  # more of the ON CREATE SET of a new node (", n.x = …")
-
-    def computed(self, row: Row) -> dict[str, Any]:
-        extra: dict[str, Any] = {}
-        if self.name_field is not None:
-            extra["nameKey"] = fold(str(row.get(self.name_field) or ""))
-        if self.search_fields:
-            extra["searchText"] = search_text(*(row.get(field) for field in self.search_fields))
-        return extra
-
-
-NODE_SPECS: dict[LiteralString, NodeSpec] = {
-    "Actor": NodeSpec(
-        {
-            "name": _text(required=True),
-            "kind": _enum(*ACTOR_KINDS, required=True),
-            "description": _text(),
-            "website": _text(),
-            "siren": _text(),
-            "siret": _text(),
-            "rna": _text(),
-            "openToSponsorship": _BOOL,
-            "sponsorshipCapacity": _INT,
-            "email": _text(),
-            "phone": _text(),
-            "contactName": _text(),
-            "location": _POINT,
-        },
-        name_field="name",
-        search_fields=("name", "description"),
-        owned=True,
-        on_create=", n." + case_types.ON_CREATE,
-    ),
-    "Conflict": NodeSpec(
-        {
-            "title": _text(required=True),
-            "summary": _text(),
-            "status": _enum(*CONFLICT_STATUSES, required=True),
-            "intensity": _enum(*INTENSITIES),
-            "startedOn": _DATE,
-            "endedOn": _DATE,
-            "year": _YEAR,
-            "outcome": _enum(*OUTCOMES),
-            "mobilisations": Prop((list,), item_choices=frozenset(MOBILISATIONS)),
-            "location": _POINT,
-        },
-        search_fields=("title", "summary"),
-        owned=True,
-    ),
-    "Project": NodeSpec(
-        {
-            "title": _text(required=True),
-            "kind": _enum(*PROJECT_KINDS, required=True),
-            "status": _enum(*PROJECT_STATUSES, required=True),
-            "summary": _text(),
-            "startedOn": _DATE,
-            "endedOn": _DATE,
-        },
-        search_fields=("title", "summary"),
-        owned=True,
-    ),
-    "Resource": NodeSpec(
-        {
-            "title": _text(required=True),
-            "kind": _enum(*RESOURCE_KINDS, required=True),
-            "url": _text(),
-            "summary": _text(),
-            "publishedOn": _DATE,
-            "language": _text(),
-        },
-        search_fields=("title", "summary"),
-        owned=True,
-    ),
-    "Sponsorship": NodeSpec(
-        {
-            "status": _enum(*SPONSORSHIP_STATUSES, required=True),
-            "need": _text(required=True),
-            "proposedAt": _DATETIME,
-            "respondedAt": _DATETIME,
-            "startedOn": _DATE,
-            "completedOn": _DATE,
-            "declineReason": _text(),
-            "outcome": _text(),
-            "feedback": _text(),
-        }
-    ),
-    "TaskForce": NodeSpec(
-        {
-            "name": _text(required=True),
-            "status": _enum(*TASK_FORCE_STATUSES, required=True),
-            "startedOn": _DATE,
-            "endedOn": _DATE,
-        }
-    ),
-    "CommonsCall": NodeSpec(
-        {"title": _text(required=True), "description": _text(), "opensOn": _DATE, "closesOn": _DATE},
-        search_fields=("title", "description"),
-        owned=True,
-    ),
-}
-
-# How a relationship's endpoint is found: reference nodes by their code, the rest by id.
-_KEYS: dict[str, LiteralString] = {"ConflictType": "code", "Theme": "code"}
-
-_NO_PROPS: Mapping[str, Prop] = {}
-_INVOLVEMENT = {"role": _enum(*ROLES, required=True), "from": _YEAR, "to": _YEAR}
-_COOPERATION = {"kind": _enum(*COOPERATION_KINDS, required=True), "since": _YEAR, "until": _YEAR}
-_TASK_FORCE_MEMBER = {"role": _text(required=True), "reason": _text()}
-_APPLICATION = {"status": _enum(*APPLICATION_STATUSES, required=True), "submittedAt": _DATETIME}
-
-RelKey = tuple[LiteralString, LiteralString, LiteralString]
+# More of the ON CREATE SET of a new node (", n.x = …"), by label.
+_ON_CREATE: dict[str, LiteralString] = {"Actor": ", n." + case_types.ON_CREATE}
 
 # What a relationship's writes change beyond it, given `touched`, the batch's distinct start nodes: the
 # case types of the actors involved (graph.case_types).
-_AFTER: dict[RelKey, LiteralString] = {
+_AFTER: dict[RelationshipKey, LiteralString] = {
     ("Actor", "INVOLVED_IN", "Conflict"): "CALL (touched) { UNWIND touched AS a " + case_types.refresh("a") + "} ",
     ("Conflict", "OF_TYPE", "ConflictType"): "CALL (touched) { UNWIND touched AS c "
     + case_types.refresh_involved("c")
     + "} ",
 }
 
-# Relationships stored once per pair and per value of this property (docs/graph-model.md); others once per pair.
-MERGE_KEYS: dict[LiteralString, LiteralString] = {"INVOLVED_IN": "role", "COOPERATES_WITH": "kind"}
-
-REL_SPECS: dict[RelKey, Mapping[str, Prop]] = {
-    ("Actor", "BASED_IN", "Territory"): _NO_PROPS,
-    ("Actor", "ACTS_IN", "Territory"): _NO_PROPS,
-    ("Actor", "GOVERNS", "Territory"): _NO_PROPS,
-    ("Actor", "INVOLVED_IN", "Conflict"): _INVOLVEMENT,
-    ("Conflict", "OF_TYPE", "ConflictType"): _NO_PROPS,
-    ("Conflict", "LOCATED_IN", "Territory"): _NO_PROPS,
-    ("Conflict", "ABOUT", "Project"): _NO_PROPS,
-    ("Actor", "RUNS", "Project"): _NO_PROPS,
-    ("Actor", "TAKES_PART_IN", "Project"): _NO_PROPS,
-    ("Project", "LOCATED_IN", "Territory"): _NO_PROPS,
-    ("Project", "ABOUT", "Theme"): _NO_PROPS,
-    ("Actor", "COOPERATES_WITH", "Actor"): _COOPERATION,
-    ("Actor", "MEMBER_OF", "Actor"): _NO_PROPS,
-    ("Actor", "AUTHORED", "Resource"): _NO_PROPS,
-    ("Actor", "WORKS_ON", "Theme"): _NO_PROPS,
-    ("Resource", "ABOUT", "ConflictType"): _NO_PROPS,
-    ("Resource", "ABOUT", "Theme"): _NO_PROPS,
-    ("Resource", "DOCUMENTS", "Conflict"): _NO_PROPS,
-    ("Resource", "DOCUMENTS", "Project"): _NO_PROPS,
-    ("Actor", "SPONSORS", "Sponsorship"): _NO_PROPS,
-    ("Sponsorship", "BENEFITS", "Actor"): _NO_PROPS,
-    ("Sponsorship", "ON", "ConflictType"): _NO_PROPS,
-    ("Sponsorship", "ON", "Theme"): _NO_PROPS,
-    ("Actor", "MEMBER_OF_TASK_FORCE", "TaskForce"): _TASK_FORCE_MEMBER,
-    ("TaskForce", "FOCUSES_ON", "ConflictType"): _NO_PROPS,
-    ("TaskForce", "HANDLES", "Conflict"): _NO_PROPS,
-    ("Project", "APPLIED_TO", "CommonsCall"): _APPLICATION,
-}
-
 
 def node_label(label: str) -> LiteralString:
     """The allow-listed label equal to `label`, or refuse: labels cannot be query parameters."""
-    for allowed in NODE_SPECS:
+    for allowed in NODE_RULES:
         if allowed == label:
             return allowed
-    raise ValueError(f"no batched writer for the label {label!r}; known: {', '.join(NODE_SPECS)}")
+    raise ValueError(f"no batched writer for the label {label!r}; known: {', '.join(NODE_RULES)}")
 
 
-def rel_key(start: str, rel_type: str, end: str) -> RelKey:
+def rel_key(start: str, rel_type: str, end: str) -> RelationshipKey:
     """The allow-listed (start label, type, end label) equal to the given one, or refuse."""
-    for key in REL_SPECS:
+    for key in RELATIONSHIP_RULES:
         if key == (start, rel_type, end):
             return key
     raise ValueError(f"no batched writer for ({start})-[:{rel_type}]->({end})")
@@ -305,13 +79,15 @@ def rel_key(start: str, rel_type: str, end: str) -> RelKey:
 # --- Cypher, built once from the allow-lists above --------------------------------------------------
 
 
-def _node_query(label: LiteralString, spec: NodeSpec) -> LiteralString:
-    owner: LiteralString = ", n.source = s.name" if spec.owned else ""
+def _node_query(label: LiteralString, rules: NodeRules) -> LiteralString:
+    owner: LiteralString = ", n.source = s.name" if rules.owned else ""
     return (
         "MATCH (s:Source {id: $sourceId}) "
         "UNWIND $rows AS row "
         "MERGE (n:" + label + " {id: row.id}) "
-        "ON CREATE SET n.createdAt = datetime(), n.updatedAt = datetime(), n.createdBy = $by" + spec.on_create + " "
+        "ON CREATE SET n.createdAt = datetime(), n.updatedAt = datetime(), n.createdBy = $by"
+        + _ON_CREATE.get(label, "")
+        + " "
         "SET n += row.props, n.updatedBy = $by" + owner + " "
         "MERGE (n)-[f:FROM_SOURCE]->(s) "
         "ON CREATE SET f.externalId = row.id, f.importedAt = datetime() "
@@ -319,11 +95,11 @@ def _node_query(label: LiteralString, spec: NodeSpec) -> LiteralString:
     )
 
 
-def _rel_query(key: RelKey) -> LiteralString:
+def _rel_query(key: RelationshipKey) -> LiteralString:
     start, rel_type, end = key
-    start_key = _KEYS.get(start, "id")
-    end_key = _KEYS.get(end, "id")
-    merge_key = MERGE_KEYS.get(rel_type)
+    start_key = REFERENCE_KEYS.get(start, "id")
+    end_key = REFERENCE_KEYS.get(end, "id")
+    merge_key = PER_VALUE_RELATIONSHIPS.get(rel_type)
     merge_props: LiteralString = " {" + merge_key + ": row.props." + merge_key + "}" if merge_key else ""
     return (
         "UNWIND $rows AS row "
@@ -339,8 +115,8 @@ def _rel_query(key: RelKey) -> LiteralString:
     )
 
 
-_NODE_QUERIES: dict[str, LiteralString] = {label: _node_query(label, spec) for label, spec in NODE_SPECS.items()}
-_REL_QUERIES: dict[RelKey, LiteralString] = {key: _rel_query(key) for key in REL_SPECS}
+_NODE_QUERIES: dict[str, LiteralString] = {label: _node_query(label, rules) for label, rules in NODE_RULES.items()}
+_REL_QUERIES: dict[RelationshipKey, LiteralString] = {key: _rel_query(key) for key in RELATIONSHIP_RULES}
 
 _ENSURE_SOURCE: LiteralString = """
 MERGE (s:Source {name: $name})
@@ -365,7 +141,7 @@ _FOUND: dict[str, LiteralString] = {
     "Theme": "UNWIND $keys AS key MATCH (n:Theme {code: key}) RETURN collect(n.code) AS found",
 }
 _COUNT: dict[str, LiteralString] = {
-    label: "MATCH (n:" + label + ") RETURN count(n) AS n" for label in (*NODE_SPECS, "Territory")
+    label: "MATCH (n:" + label + ") RETURN count(n) AS n" for label in (*NODE_RULES, "Territory")
 }
 
 
@@ -390,7 +166,8 @@ def node_rows(label: str, rows: Iterable[Row]) -> list[dict[str, Any]]:
 
     Raises `BulkRowError` naming the first bad row (its position and id) and the property at fault.
     """
-    spec = NODE_SPECS[node_label(label)]
+    checked = node_label(label)
+    rules = NODE_RULES[checked]
     shaped: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, row in enumerate(rows):
@@ -400,19 +177,19 @@ def node_rows(label: str, rows: Iterable[Row]) -> list[dict[str, Any]]:
         if ident in seen:
             raise BulkRowError(f"{label} row {index} (id {ident}): the id appears twice in this load.")
         seen.add(ident)
-        _check(label, index, f"id {ident}", row, spec.props, frozenset({"id"}))
+        _check(label, index, f"id {ident}", row, rules.props, frozenset({"id"}))
         props = {key: value for key, value in row.items() if key != "id"}
-        props.update(spec.computed(row))
+        props.update(derived_properties(checked, row))
         shaped.append({"id": ident, "props": props})
     return shaped
 
 
-def rel_rows(key: RelKey, rows: Iterable[Row]) -> list[dict[str, Any]]:
+def rel_rows(key: RelationshipKey, rows: Iterable[Row]) -> list[dict[str, Any]]:
     """Validate relationship rows (`from`, `to` keys of the endpoints, plus properties in `props`)."""
     start, rel_type, end = rel_key(*key)
-    spec = REL_SPECS[(start, rel_type, end)]
+    rules = RELATIONSHIP_RULES[(start, rel_type, end)]
     what = f"({start})-[:{rel_type}]->({end})"
-    merge_key = MERGE_KEYS.get(rel_type)
+    merge_key = PER_VALUE_RELATIONSHIPS.get(rel_type)
     shaped: list[dict[str, Any]] = []
     seen: set[tuple[str, str, Any]] = set()
     for index, row in enumerate(rows):
@@ -424,7 +201,7 @@ def rel_rows(key: RelKey, rows: Iterable[Row]) -> list[dict[str, Any]]:
         extra = [name for name in row if name not in ("from", "to", "props")]
         if extra:
             raise BulkRowError(f"{what} row {index} ({pair}): unexpected keys {', '.join(extra)}; use 'props'.")
-        _check(what, index, pair, props, spec, frozenset())
+        _check(what, index, pair, props, rules, frozenset())
         identity = (source, target, props.get(merge_key) if merge_key else None)
         if identity in seen:
             raise BulkRowError(f"{what} row {index} ({pair}): the same relationship appears twice in this load.")
@@ -437,8 +214,8 @@ def rel_rows(key: RelKey, rows: Iterable[Row]) -> list[dict[str, Any]]:
 
 
 @dataclass
-class WriteReport:
-    """What one writer call did: rows given, rows that landed, time spent."""
+class LoadTally:
+    """What one batched writer call did: rows given, rows that landed, time spent."""
 
     name: str
     rows: int = 0
@@ -454,11 +231,6 @@ class WriteReport:
 def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
-
-
-def source_id(name: str) -> str:
-    """The stable id of the Source called `name` (the same on every machine and every run)."""
-    return str(uuid.uuid5(SOURCE_NAMESPACE, name))
 
 
 class BulkWriter:
@@ -502,14 +274,14 @@ class BulkWriter:
         self._source_id = str(rows[0]["id"])
         return self._source_id
 
-    async def nodes(self, label: str, rows: Iterable[Row]) -> WriteReport:
+    async def nodes(self, label: str, rows: Iterable[Row]) -> LoadTally:
         """MERGE nodes of `label` on `id`, with their properties, `nameKey`/`searchText`, and FROM_SOURCE."""
         checked = node_label(label)
         shaped = node_rows(checked, rows)
         sid = self._source_id or await self.ensure_source()
         return await self._run(checked, _NODE_QUERIES[checked], shaped, {"sourceId": sid, "by": self.by})
 
-    async def relationships(self, start: str, rel_type: str, end: str, rows: Iterable[Row]) -> WriteReport:
+    async def relationships(self, start: str, rel_type: str, end: str, rows: Iterable[Row]) -> LoadTally:
         """MERGE one relationship per (from, to) pair and set its properties."""
         key = rel_key(start, rel_type, end)
         shaped = rel_rows(key, rows)
@@ -517,8 +289,8 @@ class BulkWriter:
 
     async def _run(
         self, name: str, query: LiteralString, rows: Sequence[dict[str, Any]], params: dict[str, Any]
-    ) -> WriteReport:
-        report = WriteReport(name=name, rows=len(rows))
+    ) -> LoadTally:
+        report = LoadTally(name=name, rows=len(rows))
         started = time.perf_counter()
         done = 0
         for batch in _batches(rows, self.batch_size):

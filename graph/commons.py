@@ -6,13 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
-from graph.editing import Editor, NodeSpec, References, delete_owned, save_node
+from graph.editing import EditableNode, Editor, References, delete_owned, save_node
 from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
-from graph.search import search_text
 from graph.store import Store
-
-APPLICATION_STATUSES: tuple[str, ...] = ("SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED")
 
 CALL_LIST = ListSpec(
     label="CommonsCall",
@@ -43,16 +40,12 @@ class CallFilter:
         return clauses, params
 
 
-async def call_page(store: Store, flt: CallFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = flt.clauses()
+async def call_page(store: Store, filters: CallFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, CALL_LIST, request, name="commonsCalls.page")
 
 
-def _derive(record: dict[str, Any]) -> dict[str, Any]:
-    return {"searchText": search_text(record.get("title"), record.get("description"))}
-
-
-CALL_NODE = NodeSpec(label="CommonsCall", links=(), derive=_derive)
+CALL_NODE = EditableNode(label="CommonsCall", links=())
 
 
 async def save_call(

@@ -9,33 +9,12 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from graph import case_types
-from graph.editing import Announce, Editor, LinkField, NodeSpec, References, delete_owned, save_node
+from graph.editing import Announce, EditableNode, Editor, LinkField, References, delete_owned, save_node
 from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.needs import alert_events
 from graph.outbox import NewEvent
 from graph.pagination import Page
 from graph.store import Store, run_in_tx
-from graph.text import title_summary_text
-
-CONFLICT_STATUSES: tuple[str, ...] = ("LATENT", "ACTIVE", "SETTLED", "ABANDONED")
-INTENSITIES: tuple[str, ...] = ("LATENT", "LOW", "MEDIUM", "HIGH")
-OUTCOMES: tuple[str, ...] = (
-    "NEGOTIATED",
-    "PROJECT_MODIFIED",
-    "PROJECT_CANCELLED",
-    "COURT_DECISION",
-    "MORATORIUM",
-    "COMPENSATION",
-    "ONGOING",
-)
-MOBILISATIONS: tuple[str, ...] = (
-    "PETITION",
-    "LAWSUIT",
-    "PUBLIC_MEETING",
-    "PROTEST",
-    "LOCAL_REFERENDUM",
-    "ALTERNATIVE_PROPOSAL",
-)
 
 CONFLICT_LIST = ListSpec(
     label="Conflict",
@@ -102,19 +81,18 @@ class ConflictFilter:
         return clauses, params
 
 
-async def conflict_page(store: Store, flt: ConflictFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = flt.clauses()
+async def conflict_page(store: Store, filters: ConflictFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, CONFLICT_LIST, request, name="conflicts.page")
 
 
-CONFLICT_NODE = NodeSpec(
+CONFLICT_NODE = EditableNode(
     label="Conflict",
     links=(
         LinkField("type", "OF_TYPE", "ConflictType", key="code"),
         LinkField("territory", "LOCATED_IN", "Territory", copy_location=True),
         LinkField("project", "ABOUT", "Project"),
     ),
-    derive=title_summary_text,
     after_set="SET n.year = n.startedOn.year ",
     after_links=case_types.refresh_involved("n"),
 )

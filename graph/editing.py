@@ -17,6 +17,7 @@ from neo4j import AsyncManagedTransaction, unit_of_work
 
 from graph import audit, case_types, outbox
 from graph.errors import GraphError
+from graph.model import derived_properties
 from graph.outbox import NewEvent
 from graph.store import Record, Store, run_in_tx
 
@@ -146,16 +147,18 @@ class LinkField:
 def links_fragment(fields: tuple[LinkField, ...]) -> LiteralString:
     """Cypher replacing, for node `n`, each relationship whose list is given in `$links` (absent: unchanged)."""
     text: LiteralString = ""
-    for f in fields:
-        given: LiteralString = "WITH n WHERE $links." + f.param + " IS NOT NULL "
-        text += "CALL (n) { " + given + "OPTIONAL MATCH (n)-[old:" + f.rel + "]->(:" + f.target + ") DELETE old } "
+    for link in fields:
+        given: LiteralString = "WITH n WHERE $links." + link.param + " IS NOT NULL "
         text += (
-            "CALL (n) { " + given + "UNWIND $links." + f.param + " AS key "
-            "MATCH (t:" + f.target + " {" + f.key + ": key}) MERGE (n)-[:" + f.rel + "]->(t) } "
+            "CALL (n) { " + given + "OPTIONAL MATCH (n)-[old:" + link.rel + "]->(:" + link.target + ") DELETE old } "
         )
-        if f.copy_location:
+        text += (
+            "CALL (n) { " + given + "UNWIND $links." + link.param + " AS key "
+            "MATCH (t:" + link.target + " {" + link.key + ": key}) MERGE (n)-[:" + link.rel + "]->(t) } "
+        )
+        if link.copy_location:
             text += (
-                "CALL (n) { " + given + "OPTIONAL MATCH (n)-[:" + f.rel + "]->(t:" + f.target + ") "
+                "CALL (n) { " + given + "OPTIONAL MATCH (n)-[:" + link.rel + "]->(t:" + link.target + ") "
                 "WITH n, t LIMIT 1 SET n.location = t.location } "
             )
     return text
@@ -258,18 +261,19 @@ SET_UPDATED: LiteralString = "SET n.updatedAt = datetime(), n.updatedBy = $by "
 
 
 @dataclass(frozen=True)
-class NodeSpec:
-    """How a label is written: its replaceable relationships and the properties derived from the record."""
+class EditableNode:
+    """How the API saves a node of one label: its replaceable relationships and the Cypher around its write.
+
+    Its derived properties (`nameKey`, `searchText`) come from `graph.model.derived_properties`."""
 
     label: LiteralString
     links: tuple[LinkField, ...]
-    derive: Callable[[dict[str, Any]], dict[str, Any]]
     after_set: LiteralString = ""  # Cypher SET computed from other properties (e.g. a conflict's year)
     on_create: LiteralString = ""  # Cypher SET for a new node only (e.g. an actor's empty case types)
     after_links: LiteralString = ""  # Cypher run once the links are replaced (e.g. the case types they change)
 
 
-def _create_query(spec: NodeSpec) -> LiteralString:
+def _create_query(spec: EditableNode) -> LiteralString:
     return (
         "CREATE (n:"
         + spec.label
@@ -284,7 +288,7 @@ def _create_query(spec: NodeSpec) -> LiteralString:
     )
 
 
-def _update_query(spec: NodeSpec) -> LiteralString:
+def _update_query(spec: EditableNode) -> LiteralString:
     return (
         "MATCH (n:"
         + spec.label
@@ -300,7 +304,7 @@ def _update_query(spec: NodeSpec) -> LiteralString:
 
 async def save_node(
     store: Store,
-    spec: NodeSpec,
+    spec: EditableNode,
     *,
     record_id: str | None,
     props: dict[str, Any],
@@ -322,12 +326,12 @@ async def save_node(
             current = await check_owned(tx, spec.label, record_id, editor)
         territory_ids = await resolve_references(tx, refs)
         resolved: dict[str, list[str]] = {}
-        for f in spec.links:
-            if f.param in links:
-                values = links[f.param]
-                resolved[f.param] = [territory_ids[v] for v in values] if f.target == "Territory" else values
+        for link in spec.links:
+            if link.param in links:
+                values = links[link.param]
+                resolved[link.param] = [territory_ids[v] for v in values] if link.target == "Territory" else values
         merged = {**current, **props}
-        full_props = {**props, **spec.derive(merged)}
+        full_props = {**props, **derived_properties(spec.label, merged)}
         params: dict[str, Any] = {
             "props": full_props if record_id is not None else {k: v for k, v in full_props.items() if v is not None},
             "links": resolved,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 
 class GraphError(Exception):
     """Root of every error raised by the graph layer."""
@@ -43,3 +45,33 @@ class NotFoundError(GraphError):
     """A record the caller named does not exist."""
 
     code = "NOT_FOUND"
+
+
+ListProblem = Literal[
+    "UNKNOWN_SORT",  # details: sort, allowed
+    "SORT_NEEDS_SEARCH",  # details: sort
+    "SORT_NEEDS_CENTRE",  # details: sort
+    "NO_AREA_FILTER",
+    "NO_DISTANCE_FILTER",
+    "RADIUS_OUT_OF_RANGE",  # details: radius_km, max_km
+    "POINT_OUT_OF_RANGE",
+    "CENTRE_MISSING",
+    "SEARCH_WITHOUT_WORDS",
+    "AREA_NOT_FOUND",  # details: code
+    "CENTRE_NOT_FOUND",  # details: code
+]
+
+
+class ListRefused(GraphError):
+    """A list was asked for with arguments that cannot work together, or names a territory that does not exist.
+
+    `problem` is stable and `details` holds the values it names, so that each caller (the GraphQL API, the
+    exports) words it in its own vocabulary; the message is the store's own wording.
+    """
+
+    code = "LIST_REFUSED"
+
+    def __init__(self, problem: ListProblem, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.problem: ListProblem = problem
+        self.details = details

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from graph.errors import GraphError, NotFoundError
+from graph.model import DERIVED_PROPERTIES
 from graph.store import Store
 
 # Nodes the exploration may start from or show. ApiKey, SchemaMigration and IdempotencyRecord are never shown.
@@ -61,7 +62,7 @@ RELATIONSHIP_TYPES: tuple[str, ...] = (
     "FROM_SOURCE",
 )
 # Properties never shown (search keys, provenance of writes) and those shown only to callers with a role.
-INTERNAL_PROPERTIES = frozenset({"searchText", "nameKey", "caseTypes", "hash", "createdBy", "updatedBy"})
+INTERNAL_PROPERTIES = DERIVED_PROPERTIES | {"hash", "createdBy", "updatedBy"}
 PRIVATE_PROPERTIES = frozenset({"email", "phone", "contactName"})
 # What only a sponsorship's parties and admins may read (schema.sponsorship): never in a subgraph.
 PARTY_PROPERTIES: dict[str, frozenset[str]] = {"Sponsorship": frozenset({"need", "feedback", "declineReason"})}

@@ -15,7 +15,6 @@ from typing import Any, LiteralString
 from graph.store import Store
 
 DEFAULT_CHUNK = 1000
-TERRITORY_LEVELS: tuple[str, ...] = ("REGION", "DEPARTEMENT", "EPCI", "COMMUNE")
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,12 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from graph import audit, case_types
+from graph.model import source_id
 from graph.store import Record, Store, run_in_tx
+from graph.tallies import WriteTally
 
 RECORD_NAMESPACE = uuid.UUID("0d8b3c52-4a8e-4d7b-9a55-3f0f6d7e2b91")
 _RECORD_NAMESPACE_BYTES = RECORD_NAMESPACE.bytes
-SOURCE_NAMESPACE = uuid.UUID("5b0f6c1e-3f57-4c0e-9d39-7f3f4d1c2a10")  # as graph.bulk: one id per source name
 IMPORT_LABELS: tuple[LiteralString, ...] = ("Actor", "Conflict")
 
 
@@ -40,10 +41,6 @@ def record_id(source: str, label: str, external_id: str) -> str:
     raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
     text = raw.hex()
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
-
-def source_id(name: str) -> str:
-    return str(uuid.uuid5(SOURCE_NAMESPACE, name))
 
 
 def imported_by(source: str) -> str:
@@ -296,32 +293,20 @@ SET f.externalId = row.externalId, f.hash = row.hash, f.importedAt = datetime()
 
 
 @dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def add(self, other: Counts) -> None:
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-
-
-@dataclass
 class BatchOutcome:
     """What a batch did (or, in a dry run, would do), by label."""
 
-    counts: dict[str, Counts] = field(default_factory=dict)
+    counts: dict[str, WriteTally] = field(default_factory=dict)
     wrote: bool = False
     relationships_created: int = 0
     relationships_deleted: int = 0
 
-    def of(self, label: str) -> Counts:
-        return self.counts.setdefault(label, Counts())
+    def of(self, label: str) -> WriteTally:
+        return self.counts.setdefault(label, WriteTally())
 
 
 @dataclass
-class _Plan:
+class _WritePlan:
     create: list[dict[str, Any]] = field(default_factory=list)
     update: list[dict[str, Any]] = field(default_factory=list)
 
@@ -336,12 +321,12 @@ async def _plan(
     rows: Sequence[dict[str, Any]],
     outcome: BatchOutcome,
     lookup: bool = True,
-) -> _Plan:
+) -> _WritePlan:
     """Decide, from what the graph holds, which rows to create, which to update, which to leave.
 
     Without `lookup` (the source held no record when the import started, and an import writes each
     external id once), no row is looked up by its key: all are new, unless their id is taken."""
-    plan = _Plan()
+    plan = _WritePlan()
     if not rows:
         return plan
     keys = {"source": source, "keys": [row["externalId"] for row in rows]}

@@ -12,16 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
-from graph.errors import GraphError
+from graph.errors import ListRefused
+from graph.near import Near
 from graph.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
 from graph.search import FULLTEXT_INDEXES, lucene_query
 from graph.store import Store
-
-
-class ListError(GraphError):
-    """A list was asked for with arguments that cannot work together (or an unknown territory)."""
-
-    code = "BAD_USER_INPUT"
 
 
 @dataclass(frozen=True)
@@ -53,16 +48,6 @@ class ListSpec:
     # full-text search to start from): a MATCH binding `n` from `area`, possibly with duplicates.
     area_source: LiteralString | None = None
     located: bool = False  # nodes carry a `location` point (distance filters allowed)
-
-
-@dataclass(frozen=True)
-class Near:
-    """A circle: around a territory (code or id) or a latitude/longitude."""
-
-    radius_km: float
-    territory: str | None = None
-    lat: float | None = None
-    lon: float | None = None
 
 
 @dataclass
@@ -107,6 +92,8 @@ def territory_lookup(var: LiteralString, param: LiteralString, carry: LiteralStr
     )
 
 
+MAX_RADIUS_KM = 1000.0  # the widest circle a list may be filtered by
+
 NODE_WITH_TIMESTAMPS: LiteralString = "n {.*, searchText: null, caseTypes: null}"
 NODE_WITHOUT_TIMESTAMPS: LiteralString = "n {.*, searchText: null, caseTypes: null, createdAt: null, updatedAt: null}"
 
@@ -119,16 +106,21 @@ def effective_sort(spec: ListSpec, request: ListRequest) -> str:
             return "DISTANCE"
         return spec.default_sort
     if request.sort not in spec.sorts:
-        raise ListError(f"orderBy {request.sort} is not available here; use one of {', '.join(spec.sorts)}.")
+        raise ListRefused(
+            "UNKNOWN_SORT",
+            f"the sort {request.sort} is not available here; known: {', '.join(spec.sorts)}",
+            sort=request.sort,
+            allowed=tuple(spec.sorts),
+        )
     needs = spec.sorts[request.sort].needs
     if needs == "search" and not request.search:
-        raise ListError("orderBy RELEVANCE needs a `search` text.")
+        raise ListRefused("SORT_NEEDS_SEARCH", f"the sort {request.sort} needs a search text", sort=request.sort)
     if needs == "near" and request.near is None:
-        raise ListError("orderBy DISTANCE needs a `near` filter.")
+        raise ListRefused("SORT_NEEDS_CENTRE", f"the sort {request.sort} needs a centre", sort=request.sort)
     return request.sort
 
 
-def build(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dict[str, Any], str]:
+def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dict[str, Any], str]:
     """The Cypher text, its parameters and the sort used, for one page of `spec` nodes."""
     sort_name = effective_sort(spec, request)
     sort = spec.sorts[sort_name]
@@ -139,7 +131,7 @@ def build(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dict[str
     walk_from_area = False
     if request.area is not None:
         if spec.area_filter is None:
-            raise ListError("This list cannot be filtered by territory.")
+            raise ListRefused("NO_AREA_FILTER", f"{spec.label} nodes cannot be filtered by territory")
         prelude = territory_lookup("area", "area", "")
         params["area"] = request.area
         walk_from_area = spec.area_source is not None and not request.search
@@ -150,21 +142,27 @@ def build(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dict[str
     if request.near is not None:
         near = request.near
         if not spec.located:
-            raise ListError("This list cannot be filtered by distance.")
-        if near.radius_km <= 0 or near.radius_km > 1000:
-            raise ListError("`radiusKm` must be more than 0 and at most 1000.")
+            raise ListRefused("NO_DISTANCE_FILTER", f"{spec.label} nodes cannot be filtered by distance")
+        radius_km = near.radius_km
+        if radius_km is None or not 0 < radius_km <= MAX_RADIUS_KM:
+            raise ListRefused(
+                "RADIUS_OUT_OF_RANGE",
+                f"the radius must be more than 0 and at most {MAX_RADIUS_KM:g} km (got {radius_km})",
+                radius_km=radius_km,
+                max_km=MAX_RADIUS_KM,
+            )
         if near.territory is not None:
             prelude += territory_lookup("origin", "nearTerritory", "area, ")
             prelude += "WITH area, origin.location AS here, origin IS NOT NULL AS originFound "
             params["nearTerritory"] = near.territory
         elif near.lat is not None and near.lon is not None:
             if not (-90 <= near.lat <= 90 and -180 <= near.lon <= 180):
-                raise ListError("`lat` must be within ±90 and `lon` within ±180.")
+                raise ListRefused("POINT_OUT_OF_RANGE", "a latitude is within ±90 and a longitude within ±180")
             prelude += "WITH area, point({latitude: $lat, longitude: $lon}) AS here, true AS originFound "
             params.update(lat=near.lat, lon=near.lon)
         else:
-            raise ListError("`near` needs either a `territory` or both `lat` and `lon`.")
-        params["radiusM"] = near.radius_km * 1000.0
+            raise ListRefused("CENTRE_MISSING", "a centre is a territory or both a latitude and a longitude")
+        params["radiusM"] = radius_km * 1000.0
         clauses.append("point.distance(n.location, here) <= $radiusM")
         distance = "point.distance(n.location, here) / 1000.0"
     else:
@@ -173,7 +171,7 @@ def build(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dict[str
     where: LiteralString = " AND ".join(clauses) if clauses else "true"
     query_text = lucene_query(request.search)
     if request.search is not None and query_text is None:
-        raise ListError("`search` needs at least one letter or digit.")
+        raise ListRefused("SEARCH_WITHOUT_WORDS", "a search needs at least one letter or digit")
     # `matched` binds `n` and ends with a WHERE to complete; the count uses it alone (so that an
     # unfiltered count comes from the count store), the page adds the score and the sort's needs.
     matched: LiteralString
@@ -223,14 +221,14 @@ def build(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dict[str
 
 async def list_page(store: Store, spec: ListSpec, request: ListRequest, *, name: str) -> Page:
     """One page of `spec` nodes; each item is the node's properties plus `_distanceKm` and `_score`."""
-    query, params, sort_name = build(spec, request)
+    query, params, sort_name = page_query(spec, request)
     rows = await store.read(name, query, params)
     row = rows[0]
     if request.area is not None and not row["areaFound"]:
-        raise ListError(f"No territory has the code {request.area!r} (an INSEE code, an EPCI SIREN or an id).")
+        raise ListRefused("AREA_NOT_FOUND", f"no territory has the code {request.area!r}", code=request.area)
     if not row["originFound"]:
         near_code = request.near.territory if request.near else None
-        raise ListError(f"No territory has the code {near_code!r}; `near` cannot be placed.")
+        raise ListRefused("CENTRE_NOT_FOUND", f"no territory has the code {near_code!r}", code=near_code)
     entries = row["items"]
     has_next = len(entries) > request.first
     entries = entries[: request.first]

@@ -3,7 +3,7 @@
 `experienced_actors` answers `experiencedActors` and, given a beneficiary, `sponsorshipCandidates`;
 each request runs ONE read query, one constant per variant (experts, sponsors by type, sponsors by
 theme) built from the pieces below. The score is explained in `docs/matching.md`; its weights
-(`graph.scoring`) reach Cypher as the `$w` map parameter, never as text.
+(`graph.scoring`) reach Cypher as the `$weights` map parameter, never as text.
 
 Shape of the query: resolve the asked type (its subtypes, and its siblings' trees when related types
 are wanted) and the origin point; gather the candidate cases within the radius through the point
@@ -22,11 +22,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
+from graph.near import Near
 from graph.pagination import InvalidCursor, decode_cursor, encode_cursor
 from graph.scoring import MatchingWeights
 from graph.store import Store
 
-__all__ = ["MatchRequest", "MatchResult", "MatchingWeights", "Near", "experienced_actors", "match_params"]
+__all__ = ["MatchRequest", "MatchResult", "MatchingWeights", "experienced_actors", "match_params"]
 
 # Theme needs (mécénat): the conflict categories whose cases are experience of that theme. Method
 # themes (mediation, concertation…) take every conflict: the role weights then favour mediators.
@@ -45,15 +46,6 @@ THEME_CONFLICT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "PARTICIPATION": ("AMENAGEMENT", "USAGE"),
     "DEBAT_PUBLIC": ("AMENAGEMENT",),
 }
-
-
-@dataclass(frozen=True)
-class Near:
-    """Where: a territory (level + code) or a WGS84 point."""
-
-    territory: str | None = None  # an INSEE code, an EPCI SIREN or a territory id; the most local level wins
-    lat: float | None = None
-    lon: float | None = None
 
 
 @dataclass(frozen=True)
@@ -293,13 +285,13 @@ WITH a, ben, benPopulation, case, caseKind, placeOf, role, year, outcome, km, t,
      CASE WHEN t IS NULL OR t = asked THEN 'EXACT' WHEN t IN subtypes THEN 'SUBTYPE'
           WHEN asked IS NULL THEN 'THEME' ELSE 'RELATED' END AS match
 WITH *,
-     CASE match WHEN 'EXACT' THEN $w.typeExact WHEN 'SUBTYPE' THEN $w.typeSubtype
-                WHEN 'THEME' THEN $w.typeTheme ELSE $w.typeRelated END AS fType,
+     CASE match WHEN 'EXACT' THEN $weights.typeExact WHEN 'SUBTYPE' THEN $weights.typeSubtype
+                WHEN 'THEME' THEN $weights.typeTheme ELSE $weights.typeRelated END AS fType,
      exp(-km / $tauKm) AS fDistance,
-     CASE WHEN year IS NULL THEN $w.unknownYear WHEN year >= $currentYear THEN 1.0
-          ELSE 0.5 ^ (toFloat($currentYear - year) / $w.halfLifeYears) END AS fRecency,
-     coalesce($w.outcomes[coalesce(outcome, 'UNKNOWN')], $w.outcomes.UNKNOWN) AS fOutcome,
-     coalesce($w.roles[coalesce(role, 'OTHER')], $w.roles.OTHER) AS fRole
+     CASE WHEN year IS NULL THEN $weights.unknownYear WHEN year >= $currentYear THEN 1.0
+          ELSE 0.5 ^ (toFloat($currentYear - year) / $weights.halfLifeYears) END AS fRecency,
+     coalesce($weights.outcomes[coalesce(outcome, 'UNKNOWN')], $weights.outcomes.UNKNOWN) AS fOutcome,
+     coalesce($weights.roles[coalesce(role, 'OTHER')], $weights.roles.OTHER) AS fRole
 WITH a, ben, benPopulation, case, {id: case.id, kind: caseKind, node: case, placeOf: placeOf, type: t,
      match: match, role: role, year: year, outcome: outcome, distanceKm: km, measuredFrom: measuredFrom,
      factors: {type: fType, distance: fDistance, recency: fRecency, outcome: fOutcome, role: fRole},
@@ -308,9 +300,9 @@ ORDER BY ev.contribution DESC, ev.role
 WITH a, ben, benPopulation, case, collect(ev)[0] AS ev
 ORDER BY ev.contribution DESC, ev.id
 WITH a, ben, benPopulation, collect(ev) AS found
-WITH a, ben, benPopulation, size(found) AS casesFound, found[0..$w.maxCases] AS counted
+WITH a, ben, benPopulation, size(found) AS casesFound, found[0..$weights.maxCases] AS counted
 WITH a, ben, benPopulation, casesFound,
-     [j IN range(0, size(counted) - 1) | {case: counted[j], rank: j, rankWeight: $w.caseDecay ^ j}] AS evidence
+     [j IN range(0, size(counted) - 1) | {case: counted[j], rank: j, rankWeight: $weights.caseDecay ^ j}] AS evidence
 WITH a, ben, benPopulation, casesFound, evidence,
      reduce(s = 0.0, e IN evidence | s + e.case.contribution * e.rankWeight) AS experience,
      reduce(m = null, e IN evidence | CASE WHEN m IS NULL OR e.case.distanceKm < m THEN e.case.distanceKm ELSE m END)
@@ -333,9 +325,9 @@ WITH a, casesFound, evidence, experience, km, busy, population, path,
             / CASE WHEN population < benPopulation THEN benPopulation ELSE population END END AS ratio
 WITH a, casesFound, evidence, experience, km, {
        active: busy, capacity: coalesce(a.sponsorshipCapacity, 2), population: population, populationRatio: ratio,
-       peer: CASE WHEN a.kind = ben.kind THEN $w.peer ELSE 1.0 END,
-       size: CASE WHEN ratio IS NULL THEN 1.0 ELSE 1.0 + $w.size * ratio END,
-       trust: CASE WHEN path IS NULL THEN 1.0 ELSE 1.0 + $w.trust / length(path) END,
+       peer: CASE WHEN a.kind = ben.kind THEN $weights.peer ELSE 1.0 END,
+       size: CASE WHEN ratio IS NULL THEN 1.0 ELSE 1.0 + $weights.size * ratio END,
+       trust: CASE WHEN path IS NULL THEN 1.0 ELSE 1.0 + $weights.trust / length(path) END,
        hops: length(path),
        pathNodes: [n IN nodes(path) | n {.*}],
        pathLinks: [l IN relationships(path) | {type: type(l), source: startNode(l).id, target: endNode(l).id,
@@ -435,7 +427,7 @@ RETURN asked {.*} AS askedType, theme {.*} AS askedTheme, originFound, here,
 )
 
 
-def _build(theme: bool, sponsors: bool) -> LiteralString:
+def _match_query(theme: bool, sponsors: bool) -> LiteralString:
     """The whole query for one variant: the within-radius ranking, then the ring only when needed."""
     within = _score("$radiusKm", "km <= $radiusKm", theme, sponsors)
     beyond = _score("$outerKm", "km > $radiusKm AND km <= $outerKm", theme, sponsors)
@@ -455,9 +447,9 @@ def _build(theme: bool, sponsors: bool) -> LiteralString:
     )
 
 
-EXPERTS_QUERY: LiteralString = _build(theme=False, sponsors=False)
-SPONSORS_BY_TYPE_QUERY: LiteralString = _build(theme=False, sponsors=True)
-SPONSORS_BY_THEME_QUERY: LiteralString = _build(theme=True, sponsors=True)
+EXPERTS_QUERY: LiteralString = _match_query(theme=False, sponsors=False)
+SPONSORS_BY_TYPE_QUERY: LiteralString = _match_query(theme=False, sponsors=True)
+SPONSORS_BY_THEME_QUERY: LiteralString = _match_query(theme=True, sponsors=True)
 
 
 _NO_CURSOR: dict[str, Any] = {"band": -1, "score": 0.0, "id": ""}
@@ -496,7 +488,7 @@ def match_params(request: MatchRequest, weights: MatchingWeights) -> dict[str, A
         "places": request.places,
         "bases": request.bases,
         "after": _cursor_after(request.after),
-        "w": weights.as_params(),
+        "weights": weights.as_params(),
     }
 
 

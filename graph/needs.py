@@ -38,10 +38,7 @@ from graph.outbox import NewEvent
 from graph.pagination import Page
 from graph.store import Store, run_in_tx
 
-STATUSES: tuple[str, ...] = ("OPEN", "CLOSED")
-OUTCOMES: tuple[str, ...] = ("NEED_MET", "PARTLY_MET", "NOT_MET", "WITHDRAWN")
 MET: tuple[str, ...] = ("NEED_MET", "PARTLY_MET")  # the outcomes that may name the help that met the need
-HELP_KINDS: tuple[str, ...] = ("SPONSOR", "TASK_FORCE", "RESOURCES")
 
 
 class NeedRefused(GraphError):
@@ -110,8 +107,8 @@ class NeedFilter:
         return clauses, params
 
 
-async def need_page(store: Store, flt: NeedFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = flt.clauses()
+async def need_page(store: Store, filters: NeedFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, NEED_LIST, request, name="needs.page")
 
 

@@ -5,15 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from graph.editing import Editor, LinkField, NodeSpec, delete_owned, link_references, save_node
+from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
 from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
 from graph.store import Store
-from graph.text import title_summary_text
-
-PROJECT_KINDS: tuple[str, ...] = ("DEVELOPMENT", "PARTICIPATORY_PROCESS", "COMMONS")
-PROJECT_STATUSES: tuple[str, ...] = ("PLANNED", "ONGOING", "COMPLETED", "ABANDONED")
-PROJECT_ROLES: tuple[str, ...] = ("RUNS", "TAKES_PART_IN")
 
 PROJECT_LIST = ListSpec(
     label="Project",
@@ -62,18 +57,17 @@ class ProjectFilter:
         return clauses, params
 
 
-async def project_page(store: Store, flt: ProjectFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = flt.clauses()
+async def project_page(store: Store, filters: ProjectFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, PROJECT_LIST, request, name="projects.page")
 
 
-PROJECT_NODE = NodeSpec(
+PROJECT_NODE = EditableNode(
     label="Project",
     links=(
         LinkField("territory", "LOCATED_IN", "Territory"),
         LinkField("themes", "ABOUT", "Theme", key="code"),
     ),
-    derive=title_summary_text,
 )
 
 

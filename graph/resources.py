@@ -6,13 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
-from graph.editing import Editor, LinkField, NodeSpec, delete_owned, link_references, save_node
+from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
 from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
 from graph.store import Store
-from graph.text import title_summary_text
-
-RESOURCE_KINDS: tuple[str, ...] = ("GUIDE", "METHOD", "TOOL", "CASE_STUDY", "ARTICLE")
 
 RESOURCE_LIST = ListSpec(
     label="Resource",
@@ -78,18 +75,17 @@ class ResourceFilter:
         return clauses, params
 
 
-async def resource_page(store: Store, flt: ResourceFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = flt.clauses()
+async def resource_page(store: Store, filters: ResourceFilter, request: ListRequest) -> Page:
+    request.clauses, request.params = filters.clauses()
     return await list_page(store, RESOURCE_LIST, request, name="resources.page")
 
 
-RESOURCE_NODE = NodeSpec(
+RESOURCE_NODE = EditableNode(
     label="Resource",
     links=(
         LinkField("themes", "ABOUT", "Theme", key="code"),
         LinkField("conflictTypes", "ABOUT", "ConflictType", key="code"),
     ),
-    derive=title_summary_text,
 )
 
 

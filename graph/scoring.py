@@ -1,6 +1,6 @@
 """The score's weights: the factor tables of matching and their defaults (docs/matching.md, "The score").
 
-They reach Cypher as one `$w` map parameter (`MatchingWeights.as_params`), never as query text, and
+They reach Cypher as one `$weights` map parameter (`MatchingWeights.as_params`), never as query text, and
 can be overridden with TEC_MATCHING_WEIGHTS (JSON); unknown roles or outcomes are refused.
 """
 

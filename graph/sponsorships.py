@@ -21,8 +21,6 @@ from graph.errors import GraphError
 from graph.outbox import NewEvent
 from graph.store import Store, run_in_tx
 
-STATUSES: tuple[str, ...] = ("PROPOSED", "ACCEPTED", "DECLINED", "ACTIVE", "COMPLETED")
-OUTCOMES: tuple[str, ...] = ("NEED_MET", "PARTLY_MET", "NOT_MET")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "PROPOSED": ("ACCEPTED", "DECLINED"),
     "ACCEPTED": ("ACTIVE",),

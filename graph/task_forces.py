@@ -21,12 +21,12 @@ from neo4j import AsyncManagedTransaction
 from graph import needs, outbox
 from graph.editing import Editor, NotAllowed, RecordMissing, write_tx
 from graph.errors import GraphError
+from graph.model import TASK_FORCE_ROLES
 from graph.outbox import NewEvent
 from graph.scoring import MatchingWeights
 from graph.search import FULLTEXT_INDEXES
 from graph.store import Store, run_in_tx
 
-ROLES: tuple[str, ...] = ("MEDIATION", "TECHNICAL_EXPERTISE", "LEGAL_EXPERTISE", "PEER_AUTHORITY", "CIVIL_SOCIETY")
 CIVIL_KINDS: tuple[str, ...] = ("ASSOCIATION", "COLLECTIF_CITOYEN")
 MEDIATION_THEMES: tuple[str, ...] = ("MEDIATION",)
 CIVIL_THEMES: tuple[str, ...] = ("CONCERTATION", "PARTICIPATION", "DEBAT_PUBLIC")
@@ -107,8 +107,8 @@ OPTIONAL CALL (c, asked, subtypes, related, types, here, parties) {
 }
 WITH c, asked, here, a, collect(DISTINCT item) AS items
 WITH c, asked, here, a, items, point.distance(a.location, here) / 1000.0 AS km,
-     [i IN items WHERE i.kind = 'CASE' | i {.*, w: CASE i.match WHEN 'EXACT' THEN $w.typeExact
-        WHEN 'SUBTYPE' THEN $w.typeSubtype WHEN 'RELATED' THEN $w.typeRelated ELSE $otherType END}] AS cases
+     [i IN items WHERE i.kind = 'CASE' | i {.*, w: CASE i.match WHEN 'EXACT' THEN $weights.typeExact
+        WHEN 'SUBTYPE' THEN $weights.typeSubtype WHEN 'RELATED' THEN $weights.typeRelated ELSE $otherType END}] AS cases
 // A quick score per role (type weights, discounted by distance) keeps the best $pool per role;
 // Python then scores those fully (recency, outcome, role weights, diminishing returns).
 WITH c, asked, here, collect(CASE WHEN a IS NULL THEN null ELSE {a: a, km: km, items: items, cases: cases,
@@ -258,9 +258,9 @@ def _groups(candidate: dict[str, Any]) -> frozenset[str]:
 
 
 def _best_team(pools: dict[str, list[Pick]], size: int) -> list[Pick]:
-    """The assignment of roles (in ROLES order) covering the most roles, then seating the most members with
+    """The assignment of roles (in TASK_FORCE_ROLES order) covering the most roles, then seating the most members with
     proven cases in their role (a declared competence alone only fills a seat), then scoring the most."""
-    roles = [role for role in ROLES if pools[role]][:size]
+    roles = [role for role in TASK_FORCE_ROLES if pools[role]][:size]
     options = [[*pools[role][:POOL], None] for role in roles]
     best: tuple[int, int, float, list[Pick]] = (0, 0, 0.0, [])
     for combo in itertools.product(*options):
@@ -289,7 +289,7 @@ async def propose_team(
         "radiusKm": float(radius_km),
         "actorIndex": FULLTEXT_INDEXES["Actor"],
         "legalQuery": LEGAL_QUERY,
-        "w": weights.as_params(),
+        "weights": weights.as_params(),
         "otherType": OTHER_TYPE,
         "civilKinds": list(CIVIL_KINDS),
         "tauKm": float(radius_km * weights.distance_scale),
@@ -302,9 +302,9 @@ async def propose_team(
     type_code = (conflict_type or {}).get("code", "its type")
     year_now = dt.date.today().year
     tau = radius_km * weights.distance_scale
-    pools: dict[str, list[Pick]] = {role: [] for role in ROLES}
+    pools: dict[str, list[Pick]] = {role: [] for role in TASK_FORCE_ROLES}
     for candidate in row["candidates"] or []:
-        for role in ROLES:
+        for role in TASK_FORCE_ROLES:
             qualified = _qualify(candidate, role, type_code, weights, year_now)
             if qualified is None:
                 continue
@@ -329,7 +329,7 @@ async def propose_team(
     members = _fill_extra_seats(team, pools, size)
     covered = {pick.role for pick in members}
     unfilled: list[tuple[str, str, str]] = []
-    for role in ROLES:
+    for role in TASK_FORCE_ROLES:
         if role in covered:
             continue
         if not pools[role]:
@@ -340,7 +340,7 @@ async def propose_team(
             unfilled.append(
                 (role, "SAME_ORGANISATION", "Every candidate shares an organisation or network with a member.")
             )
-    order = {role: index for index, role in enumerate(ROLES)}
+    order = {role: index for index, role in enumerate(TASK_FORCE_ROLES)}
     members.sort(key=lambda pick: (order[pick.role], -pick.score))
     return Proposal(conflict, conflict_type, radius_km, members, unfilled)
 

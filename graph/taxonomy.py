@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Any, LiteralString
 
 from graph.store import Store
-from graph.territories import IMPORTED_BY, SET_IF_CHANGED, WriteCounts
+from graph.tallies import WriteTally
+from graph.territories import IMPORTED_BY, SET_IF_CHANGED
 
 CONFLICT_FAMILIES: tuple[str, ...] = ("AMENAGEMENT", "USAGE")
 
@@ -121,24 +122,24 @@ RETURN sum(removed) AS removed, sum(CASE WHEN p IS NOT NULL AND existing IS NULL
 """
 
 
-async def upsert_conflict_types(store: Store, rows: list[dict[str, Any]]) -> WriteCounts:
+async def upsert_conflict_types(store: Store, rows: list[dict[str, Any]]) -> WriteTally:
     """MERGE conflict types on code (id = code). Each row: `code`, `props` (the other properties)."""
     result = await store.write(
         "taxonomy.upsertConflictTypes", _UPSERT_CONFLICT_TYPES, {"rows": rows, "by": IMPORTED_BY}
     )
-    return WriteCounts(created=int(result[0]["created"]), updated=int(result[0]["updated"]))
+    return WriteTally(created=int(result[0]["created"]), updated=int(result[0]["updated"]))
 
 
-async def upsert_themes(store: Store, rows: list[dict[str, Any]]) -> WriteCounts:
+async def upsert_themes(store: Store, rows: list[dict[str, Any]]) -> WriteTally:
     """MERGE themes on code (id = code). Each row: `code`, `props` (the other properties)."""
     result = await store.write("taxonomy.upsertThemes", _UPSERT_THEMES, {"rows": rows, "by": IMPORTED_BY})
-    return WriteCounts(created=int(result[0]["created"]), updated=int(result[0]["updated"]))
+    return WriteTally(created=int(result[0]["created"]), updated=int(result[0]["updated"]))
 
 
-async def link_subtypes(store: Store, rows: list[dict[str, Any]]) -> WriteCounts:
+async def link_subtypes(store: Store, rows: list[dict[str, Any]]) -> WriteTally:
     """Make each conflict type `code` SUBTYPE_OF its `parent` (None: a root), replacing an old parent."""
     result = await store.write("taxonomy.linkSubtypes", _LINK_SUBTYPES, {"rows": rows})
-    return WriteCounts(created=int(result[0]["created"]), removed=int(result[0]["removed"]))
+    return WriteTally(created=int(result[0]["created"]), removed=int(result[0]["removed"]))
 
 
 _COUNTS: LiteralString = """

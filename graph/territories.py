@@ -12,10 +12,10 @@ from typing import Any, LiteralString
 
 from neo4j.spatial import WGS84Point
 
+from graph.near import Near
 from graph.pagination import Page, decode_cursor, make_page
 from graph.store import Store
-
-TERRITORY_LEVELS: tuple[str, ...] = ("COMMUNE", "EPCI", "DEPARTEMENT", "REGION")
+from graph.tallies import WriteTally
 
 # The parent a territory names when no level is asked for: a commune's département, a département's région.
 DEFAULT_PARENT_LEVEL: dict[str, str] = {"COMMUNE": "DEPARTEMENT", "DEPARTEMENT": "REGION"}
@@ -53,13 +53,6 @@ async def territories_with_code(store: Store, code: str, level: str | None = Non
 
 
 @dataclass(frozen=True)
-class Near:
-    lat: float
-    lon: float
-    radius_km: float
-
-
-@dataclass(frozen=True)
 class TerritoryFilter:
     """All given filters must hold. `within_id` is the id of a containing territory (any level);
     `search` is a folded query (`graph.text.fold`), matched word-prefix-wise against `nameKey`."""
@@ -70,37 +63,39 @@ class TerritoryFilter:
     search: str | None = None
 
 
-def _filters(flt: TerritoryFilter) -> tuple[LiteralString, LiteralString, dict[str, Any]]:
+def _filters(filters: TerritoryFilter) -> tuple[LiteralString, LiteralString, dict[str, Any]]:
     """(MATCH clause, WHERE predicate, parameters) selecting the territories of a filter."""
     params: dict[str, Any] = {}
     match: LiteralString = "MATCH (t:Territory)"
     clauses: list[LiteralString] = []
-    if flt.within_id is not None:
+    if filters.within_id is not None:
         # A région holds its départements and, through them, their communes; a département or an
         # EPCI holds its communes.
         match = "MATCH (container:Territory {id: $withinId}) MATCH (t:Territory)-[:PART_OF*1..2]->(container)"
-        params["withinId"] = flt.within_id
-    if flt.near is not None:
+        params["withinId"] = filters.within_id
+    if filters.near is not None:
+        if filters.near.lat is None or filters.near.lon is None or filters.near.radius_km is None:
+            raise ValueError("a territory search is centred on a point and has a radius")
         # A distance predicate on the property itself lets the planner seek the point index.
         clauses.append("point.distance(t.location, $center) <= $radius")
-        params["center"] = WGS84Point((flt.near.lon, flt.near.lat))
-        params["radius"] = flt.near.radius_km * 1000.0
-    if flt.level is not None:
+        params["center"] = WGS84Point((filters.near.lon, filters.near.lat))
+        params["radius"] = filters.near.radius_km * 1000.0
+    if filters.level is not None:
         clauses.append("t.level = $level")
-        params["level"] = flt.level
-    if flt.search is not None:
-        tokens = flt.search.split()
+        params["level"] = filters.level
+    if filters.search is not None:
+        tokens = filters.search.split()
         if not tokens:
             raise ValueError("a search needs at least one letter or digit")
         clauses.append("t.nameKey CONTAINS $longest")
         clauses.append("all(token IN $tokens WHERE (' ' + t.nameKey) CONTAINS (' ' + token))")
-        params.update(query=flt.search, tokens=tokens, longest=max(tokens, key=len))
+        params.update(query=filters.search, tokens=tokens, longest=max(tokens, key=len))
     where: LiteralString = " AND ".join(clauses) if clauses else "true"
     return match, where, params
 
 
 async def territory_page(
-    store: Store, flt: TerritoryFilter, *, first: int, after: str | None, with_total: bool = True
+    store: Store, filters: TerritoryFilter, *, first: int, after: str | None, with_total: bool = True
 ) -> Page:
     """One page of territories, with the total in the same round trip.
 
@@ -108,12 +103,12 @@ async def territory_page(
     (exact name, name starting with the query, a word starting with it, other matches) then
     population, largest first; else by folded name. Ties are broken by id.
     """
-    match, where, params = _filters(flt)
-    if flt.near is not None:
+    match, where, params = _filters(filters)
+    if filters.near is not None:
         sort: LiteralString = "point.distance(t.location, $center) AS s1, 0 AS s2"
         order: LiteralString = "s1, t.id"
         keyset: LiteralString = "(s1 > $after1 OR (s1 = $after1 AND t.id > $afterId))"
-    elif flt.search is not None:
+    elif filters.search is not None:
         sort = (
             "CASE WHEN t.nameKey = $query THEN 0 WHEN t.nameKey STARTS WITH $query THEN 1 "
             "WHEN (' ' + t.nameKey) CONTAINS (' ' + $query) THEN 2 ELSE 3 END AS s1, "
@@ -145,7 +140,7 @@ async def territory_page(
     params["limit"] = first + 1
     rows = await store.read("territories.page", query, params)
     row = rows[0]
-    items = [_with_distance(item, flt.near is not None) for item in row["items"]]
+    items = [_with_distance(item, filters.near is not None) for item in row["items"]]
     return make_page(items, first, ("_s1", "_s2", "id"), row["total"])
 
 
@@ -300,21 +295,11 @@ _UPSERT_TERRITORIES: LiteralString = (
 )
 
 
-@dataclass(frozen=True)
-class WriteCounts:
-    created: int = 0
-    updated: int = 0
-    removed: int = 0
-
-    def __add__(self, other: WriteCounts) -> WriteCounts:
-        return WriteCounts(self.created + other.created, self.updated + other.updated, self.removed + other.removed)
-
-
-async def upsert_territories(store: Store, rows: list[dict[str, Any]]) -> WriteCounts:
+async def upsert_territories(store: Store, rows: list[dict[str, Any]]) -> WriteTally:
     """MERGE territories on (level, code). Each row: `id`, `level`, `code`, `props` (every other
     property, `location` as a `WGS84Point`; `None` removes a property)."""
     result = await store.write("territories.upsert", _UPSERT_TERRITORIES, {"rows": rows, "by": IMPORTED_BY})
-    return WriteCounts(created=int(result[0]["created"]), updated=int(result[0]["updated"]))
+    return WriteTally(created=int(result[0]["created"]), updated=int(result[0]["updated"]))
 
 
 _LINK_PARENTS: LiteralString = """
@@ -348,14 +333,14 @@ RETURN sum(CASE WHEN p IS NOT NULL THEN 1 ELSE 0 END) AS created,
 
 async def link_parents(
     store: Store, rows: list[dict[str, Any]], *, first_load: bool = False
-) -> tuple[WriteCounts, list[str]]:
+) -> tuple[WriteTally, list[str]]:
     """Make each `(level, code)` PART_OF its `(parentLevel, parentCode)`. Returns the counts and the
     ids of named parents that do not exist. `first_load`: the graph has no PART_OF link at all (the
     links are created without looking for existing ones)."""
     query = _CREATE_PARENTS if first_load else _LINK_PARENTS
     result = await store.write("territories.linkParents", query, {"rows": rows})
     row = result[0]
-    return WriteCounts(created=int(row["created"])), list(row["missing"])
+    return WriteTally(created=int(row["created"])), list(row["missing"])
 
 
 _UNLINK_STALE_PARENTS: LiteralString = """
@@ -368,11 +353,11 @@ RETURN count(*) AS removed
 """
 
 
-async def unlink_stale_parents(store: Store, rows: list[dict[str, Any]]) -> WriteCounts:
+async def unlink_stale_parents(store: Store, rows: list[dict[str, Any]]) -> WriteTally:
     """Delete each `(level, code)`'s PART_OF links to a territory of `parentLevel` other than
     `parentCode` (`parentCode` None: every parent of that level)."""
     result = await store.write("territories.unlinkStaleParents", _UNLINK_STALE_PARENTS, {"rows": rows})
-    return WriteCounts(removed=int(result[0]["removed"]))
+    return WriteTally(removed=int(result[0]["removed"]))
 
 
 _LINK_NEIGHBOURS: LiteralString = """
@@ -386,12 +371,12 @@ RETURN count(*) AS matched, sum(CASE WHEN found = 0 THEN 1 ELSE 0 END) AS create
 """
 
 
-async def link_neighbours(store: Store, pairs: list[tuple[str, str]]) -> tuple[WriteCounts, int]:
+async def link_neighbours(store: Store, pairs: list[tuple[str, str]]) -> tuple[WriteTally, int]:
     """Store each commune pair once as `(lower code)-[:NEIGHBOUR_OF]->(higher code)`. Returns the
     counts and how many pairs named two existing communes."""
     result = await store.write("territories.linkNeighbours", _LINK_NEIGHBOURS, {"pairs": [list(p) for p in pairs]})
     row = result[0]
-    return WriteCounts(created=int(row["created"])), int(row["matched"])
+    return WriteTally(created=int(row["created"])), int(row["matched"])
 
 
 _PRUNE_NEIGHBOURS: LiteralString = """
@@ -404,10 +389,10 @@ RETURN count(r) AS removed
 """
 
 
-async def prune_neighbours(store: Store, rows: list[dict[str, Any]]) -> WriteCounts:
+async def prune_neighbours(store: Store, rows: list[dict[str, Any]]) -> WriteTally:
     """Delete the NEIGHBOUR_OF links stored from each `code` to a commune not in its `neighbours`."""
     result = await store.write("territories.pruneNeighbours", _PRUNE_NEIGHBOURS, {"rows": rows})
-    return WriteCounts(removed=int(result[0]["removed"]))
+    return WriteTally(removed=int(result[0]["removed"]))
 
 
 _NOT_IN: LiteralString = """

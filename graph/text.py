@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -50,11 +49,6 @@ def search_text(*parts: str | None) -> str:
     'parc eolien de la lande concertation prealable'
     """
     return " ".join(folded for folded in (fold(part) for part in parts if part) if folded)
-
-
-def title_summary_text(record: dict[str, Any]) -> dict[str, Any]:
-    """The derived `searchText` of a node searched on its title and summary (conflicts, projects, resources)."""
-    return {"searchText": search_text(record.get("title"), record.get("summary"))}
 
 
 # Text hygiene: one rule for every entry (GraphQL inputs and partner imports).

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph import imports as graph_imports
+from graph.model import derived_properties
 from graph.store import Store
 from graph.territories import territory_id
-from graph.text import fold, search_text
+from graph.text import fold
 from importers.fields import Point
 from importers.ledger import Ledger
 from importers.mapping import Mapping
 from importers.readers import RawRow, RowStream
-from importers.records import ACTOR_PROPS, CONFLICT_PROPS
+from importers.record_rules import ACTOR_PROPS, CONFLICT_PROPS
 from importers.report import ReportWriter
 from importers.rows import ActorDraft, ConflictDraft, Issue, Rejected, RowMapper, Skipped
 from importers.summary import ImportSummary
@@ -182,17 +183,14 @@ class ImportRun:
             actor = self._actor_row(draft, territory, involvements)
             out.actors.append(actor)
 
-    def _search_text(self, head: str | None, tail: str | None, *, head_folded: bool = False) -> str:
-        """`search_text(head, tail)`, the tail folded once per distinct text (descriptions and summaries recur)."""
-        head = (head if head_folded else fold(head)) if head else ""
-        if not tail:
-            return head
-        folded = self._folded.get(tail)
+    def _fold_free_text(self, text: str) -> str:
+        """`fold(text)`, once per distinct text (descriptions and summaries recur)."""
+        folded = self._folded.get(text)
         if folded is None:
             if len(self._folded) >= _FOLDED_MAX:  # unique texts fill it: start again
                 self._folded.clear()
-            folded = self._folded[tail] = fold(tail)
-        return " ".join(part for part in (head, folded) if part)
+            folded = self._folded[text] = fold(text)
+        return folded
 
     def _territory(self, place: str | Point | None, nearest: dict[str, str]) -> str | Issue | None:
         if place is None:
@@ -222,7 +220,7 @@ class ImportRun:
         props = record.props(CONFLICT_PROPS)
         props["status"] = record.derived_status()
         props["year"] = record.derived_year()
-        props["searchText"] = self._search_text(record.title, record.summary)
+        props.update(derived_properties("Conflict", props, fold_text=self._fold_free_text))
         row: dict[str, Any] = {
             "externalId": conflict.external_id,
             "props": props,
@@ -246,8 +244,7 @@ class ImportRun:
     ) -> dict[str, Any]:
         record = draft.record
         props = record.props(ACTOR_PROPS)
-        props["nameKey"] = name_key = fold(record.name)
-        props["searchText"] = self._search_text(name_key, record.description, head_folded=True)
+        props.update(derived_properties("Actor", props, fold_text=self._fold_free_text))
         row: dict[str, Any] = {
             "externalId": draft.external_id,
             "props": props,
@@ -270,9 +267,8 @@ class ImportRun:
             "kind": "RESEAU",
             "description": network.description,
             "website": network.website,
-            "nameKey": fold(network.name),
-            "searchText": search_text(network.name, network.description),
         }
+        props.update(derived_properties("Actor", props))
         row: dict[str, Any] = {
             "externalId": network.external_id,
             "props": props,

@@ -19,7 +19,7 @@ from graph.text import fold
 from importers.errors import BadMapping
 from importers.mapping import BUILTIN_CONFLICT_TYPES, BUILTIN_THEMES, FieldSpec, Mapping, PlaceSpec, template_fields
 from importers.places import PlaceIndex, Unresolved, parse_coordinate
-from importers.records import LIST_FIELDS
+from importers.record_rules import LIST_FIELDS
 from importers.reference import Taxonomy
 
 Getter = Callable[[dict[str, Any], dict[str, Any], int], Any]

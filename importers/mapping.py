@@ -14,8 +14,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from graph.model import SourceKind
 from importers.errors import BadMapping
-from importers.records import ENUMS, LIST_FIELDS, OPTIONAL_CODES
+from importers.record_rules import ENUMS, LIST_FIELDS, OPTIONAL_CODES
 from importers.reference import Taxonomy, read_taxonomy
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
@@ -178,7 +179,7 @@ class SourceSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
-    kind: Literal["PARTNER", "REGISTER", "REFERENCE", "DEMO"] = "PARTNER"
+    kind: SourceKind = "PARTNER"
     licence: str | None = None
 
 

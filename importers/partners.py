@@ -21,8 +21,8 @@ from typing import Any
 
 from graph import audit
 from graph import imports as graph_imports
-from graph.imports import Counts
 from graph.store import Store
+from graph.tallies import WriteTally
 from importers.batches import GraphRows, ImportRun
 from importers.errors import BadMapping, MissingReferenceData
 from importers.mapping import Mapping, load_mapping, load_preset, preset_names
@@ -191,9 +191,9 @@ async def _batches(
     if not dry_run:
         spec = run.mapping.source
         await graph_imports.ensure_source(store, summary.source, spec.kind, spec.licence)
-    summary.counts["Actor"] = Counts()
+    summary.counts["Actor"] = WriteTally()
     if run.mapping.conflicts is not None:
-        summary.counts["Conflict"] = Counts()
+        summary.counts["Conflict"] = WriteTally()
     # a source that holds no record yet (a first import): rows are not looked up by their key
     new_source = not await graph_imports.holds_records(store, summary.source)
     network = run.network_row()

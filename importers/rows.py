@@ -20,7 +20,7 @@ from importers.fields import FieldProblem, FieldReader, PlaceReader, Point, Sour
 from importers.mapping import Mapping
 from importers.places import PlaceIndex
 from importers.readers import RawRow
-from importers.records import ActorRecord, ConflictRecord, InvolvementRecord, MembershipRecord, problems
+from importers.record_rules import ActorRecord, ConflictRecord, InvolvementRecord, MembershipRecord, problems
 from importers.reference import Taxonomy
 
 _ACTOR_FIELDS = tuple(name for name in ActorRecord.model_fields)

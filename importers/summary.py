@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.imports import Counts
+from graph.tallies import WriteTally
 from importers.rows import Issue
 
 
@@ -46,7 +46,7 @@ class ImportSummary:
     rejected: int = 0
     dropped: int = 0
     absent: int = 0
-    counts: dict[str, Counts] = field(default_factory=dict)
+    counts: dict[str, WriteTally] = field(default_factory=dict)
     relationships_created: int = 0
     relationships_removed: int = 0
     skip_reasons: Counter[str] = field(default_factory=Counter)

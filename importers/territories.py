@@ -20,9 +20,10 @@ from neo4j.spatial import WGS84Point
 
 from graph import taxonomy as taxonomy_store
 from graph import territories as territory_store
+from graph.model import derived_properties
 from graph.store import Store
-from graph.territories import WriteCounts, territory_id
-from graph.text import fold
+from graph.tallies import WriteTally
+from graph.territories import territory_id
 from importers.reference import Taxonomy, TerritoryRecord, TerritorySnapshot, read_taxonomy, read_territory_snapshot
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 class StepReport:
     name: str
     rows: int
-    counts: WriteCounts = field(default_factory=WriteCounts)
+    counts: WriteTally = field(default_factory=WriteTally)
     seconds: float = 0.0
 
 
@@ -78,7 +79,7 @@ def territory_rows(record: TerritoryRecord) -> dict[str, Any]:
         "code": record.code,
         "props": {
             "name": record.name,
-            "nameKey": fold(record.name),
+            **derived_properties("Territory", {"name": record.name}),
             "population": record.population,
             "zone": record.zone,
             "location": WGS84Point((record.lon, record.lat)),
@@ -126,7 +127,7 @@ async def _run_step(
     async def one(batch: Sequence[T]) -> None:
         nonlocal done
         async with slots:
-            counts: WriteCounts = await write(list(batch))
+            counts: WriteTally = await write(list(batch))
         step.counts = step.counts + counts
         done += len(batch)
         if progress:
@@ -173,7 +174,7 @@ async def import_territories(
         )
     missing: list[str] = []
 
-    async def parents(batch: list[dict[str, Any]]) -> WriteCounts:
+    async def parents(batch: list[dict[str, Any]]) -> WriteTally:
         counts, absent = await territory_store.link_parents(store, batch, first_load=not before.part_of)
         missing.extend(absent)
         return counts
@@ -185,7 +186,7 @@ async def import_territories(
 
     matched = 0
 
-    async def pairs(batch: list[tuple[str, str]]) -> WriteCounts:
+    async def pairs(batch: list[tuple[str, str]]) -> WriteTally:
         nonlocal matched
         counts, found = await territory_store.link_neighbours(store, batch)
         matched += found

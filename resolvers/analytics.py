@@ -47,15 +47,15 @@ async def conflict_counts(
     by_year: Annotated[bool, strawberry.argument(description="Group by start year too.")] = True,
     limit: Annotated[int, strawberry.argument(description="Most groups returned (largest first).")] = 1000,
 ) -> ConflictCounts:
-    flt = where or ConflictCountWhere()
+    filters = where or ConflictCountWhere()
     result = await analytics.conflict_counts(
         info.context.store,
-        analytics.ConflictFilter(
-            conflict_type=flt.conflict_type,
-            family=flt.family.value if flt.family else None,
-            statuses=tuple(status.value for status in flt.statuses or []),
-            since=flt.since,
-            until=flt.until,
+        analytics.CountedConflicts(
+            conflict_type=filters.conflict_type,
+            family=filters.family.value if filters.family else None,
+            statuses=tuple(status.value for status in filters.statuses or []),
+            since=filters.since,
+            until=filters.until,
         ),
         type_level=type_level.value,
         territory_level=territory_level.value if territory_level else None,

@@ -8,10 +8,10 @@ from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
 from graph import audit
-from resolvers.paging import page_size, wants_total
+from resolvers.paging import wants_total
 from schema.audit import AuditEntry, AuditLogFilter, admins_only
 from schema.context import Info
-from schema.pagination import Connection
+from schema.pagination import Connection, page_size
 
 
 def _raw_id(value: str) -> str:

@@ -14,7 +14,7 @@ from graph.editing import Editor
 from graph.listing import ListRequest
 from graph.nodes import nodes_by_ids
 from resolvers.auth import delete_record, save_record
-from resolvers.paging import checked_search, page_size, wants_total
+from resolvers.paging import checked_search, wants_total
 from schema.commons_call import CommonsCall
 from schema.commons_call_input import (
     CommonsCallCreated,
@@ -27,7 +27,7 @@ from schema.commons_call_input import (
 )
 from schema.context import Info
 from schema.inputs import DeleteInput, DeleteResult, decode_id
-from schema.pagination import Connection
+from schema.pagination import Connection, page_size
 from schema.source import Source
 
 
@@ -64,8 +64,8 @@ async def commons_calls(
         search=checked_search(search),
         with_total=wants_total(info),
     )
-    flt = call_store.CallFilter(open_on=where.open_on, source=where.source)
-    page = await call_store.call_page(info.context.store, flt, request)
+    filters = call_store.CallFilter(open_on=where.open_on, source=where.source)
+    page = await call_store.call_page(info.context.store, filters, request)
     return Connection[CommonsCall].from_page(page, CommonsCall.from_record, after=after)
 
 

@@ -14,7 +14,6 @@ from strawberry import relay
 from graph import delivery, outbox
 from graph.store import Store
 from resolvers.event_hub import EventHub, TooManySubscriptions
-from resolvers.paging import page_size
 from schema.context import Info, Principal
 from schema.errors import ApiError, FieldError, Forbidden, NotFound, ValidationFailed, bad_input
 from schema.event import (
@@ -28,7 +27,7 @@ from schema.event import (
     WebhookDelivery,
 )
 from schema.inputs import Deleted, DeleteResult, decode_id
-from schema.pagination import Connection, Edge
+from schema.pagination import Connection, Edge, page_size
 
 log = logging.getLogger(__name__)
 

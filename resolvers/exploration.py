@@ -48,7 +48,7 @@ async def neighbourhood(
         )
     except NotFoundError as error:
         return NotFound(message=str(error), id=str(id))
-    return await Subgraph.build(record)
+    return await Subgraph.from_record(record)
 
 
 async def cooperation_path(

@@ -12,9 +12,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from strawberry import relay
 
-from graph import analytics, exploration
+from graph import exploration
 from graph import exports as export_store
-from graph.actors import ACTOR_KINDS
+from graph.model import (
+    ACTOR_KINDS,
+    CONFLICT_FAMILIES,
+    CONFLICT_STATUSES,
+    INVOLVEMENT_ROLES,
+    TERRITORY_LEVELS_LARGEST_FIRST,
+)
 
 
 class ExportError(Exception):
@@ -94,13 +100,13 @@ class ConflictWhere(_PlaceWhere):
     @field_validator("status")
     @classmethod
     def _statuses(cls, value: list[str]) -> list[str]:
-        return _one_of(value, analytics.CONFLICT_STATUSES, "status")
+        return _one_of(value, CONFLICT_STATUSES, "status")
 
     @field_validator("family")
     @classmethod
     def _family(cls, value: str | None) -> str | None:
         if value is not None:
-            _one_of([value], ("AMENAGEMENT", "USAGE"), "family")
+            _one_of([value], CONFLICT_FAMILIES, "family")
         return value
 
 
@@ -110,7 +116,7 @@ class TerritoryWhere(_PlaceWhere):
     @field_validator("level")
     @classmethod
     def _level(cls, value: str) -> str:
-        return _one_of([value], export_store.TERRITORY_LEVELS, "level")[0]
+        return _one_of([value], TERRITORY_LEVELS_LARGEST_FIRST, "level")[0]
 
 
 class GapWhere(_Where):
@@ -128,12 +134,12 @@ class GapWhere(_Where):
     @field_validator("role")
     @classmethod
     def _roles(cls, value: list[str]) -> list[str]:
-        return _one_of(value, analytics.INVOLVEMENT_ROLES, "role")
+        return _one_of(value, INVOLVEMENT_ROLES, "role")
 
     @field_validator("level")
     @classmethod
     def _level(cls, value: str) -> str:
-        return _one_of([value], analytics.TERRITORY_LEVELS, "level")[0]
+        return _one_of([value], TERRITORY_LEVELS_LARGEST_FIRST, "level")[0]
 
 
 _TERRITORY_ID = re.compile(r"^(COMMUNE|EPCI|DEPARTEMENT|REGION)-[0-9AB]+$")

@@ -8,12 +8,13 @@ import strawberry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from graph import matching as matching_store
-from graph.matching import MatchRequest, MatchResult, Near
-from resolvers.paging import page_size
+from graph.matching import MatchRequest, MatchResult
+from graph.near import Near
 from schema.actor import ActorKind
 from schema.context import Info
 from schema.errors import ApiError, bad_input
 from schema.matching import ExperiencedActor, MatchingRole, Ranking, ranking
+from schema.pagination import page_size
 from schema.selection import asked_field_names, asks_timestamps
 
 

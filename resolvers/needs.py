@@ -15,7 +15,7 @@ from graph import needs as need_store
 from graph.alerts import AlertPreferences as Preferences
 from graph.alerts import AlertSubject
 from graph.editing import NotAllowed, RecordMissing, UnknownReference
-from graph.matching import Near
+from graph.near import Near
 from graph.needs import NeedClosed, NeedRefused, NewNeed
 from resolvers.auth import editor_of, write_refusal
 from resolvers.paging import list_request
@@ -77,7 +77,7 @@ async def needs(
     order_by: NeedSort | None = None,
 ) -> Connection[Need]:
     where = where or NeedWhere()
-    flt = need_store.NeedFilter(
+    filters = need_store.NeedFilter(
         statuses=(where.status.value,) if where.status else (),
         conflict_types=(where.conflict_type,) if where.conflict_type else (),
         themes=(where.theme,) if where.theme else (),
@@ -85,7 +85,7 @@ async def needs(
         help=tuple(h.value for h in where.help or []),
     )
     request = list_request(info, first, after, order_by, None, where.within, to_near(where.near))
-    page = await need_store.need_page(info.context.store, flt, request)
+    page = await need_store.need_page(info.context.store, filters, request)
     return Connection[Need].from_page(page, Need.from_record, after=after)
 
 

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from enum import Enum
 
-from graph.listing import ListRequest, Near
+from graph.listing import ListRequest
+from graph.near import Near
 from graph.search import search_text_problem
 from schema.context import Info
 from schema.errors import bad_input
+from schema.pagination import page_size
 from schema.selection import asks_timestamps
-
-
-def page_size(info: Info, first: int | None, default: int = 20) -> int:
-    """The requested page size, refused (not silently capped) when out of bounds."""
-    limit = info.context.settings.max_page_size
-    size = default if first is None else first
-    if size < 0 or size > limit:
-        raise bad_input(f"`first` must be between 0 and {limit}; ask for the next page with `after`.")
-    return size
 
 
 def checked_search(search: str | None) -> str | None:

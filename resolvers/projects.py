@@ -63,7 +63,7 @@ async def projects(
     ] = None,
 ) -> Connection[Project]:
     where = where or ProjectWhere()
-    flt = project_store.ProjectFilter(
+    filters = project_store.ProjectFilter(
         kinds=tuple(k.value for k in where.kinds or []),
         statuses=tuple(s.value for s in where.statuses or []),
         themes=tuple(where.themes or []),
@@ -72,7 +72,7 @@ async def projects(
         source=where.source,
     )
     request = list_request(info, first, after, order_by, search, where.territory)
-    page = await project_store.project_page(info.context.store, flt, request)
+    page = await project_store.project_page(info.context.store, filters, request)
     return Connection[Project].from_page(page, Project.from_record, after=after)
 
 

@@ -59,7 +59,7 @@ _END_TYPES = {
 
 
 @dataclass(frozen=True)
-class _Plan:
+class _LinkRequest:
     """What one validated link input asks for: which relationship, between which ends, with what."""
 
     kind: LinkKind
@@ -76,7 +76,7 @@ async def _link(
     input: object,
     action: str,
     model: type[FieldsModel],
-    plan: Callable[[Any], _Plan | ValidationFailed],
+    plan: Callable[[Any], _LinkRequest | ValidationFailed],
     *,
     remove: bool = False,
 ) -> LinkResult:
@@ -123,83 +123,99 @@ async def _link(
     )
 
 
-def _involvement(f: Any) -> _Plan:
-    return _Plan(
+def _involvement(checked: Any) -> _LinkRequest:
+    return _LinkRequest(
         LinkKind.INVOLVEMENT,
         "involvement",
-        f.actor_id,
-        f.conflict_id,
+        checked.actor_id,
+        checked.conflict_id,
         {"from": "actorId", "to": "conflictId"},
-        keys={"role": f.role},
-        props={"from": f.from_, "to": f.to},
+        keys={"role": checked.role},
+        props={"from": checked.from_, "to": checked.to},
     )
 
 
-def _cooperation(f: Any) -> _Plan:
-    return _Plan(
+def _cooperation(checked: Any) -> _LinkRequest:
+    return _LinkRequest(
         LinkKind.COOPERATION,
         "cooperation",
-        f.actor_id,
-        f.partner_id,
+        checked.actor_id,
+        checked.partner_id,
         {"from": "actorId", "to": "partnerId"},
-        keys={"kind": f.kind},
-        props={"since": f.since, "until": f.until},
+        keys={"kind": checked.kind},
+        props={"since": checked.since, "until": checked.until},
     )
 
 
-def _membership(f: Any) -> _Plan:
-    return _Plan(LinkKind.MEMBERSHIP, "membership", f.actor_id, f.network_id, {"from": "actorId", "to": "networkId"})
+def _membership(checked: Any) -> _LinkRequest:
+    return _LinkRequest(
+        LinkKind.MEMBERSHIP, "membership", checked.actor_id, checked.network_id, {"from": "actorId", "to": "networkId"}
+    )
 
 
-def _authorship(f: Any) -> _Plan:
-    return _Plan(LinkKind.AUTHORSHIP, "authorship", f.actor_id, f.resource_id, {"from": "actorId", "to": "resourceId"})
+def _authorship(checked: Any) -> _LinkRequest:
+    return _LinkRequest(
+        LinkKind.AUTHORSHIP,
+        "authorship",
+        checked.actor_id,
+        checked.resource_id,
+        {"from": "actorId", "to": "resourceId"},
+    )
 
 
-def _project_actor(f: Any) -> _Plan:
-    spec = "runs" if f.role == "RUNS" else "takesPartIn"
-    return _Plan(LinkKind.PROJECT_ACTOR, spec, f.actor_id, f.project_id, {"from": "actorId", "to": "projectId"})
+def _project_actor(checked: Any) -> _LinkRequest:
+    spec = "runs" if checked.role == "RUNS" else "takesPartIn"
+    return _LinkRequest(
+        LinkKind.PROJECT_ACTOR, spec, checked.actor_id, checked.project_id, {"from": "actorId", "to": "projectId"}
+    )
 
 
-def _topic(f: Any) -> _Plan:
-    if f.theme is not None:
-        return _Plan(
-            LinkKind.RESOURCE_TOPIC, "resourceTheme", f.resource_id, f.theme, {"from": "resourceId", "to": "theme"}
+def _topic(checked: Any) -> _LinkRequest:
+    if checked.theme is not None:
+        return _LinkRequest(
+            LinkKind.RESOURCE_TOPIC,
+            "resourceTheme",
+            checked.resource_id,
+            checked.theme,
+            {"from": "resourceId", "to": "theme"},
         )
-    return _Plan(
+    return _LinkRequest(
         LinkKind.RESOURCE_TOPIC,
         "resourceConflictType",
-        f.resource_id,
-        f.conflict_type,
+        checked.resource_id,
+        checked.conflict_type,
         {"from": "resourceId", "to": "conflictType"},
     )
 
 
-def _documentation(f: Any) -> _Plan | ValidationFailed:
+def _documentation(checked: Any) -> _LinkRequest | ValidationFailed:
     try:
-        spec, subject = "documentsConflict", decode_id(f.subject_id, "Conflict")
+        spec, subject = "documentsConflict", decode_id(checked.subject_id, "Conflict")
     except ValueError:
         try:
-            spec, subject = "documentsProject", decode_id(f.subject_id, "Project")
+            spec, subject = "documentsProject", decode_id(checked.subject_id, "Project")
         except ValueError:
             return ValidationFailed.single("subjectId", "must be the id of a Conflict or a Project")
-    return _Plan(LinkKind.DOCUMENTATION, spec, f.resource_id, subject, {"from": "resourceId", "to": "subjectId"})
-
-
-def _application(f: Any) -> _Plan:
-    # A new (SUBMITTED) application is the project's editor's to make; any other status is the call's.
-    spec = "applicationByProject" if f.status in (None, "SUBMITTED") else "applicationByCall"
-    return _Plan(
-        LinkKind.APPLICATION,
-        spec,
-        f.project_id,
-        f.commons_call_id,
-        {"from": "projectId", "to": "commonsCallId"},
-        props={"status": f.status or "SUBMITTED"},
+    return _LinkRequest(
+        LinkKind.DOCUMENTATION, spec, checked.resource_id, subject, {"from": "resourceId", "to": "subjectId"}
     )
 
 
-def _withdrawal(f: Any) -> _Plan:
-    return replace(_application(f), spec="applicationByProject")
+def _application(checked: Any) -> _LinkRequest:
+    # A new (SUBMITTED) application is the project's editor's to make; any other status is the call's.
+    spec = "applicationByProject" if checked.status in (None, "SUBMITTED") else "applicationByCall"
+    return _LinkRequest(
+        LinkKind.APPLICATION,
+        spec,
+        checked.project_id,
+        checked.commons_call_id,
+        {"from": "projectId", "to": "commonsCallId"},
+        props={"status": checked.status or "SUBMITTED"},
+    )
+
+
+def _withdrawal(checked: Any) -> _LinkRequest:
+    return replace(_application(checked), spec="applicationByProject")
 
 
 async def set_involvement(info: Info, input: InvolvementInput) -> LinkResult:

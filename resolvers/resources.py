@@ -69,7 +69,7 @@ async def resources(
     ] = None,
 ) -> Connection[Resource]:
     where = where or ResourceWhere()
-    flt = resource_store.ResourceFilter(
+    filters = resource_store.ResourceFilter(
         kinds=tuple(k.value for k in where.kinds or []),
         themes=tuple(where.themes or []),
         conflict_types=tuple(where.conflict_types or []),
@@ -80,7 +80,7 @@ async def resources(
         source=where.source,
     )
     request = list_request(info, first, after, order_by, search, where.territory)
-    page = await resource_store.resource_page(info.context.store, flt, request)
+    page = await resource_store.resource_page(info.context.store, filters, request)
     return Connection[Resource].from_page(page, Resource.from_record, after=after)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 
 from graph import territories as territory_store
+from graph.near import Near
 from graph.text import fold
-from resolvers.paging import page_size, wants_total
+from resolvers.paging import wants_total
 from schema.context import Info
 from schema.errors import bad_input
-from schema.pagination import Connection
+from schema.pagination import Connection, page_size
 from schema.territory import Territory, TerritoryLevel, TerritoryWhere
 
 MAX_RADIUS_KM = 1000.0
@@ -32,7 +33,7 @@ async def _within_id(info: Info, code: str, level: TerritoryLevel | None) -> str
     return str(found[0]["id"])
 
 
-def _near(where: TerritoryWhere) -> territory_store.Near | None:
+def _near(where: TerritoryWhere) -> Near | None:
     near = where.near
     if near is None:
         return None
@@ -42,7 +43,7 @@ def _near(where: TerritoryWhere) -> territory_store.Near | None:
         raise bad_input("`near.lon` must be a longitude between -180 and 180.")
     if not (math.isfinite(near.radius_km) and 0.0 <= near.radius_km <= MAX_RADIUS_KM):
         raise bad_input(f"`near.radiusKm` must be between 0 and {MAX_RADIUS_KM:.0f}.")
-    return territory_store.Near(lat=near.lat, lon=near.lon, radius_km=near.radius_km)
+    return Near(lat=near.lat, lon=near.lon, radius_km=near.radius_km)
 
 
 async def territories(
@@ -65,10 +66,10 @@ async def territories(
     within_id = await _within_id(info, where.within, where.within_level) if where.within else None
     if where.within_level and not where.within:
         raise bad_input("`withinLevel` only makes sense with `within`.")
-    flt = territory_store.TerritoryFilter(
+    filters = territory_store.TerritoryFilter(
         level=where.level.value if where.level else None, within_id=within_id, near=near, search=folded
     )
     page = await territory_store.territory_page(
-        info.context.store, flt, first=size, after=after, with_total=wants_total(info)
+        info.context.store, filters, first=size, after=after, with_total=wants_total(info)
     )
     return Connection[Territory].from_page(page, Territory.from_record, after=after)

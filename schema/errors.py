@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
 from strawberry.relay.types import GlobalIDValueError
 
-from graph.errors import GraphError, StoreUnavailable
+from graph.errors import GraphError, ListRefused, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +139,8 @@ class ErrorCodes(SchemaExtension):
             return error
         if isinstance(original, ApiError):
             return _with(error, original.message, dict(original.extensions or {}))
+        if isinstance(original, ListRefused):
+            return _with(error, list_refusal(original), {"code": "BAD_USER_INPUT"})
         if isinstance(original, GraphError):
             return _with(error, str(original), {"code": original.code})
         if isinstance(original, GlobalIDValueError):
@@ -206,6 +208,34 @@ def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
         original_error=None,
         extensions=extensions,
     )
+
+
+def list_refusal(error: ListRefused) -> str:
+    """A list request the store refused, in the words of the list fields' arguments."""
+    details = error.details
+    match error.problem:
+        case "UNKNOWN_SORT":
+            return f"orderBy {details['sort']} is not available here; use one of {', '.join(details['allowed'])}."
+        case "SORT_NEEDS_SEARCH":
+            return f"orderBy {details['sort']} needs a `search` text."
+        case "SORT_NEEDS_CENTRE":
+            return f"orderBy {details['sort']} needs a `near` filter."
+        case "NO_AREA_FILTER":
+            return "This list cannot be filtered by territory."
+        case "NO_DISTANCE_FILTER":
+            return "This list cannot be filtered by distance."
+        case "RADIUS_OUT_OF_RANGE":
+            return f"`radiusKm` must be more than 0 and at most {details['max_km']:g}."
+        case "POINT_OUT_OF_RANGE":
+            return "`lat` must be within ±90 and `lon` within ±180."
+        case "CENTRE_MISSING":
+            return "`near` needs either a `territory` or both `lat` and `lon`."
+        case "SEARCH_WITHOUT_WORDS":
+            return "`search` needs at least one letter or digit."
+        case "AREA_NOT_FOUND":
+            return f"No territory has the code {details['code']!r} (an INSEE code, an EPCI SIREN or an id)."
+        case "CENTRE_NOT_FOUND":
+            return f"No territory has the code {details['code']!r}; `near` cannot be placed."
 
 
 def is_unavailable(error: BaseException) -> bool:

@@ -83,7 +83,7 @@ class Subgraph:
     truncated: bool = strawberry.field(description="More nodes lie within the depth than `limit` allowed.")
 
     @classmethod
-    async def build(cls, record: SubgraphRecord) -> Subgraph:
+    async def from_record(cls, record: SubgraphRecord) -> Subgraph:
         """The subgraph of a record, built in turns (up to 500 nodes and 5,000 edges)."""
         nodes = await built_in_turns(record.nodes, _graph_node)
         edges = await built_in_turns(record.edges, _graph_edge)

@@ -21,7 +21,7 @@ from pydantic.alias_generators import to_camel
 from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
-from graph.listing import Near
+from graph.near import Near
 from graph.text import text_problem
 from schema.errors import FieldError, Forbidden, NotFound, ValidationFailed, bad_input
 

@@ -213,24 +213,30 @@ def score_factors(item: dict[str, Any], tau_km: float, half_life: float) -> list
     best = item["evidence"][0]["case"] if item["evidence"] else None
     factors: list[ScoreFactor] = []
     if best is not None:
-        f = best["factors"]
+        best_factors = best["factors"]
         type_code = (best.get("type") or {}).get("code")
         factors += [
             ScoreFactor(
-                name=ScoreFactorName.TYPE, value=f["type"], detail=f"{best['match']} {type_code or ''}".strip()
+                name=ScoreFactorName.TYPE,
+                value=best_factors["type"],
+                detail=f"{best['match']} {type_code or ''}".strip(),
             ),
             ScoreFactor(
                 name=ScoreFactorName.DISTANCE,
-                value=round(f["distance"], 4),
+                value=round(best_factors["distance"], 4),
                 detail=f"{best['distanceKm']:.1f} km from the {best['measuredFrom'].lower()} place, τ = {tau_km:g} km",
             ),
             ScoreFactor(
                 name=ScoreFactorName.RECENCY,
-                value=round(f["recency"], 4),
+                value=round(best_factors["recency"], 4),
                 detail=f"year {best.get('year') or 'unknown'}, half-life {half_life:g} years",
             ),
-            ScoreFactor(name=ScoreFactorName.OUTCOME, value=f["outcome"], detail=str(best.get("outcome") or "UNKNOWN")),
-            ScoreFactor(name=ScoreFactorName.ROLE, value=f["role"], detail=str(best["role"])),
+            ScoreFactor(
+                name=ScoreFactorName.OUTCOME,
+                value=best_factors["outcome"],
+                detail=str(best.get("outcome") or "UNKNOWN"),
+            ),
+            ScoreFactor(name=ScoreFactorName.ROLE, value=best_factors["role"], detail=str(best["role"])),
         ]
         best_score = float(best["contribution"])
         bonus = float(item["experience"]) / best_score if best_score > 0 else 1.0

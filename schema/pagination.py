@@ -9,8 +9,21 @@ import strawberry
 from strawberry import relay
 
 from graph.pagination import Page
+from schema.context import Info
+from schema.errors import bad_input
 
 T = TypeVar("T")
+
+
+def page_size(info: Info, first: int | None, default: int = 20, *, nested: bool = False) -> int:
+    """The requested page size (`first`), refused (not silently capped) when out of bounds; `nested`: the
+    per-item limit of a list inside a list, held to the same cap."""
+    limit = info.context.settings.max_page_size
+    size = default if first is None else first
+    if size < 0 or size > limit:
+        hint = " on nested lists too." if nested else "; ask for the next page with `after`."
+        raise bad_input(f"`first` must be between 0 and {limit}{hint}")
+    return size
 
 
 @strawberry.type(description="An item of a list and the cursor to continue after it.")

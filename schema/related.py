@@ -8,26 +8,17 @@ from typing import Any
 from graph.neighbours import neighbours
 from graph.store import Store
 from schema.context import Info
-from schema.errors import bad_input
+from schema.pagination import page_size
 from schema.selection import asks_timestamps
 
 NESTED_DEFAULT = 20
-
-
-def nested_limit(info: Info, first: int | None, default: int = NESTED_DEFAULT) -> int:
-    """The per-item limit of a nested list, refused (not silently capped) above the page-size cap."""
-    limit = info.context.settings.max_page_size
-    size = default if first is None else first
-    if size < 0 or size > limit:
-        raise bad_input(f"`first` must be between 0 and {limit} on nested lists too.")
-    return size
 
 
 async def related(
     info: Info, hop: str, key: str, *, first: int | None = None, only: Sequence[str] | None = None
 ) -> list[dict[str, Any]]:
     """The neighbours of one node through `hop` ({node, rel, labels} each), batched with its siblings."""
-    limit = nested_limit(info, first)
+    limit = page_size(info, first, NESTED_DEFAULT, nested=True)
     wanted = tuple(only) if only is not None else None
     timestamps = asks_timestamps(info)
     name = f"{hop}|{limit}|{','.join(wanted) if wanted is not None else '*'}"

@@ -17,8 +17,7 @@ from graph import territories as territory_store
 from graph.pagination import Page, decode_cursor
 from graph.store import Store
 from schema.context import Info
-from schema.errors import bad_input
-from schema.pagination import Connection
+from schema.pagination import Connection, page_size
 from schema.scalars import GeoPoint
 
 
@@ -54,14 +53,6 @@ class TerritoryWhere:
     near: NearInput | None = strawberry.field(
         default=None, description="Only territories within this circle, nearest first, each with `distanceKm`."
     )
-
-
-def _page_size(info: Info, first: int | None, default: int = 20) -> int:
-    limit = info.context.settings.max_page_size
-    size = default if first is None else first
-    if size < 0 or size > limit:
-        raise bad_input(f"`first` must be between 0 and {limit}; ask for the next page with `after`.")
-    return size
 
 
 async def _load_parents(store: Store, keys: list[tuple[str, str]]) -> Sequence[dict[str, Any] | None]:
@@ -144,7 +135,7 @@ class Territory(relay.Node):
         key = territory_store.ChildrenKey(
             id=self.id,
             level=level.value if level else None,
-            first=_page_size(info, first),
+            first=page_size(info, first),
             after=after,
         )
         page = await info.context.loaders.get("territory.children", _load_children).load(key)

@@ -11,8 +11,8 @@ import uuid
 from typing import Any, LiteralString
 
 from graph import case_types
+from graph.model import name_key
 from graph.store import Store
-from graph.text import fold
 
 
 async def add_actor(
@@ -33,7 +33,7 @@ async def add_actor(
         "WITH a OPTIONAL MATCH (t:Territory {level: 'COMMUNE', code: $base}) "
         "FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | "
         "  CREATE (a)-[:BASED_IN]->(t) SET a.location = t.location)",
-        {"id": actor_id, "name": name, "nameKey": fold(name), "kind": kind, "base": base, "props": props},
+        {"id": actor_id, "name": name, "nameKey": name_key(name), "kind": kind, "base": base, "props": props},
     )
     return actor_id
 

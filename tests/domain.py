@@ -13,9 +13,8 @@ from typing import Any
 from strawberry import relay
 
 from graph import case_types
-from graph.search import search_text
+from graph.model import derived_properties
 from graph.store import Store
-from graph.text import fold
 
 RENNES, SAINT_MALO, NANTES, BREST, LYON = "35238", "35288", "44109", "29019", "69123"
 
@@ -38,7 +37,7 @@ async def make_actor(
     actor_id = str(uuid.uuid4())
     await store.write(
         "tests.actor",
-        "CREATE (a:Actor) SET a = $props, a.id = $id, a.nameKey = $nameKey, a.searchText = $searchText, "
+        "CREATE (a:Actor) SET a = $props, a += $derived, a.id = $id, "
         "a.createdAt = datetime(), a.updatedAt = datetime(), a.createdBy = 'tests' "
         "WITH a OPTIONAL MATCH (t:Territory {level: 'COMMUNE', code: $basedIn}) "
         "FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (a)-[:BASED_IN]->(t)) "
@@ -46,8 +45,7 @@ async def make_actor(
         {
             "id": actor_id,
             "props": {"name": name, "kind": kind, "description": description, "source": source, **props},
-            "nameKey": fold(name),
-            "searchText": search_text(name, description),
+            "derived": derived_properties("Actor", {"name": name, "description": description}),
             "basedIn": based_in,
         },
     )
@@ -83,7 +81,7 @@ async def make_conflict(
             "source": source,
             "type": type_code,
             "territory": territory,
-            "searchText": search_text(title, summary),
+            "searchText": derived_properties("Conflict", {"title": title, "summary": summary})["searchText"],
         },
     )
     return conflict_id
@@ -131,7 +129,7 @@ async def make_resource(
             "summary": summary,
             "publishedOn": published_on,
             "source": source,
-            "searchText": search_text(title, summary),
+            "searchText": derived_properties("Resource", {"title": title, "summary": summary})["searchText"],
             "themes": list(themes),
             "types": list(conflict_types),
             "authors": list(authors),
@@ -166,7 +164,7 @@ async def make_project(
             "kind": kind,
             "summary": summary,
             "source": source,
-            "searchText": search_text(title, summary),
+            "searchText": derived_properties("Project", {"title": title, "summary": summary})["searchText"],
             "territory": territory,
             "runs": list(runs),
         },
@@ -197,7 +195,7 @@ async def make_call(
             "description": description,
             "opensOn": opens_on,
             "closesOn": closes_on,
-            "searchText": search_text(title, description),
+            "searchText": derived_properties("CommonsCall", {"title": title, "description": description})["searchText"],
             "applications": [list(app) for app in applications],
         },
     )

@@ -1,6 +1,6 @@
 """The webhook delivery worker: one per service process (off with TEC_WEBHOOKS=false).
 
-When its process's event reader (`tec.events.EventHub`) finds new events, and otherwise every
+When its process's event reader (`resolvers.event_hub.EventHub`) finds new events, and otherwise every
 TEC_EVENTS_POLL_MS when a read shows work is due, it runs one `graph.delivery.tick` (plan new
 deliveries, claim due ones with a lease), then POSTs what it claimed, concurrently, each signed
 (`tec.webhook_signing`), and records each outcome: a 2xx acknowledges the delivery; anything else

@@ -8,6 +8,7 @@ import typer
 
 from graph import apikeys
 from graph.migrations import migrate
+from graph.model import API_KEY_ROLES
 from graph.store import Store
 from tec.cli.common import fail, with_store
 
@@ -26,8 +27,8 @@ def apikey_create(
     ] = None,
 ) -> None:
     """Create an API key; the token is shown once and never stored."""
-    if role not in apikeys.ROLES:
-        raise fail(f"--role must be one of {', '.join(apikeys.ROLES)}.")
+    if role not in API_KEY_ROLES:
+        raise fail(f"--role must be one of {', '.join(API_KEY_ROLES)}.")
     if rate_limit is not None and rate_limit < 0:
         raise fail("--rate-limit must be 0 (unlimited) or a number of requests per minute.")
 

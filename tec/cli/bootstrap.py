@@ -10,9 +10,9 @@ from graph.migrations import migrate
 from graph.store import Store
 from graph.taxonomy import taxonomy_counts
 from graph.territories import territory_counts
-from importers.generator import DEMO
-from importers.seeding import SeedRefused, seed_network
 from importers.territories import load_missing_reference_data
+from synthetic.generator import DEMO
+from synthetic.seeding import SeedRefused, seed_network
 
 log = logging.getLogger(__name__)
 

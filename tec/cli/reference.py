@@ -15,6 +15,7 @@ from graph import audit
 from graph import taxonomy as taxonomy_store
 from graph import territories as territory_store
 from graph.migrations import migrate
+from graph.model import TERRITORY_LEVELS_LARGEST_FIRST
 from graph.store import Store
 from importers import territories as reference_import
 from importers.reference import DEFAULT_SNAPSHOT, DEFAULT_TAXONOMY, read_taxonomy, read_territory_snapshot
@@ -55,9 +56,7 @@ def import_territories(file: FileOption = None) -> None:
 
     report, counts = with_store(work)
     _echo_report("Territories imported", report)
-    levels = ", ".join(
-        f"{counts.by_level.get(level, 0)} {level}" for level in reversed(territory_store.TERRITORY_LEVELS)
-    )
+    levels = ", ".join(f"{counts.by_level.get(level, 0)} {level}" for level in TERRITORY_LEVELS_LARGEST_FIRST)
     typer.echo(f"Graph: {levels}; {counts.part_of} PART_OF, {counts.neighbour_of} NEIGHBOUR_OF.")
 
 

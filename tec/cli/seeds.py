@@ -1,4 +1,4 @@
-"""`tec seed demo` and `tec seed scale`: the generated networks of `importers.seeding`, with a progress bar."""
+"""`tec seed demo` and `tec seed scale`: the generated networks of `synthetic.seeding`, with a progress bar."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import typer
 
 from graph import bulk
 from graph.store import Store
-from importers.generator import DEMO, SCALE, NetworkSize
-from importers.seeding import SeedRefused, SeedReport, seed_network
+from synthetic.generator import DEMO, SCALE, NetworkSize
+from synthetic.seeding import SeedRefused, SeedReport, seed_network
 from tec.cli.common import fail, progress_reporter, with_store
 
 

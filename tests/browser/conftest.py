@@ -25,9 +25,9 @@ import pytest_asyncio
 from playwright.async_api import Browser, ConsoleMessage, Page, Request, async_playwright
 
 from graph.store import Store
-from importers.generator import DEMO
 from importers.reference import read_territory_snapshot
-from importers.seeding import seed_needs, seed_network
+from synthetic.generator import DEMO
+from synthetic.seeding import seed_needs, seed_network
 from tec import neo4j_local
 from tests.conftest import REFERENCE_LABELS
 

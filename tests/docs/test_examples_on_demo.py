@@ -12,8 +12,8 @@ import pytest
 
 from graph import case_types
 from graph.store import Store
-from importers.generator import DEMO
-from importers.seeding import seed_network
+from synthetic.generator import DEMO
+from synthetic.seeding import seed_network
 from tests.conftest import GraphQL
 from tests.docs.test_api_examples import examples
 

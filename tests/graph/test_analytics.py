@@ -68,9 +68,9 @@ def _by(groups: list[dict[str, object]], *keys: str) -> dict[tuple[object, ...],
 
 async def test_wind_farm_conflicts_by_region_and_year_since_2015(store: Store) -> None:
     await build_conflicts(store)
-    flt = analytics.ConflictFilter(conflict_type="ONSHORE_WIND", since=2015)
+    filters = analytics.CountedConflicts(conflict_type="ONSHORE_WIND", since=2015)
     async with counting_round_trips() as trips:
-        result = await analytics.conflict_counts(store, flt, territory_level="REGION")
+        result = await analytics.conflict_counts(store, filters, territory_level="REGION")
     assert trips.count == 1
     assert _by(result.groups, "type", "territory", "year") == {
         ("ONSHORE_WIND", "53", 2016): 1,
@@ -84,9 +84,9 @@ async def test_wind_farm_conflicts_by_region_and_year_since_2015(store: Store) -
 
 async def test_counts_roll_up_to_categories_and_departements(store: Store) -> None:
     await build_conflicts(store)
-    flt = analytics.ConflictFilter(family="AMENAGEMENT")
+    filters = analytics.CountedConflicts(family="AMENAGEMENT")
     result = await analytics.conflict_counts(
-        store, flt, type_level="CATEGORY", territory_level="DEPARTEMENT", by_year=False
+        store, filters, type_level="CATEGORY", territory_level="DEPARTEMENT", by_year=False
     )
     assert _by(result.groups, "type", "territory") == {
         ("ENERGY", "29"): 2,
@@ -98,15 +98,15 @@ async def test_counts_roll_up_to_categories_and_departements(store: Store) -> No
     }
     assert result.total == 12  # the usage conflict in Rennes is not counted
     family = await analytics.conflict_counts(
-        store, analytics.ConflictFilter(), type_level="FAMILY", territory_level=None, by_year=False
+        store, analytics.CountedConflicts(), type_level="FAMILY", territory_level=None, by_year=False
     )
     assert _by(family.groups, "type") == {("AMENAGEMENT",): 12, ("USAGE",): 1}
 
 
 async def test_status_and_period_filters_and_epci_level(store: Store) -> None:
     await build_conflicts(store)
-    flt = analytics.ConflictFilter(conflict_type="ENERGY", statuses=("ACTIVE",), since=2017, until=2019)
-    result = await analytics.conflict_counts(store, flt, territory_level="EPCI", by_year=False)
+    filters = analytics.CountedConflicts(conflict_type="ENERGY", statuses=("ACTIVE",), since=2017, until=2019)
+    result = await analytics.conflict_counts(store, filters, territory_level="EPCI", by_year=False)
     # ACTIVE energy conflicts started 2017–2019: Amiens 2017 and the offshore one at Saint-Brieuc 2019.
     assert _by(result.groups, "type", "territory") == {
         ("ONSHORE_WIND", "248000531"): 1,
@@ -117,7 +117,7 @@ async def test_status_and_period_filters_and_epci_level(store: Store) -> None:
 async def test_limit_keeps_the_group_count_and_total(store: Store) -> None:
     await build_conflicts(store)
     result = await analytics.conflict_counts(
-        store, analytics.ConflictFilter(), territory_level="COMMUNE", by_year=False, limit=3
+        store, analytics.CountedConflicts(), territory_level="COMMUNE", by_year=False, limit=3
     )
     assert len(result.groups) == 3
     assert result.group_count == 12
@@ -128,9 +128,9 @@ async def test_limit_keeps_the_group_count_and_total(store: Store) -> None:
 async def test_an_unknown_conflict_type_is_not_found_rather_than_zero(store: Store) -> None:
     await build_conflicts(store)
     with pytest.raises(NotFoundError, match="EOLIEN"):
-        await analytics.conflict_counts(store, analytics.ConflictFilter(conflict_type="EOLIEN"))
+        await analytics.conflict_counts(store, analytics.CountedConflicts(conflict_type="EOLIEN"))
     with pytest.raises(analytics.AnalyticsInputError, match="territoryLevel"):
-        await analytics.conflict_counts(store, analytics.ConflictFilter(), territory_level="CANTON")
+        await analytics.conflict_counts(store, analytics.CountedConflicts(), territory_level="CANTON")
 
 
 async def test_actors_by_kind_and_region(store: Store) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from neo4j.spatial import WGS84Point
 
-from graph import bulk
+from graph import bulk, model
 from graph.store import Store
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -35,7 +35,7 @@ async def counts(store: Store, source: str) -> dict[str, int]:
     return {"nodes": rows[0]["nodes"], "relationships": rows[0]["relationships"]}
 
 
-async def write_sample(writer: bulk.BulkWriter) -> list[bulk.WriteReport]:
+async def write_sample(writer: bulk.BulkWriter) -> list[bulk.LoadTally]:
     reports = [
         await writer.nodes(
             "Actor",
@@ -89,7 +89,7 @@ async def test_nodes_land_with_contract_properties_and_their_source(store: Store
     assert found["actor"]["createdAt"] == found["actor"]["updatedAt"]
     assert found["externalId"] == "a1"
     assert found["source"]["name"] == "unit"
-    assert found["source"]["id"] == bulk.source_id("unit")
+    assert found["source"]["id"] == model.source_id("unit")
     assert found["source"]["kind"] == "DEMO"
     roles = await store.read(
         "tests.bulkRoles",

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from graph import case_types
-from graph.matching import MatchingWeights, MatchRequest, MatchResult, Near, experienced_actors
+from graph.matching import MatchingWeights, MatchRequest, MatchResult, experienced_actors
+from graph.near import Near
 from graph.store import Store
 
 YEAR = 2026

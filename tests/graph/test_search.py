@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph.actors import ActorFilter, actor_page
-from graph.listing import ListError, ListRequest
+from graph.errors import ListRefused
+from graph.listing import ListRequest
 from graph.resources import ResourceFilter, resource_page
 from graph.search import lucene_query, search_text
 from graph.store import Store
@@ -70,5 +71,5 @@ async def test_search_ranks_and_pages_by_relevance_and_counts_all_matches(store:
 
 
 async def test_a_search_without_letters_is_refused(store: Store) -> None:
-    with pytest.raises(ListError, match="at least one letter"):
+    with pytest.raises(ListRefused, match="at least one letter"):
         await actor_page(store, ActorFilter(), ListRequest(first=5, search=" -- "))

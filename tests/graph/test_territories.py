@@ -7,6 +7,7 @@ import math
 import pytest
 
 from graph import territories as territory_store
+from graph.near import Near
 from graph.pagination import InvalidCursor
 from graph.store import Store, counting_round_trips
 from graph.text import fold
@@ -32,9 +33,9 @@ def snapshot() -> TerritorySnapshot:
 async def test_near_returns_every_territory_in_the_circle_nearest_first(
     store: Store, snapshot: TerritorySnapshot
 ) -> None:
-    near = territory_store.Near(lat=48.11, lon=-1.68, radius_km=10.0)
-    flt = territory_store.TerritoryFilter(level="COMMUNE", near=near)
-    page = await territory_store.territory_page(store, flt, first=100, after=None)
+    near = Near(lat=48.11, lon=-1.68, radius_km=10.0)
+    filters = territory_store.TerritoryFilter(level="COMMUNE", near=near)
+    page = await territory_store.territory_page(store, filters, first=100, after=None)
     expected = {
         record.code: haversine_km(48.11, -1.68, record.lat, record.lon)
         for record in snapshot.territories
@@ -50,13 +51,13 @@ async def test_near_returns_every_territory_in_the_circle_nearest_first(
 
 
 async def test_pages_of_a_near_query_join_up_without_gaps_or_repeats(store: Store) -> None:
-    near = territory_store.Near(lat=45.76, lon=4.84, radius_km=15.0)  # Lyon: many communes
-    flt = territory_store.TerritoryFilter(level="COMMUNE", near=near)
-    whole = await territory_store.territory_page(store, flt, first=100, after=None)
+    near = Near(lat=45.76, lon=4.84, radius_km=15.0)  # Lyon: many communes
+    filters = territory_store.TerritoryFilter(level="COMMUNE", near=near)
+    whole = await territory_store.territory_page(store, filters, first=100, after=None)
     seen: list[str] = []
     after: str | None = None
     while True:
-        page = await territory_store.territory_page(store, flt, first=7, after=after, with_total=False)
+        page = await territory_store.territory_page(store, filters, first=7, after=after, with_total=False)
         seen.extend(item["id"] for item in page.items)
         if not page.has_next:
             break
@@ -66,8 +67,8 @@ async def test_pages_of_a_near_query_join_up_without_gaps_or_repeats(store: Stor
 
 
 async def test_search_ranks_the_exact_name_first_then_prefixes_by_population(store: Store) -> None:
-    flt = territory_store.TerritoryFilter(search=fold("saint etienne"))
-    page = await territory_store.territory_page(store, flt, first=10, after=None)
+    filters = territory_store.TerritoryFilter(search=fold("saint etienne"))
+    page = await territory_store.territory_page(store, filters, first=10, after=None)
     assert page.items[0]["code"] == "42218"
     assert page.items[0]["level"] == "COMMUNE"
     prefix = [item for item in page.items[1:] if item["nameKey"].startswith("saint etienne")]
@@ -75,16 +76,16 @@ async def test_search_ranks_the_exact_name_first_then_prefixes_by_population(sto
 
 
 async def test_search_matches_word_prefixes_in_any_order(store: Store) -> None:
-    flt = territory_store.TerritoryFilter(level="COMMUNE", search=fold("pape chateauneuf"))
-    page = await territory_store.territory_page(store, flt, first=10, after=None)
+    filters = territory_store.TerritoryFilter(level="COMMUNE", search=fold("pape chateauneuf"))
+    page = await territory_store.territory_page(store, filters, first=10, after=None)
     assert [item["name"] for item in page.items] == ["Châteauneuf-du-Pape"]
 
 
 async def test_within_a_region_reaches_its_communes_through_departements(
     store: Store, snapshot: TerritorySnapshot
 ) -> None:
-    flt = territory_store.TerritoryFilter(level="COMMUNE", within_id="REGION-53")  # Bretagne
-    page = await territory_store.territory_page(store, flt, first=5, after=None)
+    filters = territory_store.TerritoryFilter(level="COMMUNE", within_id="REGION-53")  # Bretagne
+    page = await territory_store.territory_page(store, filters, first=5, after=None)
     expected = sum(1 for r in snapshot.territories if r.level == "COMMUNE" and r.region == "53")
     assert page.total == expected
     assert all(item["code"][:2] in {"22", "29", "35", "56"} for item in page.items)

@@ -24,8 +24,8 @@ import pytest
 import pytest_asyncio
 
 from graph.store import Store
-from importers.generator import DEMO
-from importers.seeding import seed_network
+from synthetic.generator import DEMO
+from synthetic.seeding import seed_network
 from tests.conftest import REFERENCE_LABELS
 
 pytestmark = pytest.mark.slow

@@ -41,7 +41,7 @@ def test_docker_compose_accepts_the_file_when_it_is_installed() -> None:
         result = subprocess.run(["docker", "compose", "config", "-q"], cwd=PROJECT_ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
-    for package in ("tec", "graph", "schema", "resolvers", "importers", "data"):
+    for package in ("tec", "graph", "schema", "resolvers", "importers", "synthetic", "data"):
         assert f"COPY {package} ./{package}" in dockerfile
     assert Path(PROJECT_ROOT / "pyproject.toml").exists()
 

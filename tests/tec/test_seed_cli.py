@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from graph import bulk, outbox
 from graph.store import Store
-from importers.generator import DEMO
 from importers.reference import TerritoryRecord, read_territory_snapshot
-from importers.seeding import SeedRefused, seed_needs, seed_network
+from synthetic.generator import DEMO
+from synthetic.seeding import SeedRefused, seed_needs, seed_network
 from tec.cli.bootstrap import first_run
 from tec.cli.main import app
 

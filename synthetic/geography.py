@@ -10,8 +10,8 @@ import math
 import random
 from collections.abc import Sequence
 
-from importers import names
 from importers.reference import TerritoryRecord
+from synthetic import names
 
 # Seaside communes by département: where offshore wind farms, ports and coastal paths are contested.
 COASTAL_COMMUNES: dict[str, tuple[str, ...]] = {

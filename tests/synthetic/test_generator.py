@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from graph.bulk import ACTOR_KINDS, ROLES, node_rows, rel_rows
-from importers.generator import DEMO, SCALE, Network, generate
-from importers.geography import Geography
+from graph.bulk import node_rows, rel_rows
+from graph.model import ACTOR_KINDS, INVOLVEMENT_ROLES
 from importers.reference import Taxonomy, TerritorySnapshot, read_taxonomy, read_territory_snapshot
+from synthetic.generator import DEMO, SCALE, Network, generate
+from synthetic.geography import Geography
 
 RENNES = (48.1118, -1.68189)
 
@@ -137,7 +138,7 @@ def test_involvements_have_valid_roles_and_a_public_authority_that_governs_the_p
     place = {row["from"]: row["to"] for row in demo.links[("Conflict", "LOCATED_IN", "Territory")]}
     by_conflict: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in links(demo, "INVOLVED_IN"):
-        assert row["props"]["role"] in ROLES
+        assert row["props"]["role"] in INVOLVEMENT_ROLES
         by_conflict[row["to"]].append((row["from"], row["props"]["role"]))
     for conflict, parties in by_conflict.items():
         assert 3 <= len(parties) <= 6

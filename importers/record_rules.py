@@ -2,53 +2,29 @@
 
 Values arrive as text (CSV) or JSON scalars and are checked and normalised here: French dates and
 booleans, SIREN/SIRET/RNA numbers, web sites, e-mail addresses, and every enum of the graph model
-(docs/graph-model.md). A failed check becomes a report line naming the field and the reason.
+(`graph.model`, docs/graph-model.md). A failed check becomes a report line naming the field and the reason.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from graph import model
 from graph.text import clean_name, clean_text
-
-ActorKind = Literal[
-    "COLLECTIVITE",
-    "ASSOCIATION",
-    "ENTREPRISE",
-    "BUREAU_ETUDES",
-    "RESEAU",
-    "SERVICE_ETAT",
-    "COLLECTIF_CITOYEN",
-    "CHERCHEUR",
-    "AUTRE",
-]
-Role = Literal["MEDIATOR", "FACILITATOR", "PROJECT_OWNER", "OPPONENT", "PUBLIC_AUTHORITY", "EXPERT", "SUPPORTER"]
-Outcome = Literal[
-    "NEGOTIATED", "PROJECT_MODIFIED", "PROJECT_CANCELLED", "COURT_DECISION", "MORATORIUM", "COMPENSATION", "ONGOING"
-]
-ConflictStatus = Literal["LATENT", "ACTIVE", "SETTLED", "ABANDONED"]
-Intensity = Literal["LATENT", "LOW", "MEDIUM", "HIGH"]
-Expertise = Literal["LEGAL", "TECHNICAL", "SCIENTIFIC", "FINANCIAL", "ENVIRONMENTAL"]
-Mobilisation = Literal["PETITION", "LAWSUIT", "PUBLIC_MEETING", "PROTEST", "LOCAL_REFERENDUM", "ALTERNATIVE_PROPOSAL"]
-
-
-def _values(kind: Any) -> frozenset[str]:
-    return frozenset(kind.__args__)
-
 
 # The codes a value map or a constant may lead to, by target field name.
 ENUMS: dict[str, frozenset[str]] = {
-    "kind": _values(ActorKind),
-    "role": _values(Role),
-    "outcome": _values(Outcome),
-    "status": _values(ConflictStatus),
-    "intensity": _values(Intensity),
-    "mobilisations": _values(Mobilisation),
-    "expertise": _values(Expertise),
+    "kind": frozenset(model.ACTOR_KINDS),
+    "role": frozenset(model.INVOLVEMENT_ROLES),
+    "outcome": frozenset(model.CONFLICT_OUTCOMES),
+    "status": frozenset(model.CONFLICT_STATUSES),
+    "intensity": frozenset(model.INTENSITIES),
+    "mobilisations": frozenset(model.MOBILISATIONS),
+    "expertise": frozenset(model.EXPERTISE_KINDS),
     "open_to_sponsorship": frozenset({"true", "false"}),
 }
 LIST_FIELDS = frozenset({"themes", "mobilisations"})
@@ -175,7 +151,7 @@ class _Record(BaseModel):
 
 class ActorRecord(_Record):
     name: Name
-    kind: ActorKind
+    kind: model.ActorKind
     description: Text | None = None
     website: Annotated[str | None, BeforeValidator(_website)] = None
     siren: Annotated[str | None, BeforeValidator(_digits(9, "SIREN number"))] = None
@@ -200,13 +176,13 @@ ACTOR_PROPS = {
 class ConflictRecord(_Record):
     title: Name
     summary: Text | None = None
-    status: ConflictStatus | None = None
-    intensity: Intensity | None = None
+    status: model.ConflictStatus | None = None
+    intensity: model.Intensity | None = None
     started_on: Day | None = None
     ended_on: Day | None = None
     year: Year | None = None
-    outcome: Outcome | None = None
-    mobilisations: list[Mobilisation] | None = None
+    outcome: model.ConflictOutcome | None = None
+    mobilisations: list[model.Mobilisation] | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ConflictRecord:
@@ -232,10 +208,10 @@ def _no_code(value: Any) -> Any:
 
 
 class InvolvementRecord(_Record):
-    role: Role
+    role: model.InvolvementRole
     role_from: Year | None = None
     role_to: Year | None = None
-    expertise: Annotated[Expertise | None, BeforeValidator(_no_code)] = None
+    expertise: Annotated[model.ExpertiseKind | None, BeforeValidator(_no_code)] = None
     role_label: Name | None = None
 
 

@@ -20,11 +20,11 @@ from typing import Any
 
 from neo4j.spatial import WGS84Point
 
-from graph.bulk import RelKey
+from graph.model import RESOURCE_KINDS, TASK_FORCE_ROLES, RelationshipKey
 from graph.text import fold
-from importers import names
-from importers.geography import Geography, Grid, km
 from importers.reference import ConflictTypeRecord, Taxonomy, TerritoryRecord
+from synthetic import names
+from synthetic.geography import Geography, Grid, km
 
 ID_NAMESPACE = uuid.UUID("0d6b7f0e-8a51-4d8e-b6a2-3f1c9c2e7a41")
 NEAR_CELL = 0.1  # degrees: the cells of the actor grids and of the "nearest actors" cache
@@ -134,7 +134,6 @@ ANCHORS = (
 )
 PHONE_PREFIX = {"11": "01", "24": "02", "28": "02", "52": "02", "53": "02", "32": "03", "44": "03", "27": "03"}
 PHONE_PREFIX.update({"75": "05", "76": "05", "01": "0590", "02": "0596", "03": "0594", "04": "0262", "06": "0269"})
-TASK_FORCE_ROLES = ("MEDIATION", "TECHNICAL_EXPERTISE", "LEGAL_EXPERTISE", "PEER_AUTHORITY", "CIVIL_SOCIETY")
 
 
 @dataclass
@@ -143,7 +142,7 @@ class Network:
 
     name: str
     nodes: dict[str, list[Row]] = field(default_factory=dict)
-    links: dict[RelKey, list[Row]] = field(default_factory=dict)
+    links: dict[RelationshipKey, list[Row]] = field(default_factory=dict)
 
     def node_counts(self) -> dict[str, int]:
         return {label: len(rows) for label, rows in self.nodes.items()}
@@ -219,7 +218,7 @@ class _Conflict:
 
 def generate(size: NetworkSize, geography: Geography, taxonomy: Taxonomy, *, seed: int = 2026) -> Network:
     """Build the whole network in memory (the scale one takes a few seconds)."""
-    return _Builder(size, geography, taxonomy, seed).build()
+    return _Builder(size, geography, taxonomy, seed).network()
 
 
 class _Builder:
@@ -331,7 +330,7 @@ class _Builder:
 
     # build ---------------------------------------------------------------------------------------
 
-    def build(self) -> Network:
+    def network(self) -> Network:
         self.collectivites()
         self.other_actors()
         self.index_actors()
@@ -815,7 +814,7 @@ class _Builder:
 
     def resources(self) -> None:
         rng = self.rng
-        kinds = ("ARTICLE", "CASE_STUDY", "GUIDE", "METHOD", "TOOL")
+        kinds = tuple(sorted(RESOURCE_KINDS))  # in a fixed order: the same seed draws the same network
         settled = [c for c in self.conflicts if c.status == "SETTLED"] or self.conflicts
         authors_pool = self.pool_members["MEDIATOR"] + self.pool_members["EXPERT"]
         for index in range(self.size.resources):

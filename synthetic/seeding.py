@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from graph import audit, bulk, needs
 from graph.alerts import AlertSubject, alert_targets, base_of
 from graph.editing import Editor
-from graph.matching import Near
 from graph.migrations import migrate
+from graph.near import Near
 from graph.store import Store
-from importers.generator import DEMO, Network, NetworkSize, generate
-from importers.geography import Geography
 from importers.reference import Taxonomy, TerritoryRecord, read_taxonomy, read_territory_snapshot
+from synthetic.generator import DEMO, Network, NetworkSize, generate
+from synthetic.geography import Geography
 from tec.settings import Settings
 
 LICENCE = "Données fictives générées, sur le Code officiel géographique 2026 (Licence Ouverte 2.0)"
@@ -37,7 +37,7 @@ class SeedReport:
     network: str
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
-    steps: list[bulk.WriteReport] = field(default_factory=list)
+    steps: list[bulk.LoadTally] = field(default_factory=list)
     deleted: int = 0
     generate_seconds: float = 0.0
     write_seconds: float = 0.0
