@@ -3,13 +3,19 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install fuzz browser assets map screenshots
+.PHONY: run test test-fast lint install fuzz browser assets map screenshots
 
 run: install
 	$(BIN)/tec up
 
-test: install lint browser
-	$(BIN)/pytest -q
+# Unit tests first (tests/unit/: no Neo4j, seconds), then the integration tests against a real Neo4j.
+test: install lint browser test-fast
+	$(BIN)/pytest -q --ignore=tests/unit
+
+# The fast loop: the unit tests alone, without Neo4j (well under 30 s). `--confcutdir` keeps the
+# integration fixtures of tests/conftest.py (and the app they import) out of it.
+test-fast: install
+	$(BIN)/pytest -q --confcutdir=tests/unit tests/unit
 
 # The browser tests (tests/browser/) drive the machine's Chromium; Debian's package, installed when missing.
 CHROMIUM ?= /usr/bin/chromium

@@ -43,9 +43,14 @@ from graph.store import Store, translate
 
 FORMAT = "territoires-graph-backup"
 FORMAT_VERSION = 1
-NODE_BATCH = 1000
-RELATIONSHIP_BATCH = 2000
+# Rows per restore transaction: 36,000 nodes and 174,000 relationships of reference data are 26 round trips
+# instead of 124 with 1,000 and 2,000 (each one a commit, and on a busy machine a wait for a core).
+NODE_BATCH = 5000
+RELATIONSHIP_BATCH = 10000
 WIPE_BATCH = 5000
+# zlib's default level, not gzip.open's 9: on the reference data (25 MB of JSON) level 9 took 2.3 times as
+# long to compress for a file 5 % smaller (6.9 s against 3.0 s on a loaded machine; 1.99 MB against 2.11 MB).
+COMPRESS_LEVEL = 6
 SKIPPED_LABELS = frozenset({"Revision", "RestoreInProgress"})  # recreated, never restored
 
 
@@ -196,7 +201,7 @@ async def backup(store: Store, path: Path) -> BackupSummary:
         ):
             versions = sorted({int(row["version"]) async for row in await tx.run(_MIGRATIONS)})
             summary = BackupSummary(path, max(versions, default=0))
-            with gzip.open(temporary, "wt", encoding="utf-8") as out:
+            with gzip.open(temporary, "wt", encoding="utf-8", compresslevel=COMPRESS_LEVEL) as out:
                 header = {
                     "format": FORMAT,
                     "formatVersion": FORMAT_VERSION,

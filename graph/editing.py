@@ -93,16 +93,25 @@ async def run(tx: AsyncManagedTransaction, query: LiteralString, params: Mapping
     return await run_in_tx(tx, query, params)
 
 
+_OWNED_LABELS: tuple[LiteralString, ...] = ("Actor", "Conflict", "Project", "Resource", "CommonsCall")
 _CHECK: dict[str, LiteralString] = {
     label: "OPTIONAL MATCH (n:" + label + " {id: $id}) RETURN n IS NOT NULL AS found, " + owns("n") + " AS allowed, "
     "n {.*} AS record"
-    for label in ("Actor", "Conflict", "Project", "Resource", "CommonsCall")
+    for label in _OWNED_LABELS
 }
+
+
+def owned_label(label: str) -> LiteralString:
+    """The allow-listed label of an owned record equal to `label`, or refuse before any query is sent."""
+    for allowed in _OWNED_LABELS:
+        if allowed == label:
+            return allowed
+    raise ValueError(f"no owned records have the label {label!r}; known: {', '.join(_OWNED_LABELS)}")
 
 
 async def check_owned(tx: AsyncManagedTransaction, label: str, record_id: str, editor: Editor) -> dict[str, Any]:
     """Inside a write: the record's properties, or RecordMissing / NotAllowed (which roll it back)."""
-    rows = await run_in_tx(tx, _CHECK[label], {"id": record_id, **editor.params()})
+    rows = await run_in_tx(tx, _CHECK[owned_label(label)], {"id": record_id, **editor.params()})
     row = rows[0]
     if not row["found"]:
         raise RecordMissing(label, record_id)
@@ -124,6 +133,7 @@ _DELETE["Conflict"] = (
 
 async def delete_owned(store: Store, label: str, record_id: str, editor: Editor) -> None:
     """Delete a record and its relationships, if the editor may; one transaction."""
+    label = owned_label(label)
 
     async def work(tx: AsyncManagedTransaction) -> None:
         await check_owned(tx, label, record_id, editor)

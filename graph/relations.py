@@ -53,6 +53,14 @@ RELATIONS: dict[str, RelationSpec] = {
 }
 
 
+def relation(kind: str) -> RelationSpec:
+    """The allow-listed relation `kind`, or refuse before any query is sent."""
+    spec = RELATIONS.get(kind)
+    if spec is None:
+        raise ValueError(f"unknown relation {kind!r}; known: {', '.join(RELATIONS)}")
+    return spec
+
+
 def _ends(spec: RelationSpec) -> LiteralString:
     return "MATCH (a:" + spec.start + " {id: $from}) MATCH (b:" + spec.end + " {" + spec.end_key + ": $to}) "
 
@@ -134,7 +142,7 @@ async def link(
     props: dict[str, Any] | None = None,
 ) -> int:
     """Create (or update the properties of) one relationship of `kind`; one transaction. Returns 1."""
-    spec = RELATIONS[kind]
+    spec = relation(kind)
 
     async def work(tx: AsyncManagedTransaction) -> int:
         await _check(tx, spec, from_id, to_key, editor)
@@ -149,7 +157,7 @@ async def unlink(
     store: Store, kind: str, editor: Editor, *, from_id: str, to_key: str, keys: dict[str, Any] | None = None
 ) -> int:
     """Remove the relationships of `kind` between two records (those matching `keys`); how many went."""
-    spec = RELATIONS[kind]
+    spec = relation(kind)
 
     async def work(tx: AsyncManagedTransaction) -> int:
         owns_start = await _check(tx, spec, from_id, to_key, editor)

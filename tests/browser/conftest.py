@@ -54,9 +54,12 @@ SMALL_DEMO = replace(
 )
 
 
-@pytest_asyncio.fixture(scope="module")
+@pytest_asyncio.fixture(scope="package")
 async def demo_data(session_store: Store, reference_data: None) -> None:
-    """A graph of reference data plus a small demo network over Bretagne's real communes, with open needs."""
+    """A graph of reference data plus a small demo network over Bretagne's real communes, with open needs.
+
+    Seeded once for the whole package (as are the service and Chromium): the explorer's tests only read,
+    and run before the needs board's (modules run in file order), which are the only ones to write."""
     await session_store.write(
         "tests.clean",
         "MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $keep) DETACH DELETE n",
@@ -76,7 +79,7 @@ async def demo_data(session_store: Store, reference_data: None) -> None:
     await seed_needs(session_store, SMALL_DEMO.name)  # the demo's open needs, posted as `tec seed demo` posts them
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def service(demo_data: None, neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`tec serve` on a free port of 127.0.0.1; yields its base URL."""
     folder = tmp_path_factory.mktemp("explorer-service")
@@ -122,14 +125,14 @@ def service(demo_data: None, neo4j_uri: str, tmp_path_factory: pytest.TempPathFa
                 process.wait()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def chromium_path() -> str:
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium package (or set TEC_CHROMIUM).")
     return str(CHROMIUM)
 
 
-@pytest_asyncio.fixture(scope="module")
+@pytest_asyncio.fixture(scope="package")
 async def browser(chromium_path: str) -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=chromium_path, headless=True)

@@ -90,13 +90,13 @@ class Snapshot:
     types: Counter[str]
     nodes: Counter[str]
     relationships: Counter[str]
-    described: dict[str, str]
+    described: dict[str, Any]  # fingerprint: what it was computed from (shown only for differences)
 
     def differences(self, other: Snapshot) -> list[str]:
         missing = (self.nodes - other.nodes) + (self.relationships - other.relationships)
         extra = (other.nodes - self.nodes) + (other.relationships - self.relationships)
-        shown = [f"- {self.described[p]}" for p in list(missing)[:5]]
-        return shown + [f"+ {other.described[p]}" for p in list(extra)[:5]]
+        shown = [f"- {repr(self.described[p])[:2000]}" for p in list(missing)[:5]]
+        return shown + [f"+ {repr(other.described[p])[:2000]}" for p in list(extra)[:5]]
 
 
 async def snapshot(store: Store) -> Snapshot:
@@ -107,14 +107,14 @@ async def snapshot(store: Store) -> Snapshot:
         "[k IN keys(n) | [k, valueType(n[k])]] AS types",
     )
     prints: dict[str, str] = {}
-    described: dict[str, str] = {}
+    described: dict[str, Any] = {}
     labels: Counter[str] = Counter()
     for row in rows:
         labels.update(row["labels"])
         props = sorted((key, repr(value), type(value).__name__) for key, value in row["props"].items())
         parts = (sorted(row["labels"]), props, sorted(map(tuple, row["types"])))
-        prints[row["element"]] = _fingerprint(parts)
-        described[prints[row["element"]]] = repr(parts)[:2000]
+        prints[row["element"]] = printed = _fingerprint(parts)
+        described[printed] = parts
     rels = await store.read(
         "tests.relationships",
         "MATCH (a)-[r]->(b) RETURN elementId(a) AS a, elementId(b) AS b, type(r) AS type, properties(r) AS props, "
@@ -126,8 +126,9 @@ async def snapshot(store: Store) -> Snapshot:
         types[row["type"]] += 1
         props = sorted((key, repr(value), type(value).__name__) for key, value in row["props"].items())
         ends = (prints.get(row["a"]), row["type"], props, sorted(map(tuple, row["types"])), prints.get(row["b"]))
-        rel_prints[_fingerprint(ends)] += 1
-        described[_fingerprint(ends)] = repr(ends)[:2000]
+        printed = _fingerprint(ends)
+        rel_prints[printed] += 1
+        described[printed] = ends
     return Snapshot(labels, types, Counter(prints.values()), rel_prints, described)
 
 

@@ -11,7 +11,7 @@ from importers import readers
 from importers.errors import UnreadableFile
 from importers.readers import detect_delimiter, open_rows
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "importers" / "fixtures"
 
 
 def rows_of(path: Path) -> list[readers.RawRow]:
