@@ -10,25 +10,37 @@ refusal asserted here.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
-from graph import bulk, case_types, editing, exploration, nodes, relations, search, sources
+from graph import bulk, case_types, editing, exploration, model, nodes, relations, search, sources
 from graph.actors import ACTOR_LIST
 from graph.commons import CALL_LIST
 from graph.conflicts import CONFLICT_LIST
 from graph.editing import Editor
-from graph.errors import StoreUnavailable
-from graph.listing import ListError, ListRequest, ListSpec, Near, build
+from graph.errors import ListRefused, StoreUnavailable
+from graph.listing import ListRequest, ListSpec, page_query
 from graph.migrations import LABELS_WITH_ID
+from graph.near import Near
 from graph.needs import NEED_LIST
 from graph.projects import PROJECT_LIST
 from graph.resources import RESOURCE_LIST
 from graph.store import Store
+from schema.errors import list_refusal
 from tec.neo4j_local import free_port
+
+
+@contextmanager
+def refused_with(match: str) -> Iterator[None]:
+    """The store refuses the list, and the API words the refusal so that it matches `match`."""
+    with pytest.raises(ListRefused) as refusal:
+        yield
+    assert re.search(match, list_refusal(refusal.value)), list_refusal(refusal.value)
+
 
 HOSTILE: list[str] = [
     "",
@@ -169,8 +181,8 @@ def test_relations_refuse_a_kind_not_in_the_allow_list(name: str) -> None:
 @ANYWAY
 @pytest.mark.parametrize("spec", LIST_SPECS, ids=lambda spec: spec.label)
 def test_lists_refuse_an_order_not_in_the_allow_list(spec: ListSpec, name: str) -> None:
-    with pytest.raises(ListError, match=re.escape(f"orderBy {name} is not available here")):
-        build(spec, ListRequest(first=5, sort=name))
+    with refused_with(re.escape(f"orderBy {name} is not available here")):
+        page_query(spec, ListRequest(first=5, sort=name))
 
 
 def test_the_allow_lists_return_their_own_constant_not_the_callers_text() -> None:
@@ -250,8 +262,8 @@ def test_queries_built_from_the_allow_lists_hold_only_allow_listed_identifiers()
     built += sources._BY_EXTERNAL_ID.values()
     built += editing._CHECK.values()
     built += editing._DELETE.values()
-    built += [bulk._node_query(label, spec) for label, spec in bulk.NODE_SPECS.items()]
-    built += [bulk._rel_query(key) for key in bulk.REL_SPECS]
+    built += [bulk._node_query(label, spec) for label, spec in model.NODE_RULES.items()]
+    built += [bulk._rel_query(key) for key in model.RELATIONSHIP_RULES]
     for relation in relations.RELATIONS.values():
         built += [relations._check_query(relation), relations._link_query(relation), relations._unlink_query(relation)]
     built += [case_types.refresh("a"), case_types.refresh_involved("c"), case_types.RECOMPUTE_ALL, case_types.STALE]
@@ -260,10 +272,10 @@ def test_queries_built_from_the_allow_lists_hold_only_allow_listed_identifiers()
             request = ListRequest(first=5, sort=sort, search="parc éolien" if sort == "RELEVANCE" else None)
             if spec.located:
                 request.near = Near(radius_km=10, territory="35238")
-            built.append(build(spec, request)[0])
+            built.append(page_query(spec, request)[0])
             if spec.area_filter is not None:
                 request.area = "35"
-                built.append(build(spec, request)[0])
+                built.append(page_query(spec, request)[0])
     assert_only_allow_listed(built)
 
 

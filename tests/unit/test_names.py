@@ -1,10 +1,10 @@
-"""French place names in phrases (importers/names.py): the article or elision French grammar asks for."""
+"""French place names in phrases (synthetic/names.py): the article or elision French grammar asks for."""
 
 from __future__ import annotations
 
 import pytest
 
-from importers.names import a_commune, de_commune, de_departement, de_lieu, de_region, epci_actor_name
+from synthetic.names import a_commune, de_commune, de_departement, de_lieu, de_region, epci_actor_name
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tec.webhook_signing import InvalidSignature, signed_headers, verify
+from tec.app.webhook_signing import InvalidSignature, signed_headers, verify
 
 BODY = b'{"id":"e1"}'
 SIGNED_AT = 1_700_000_000

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHECKED = ("tec", "bench", "resolvers", "schema", "importers", "synthetic", "scripts")
 
 # A clause that starts a query, then one that ends or writes it, both in Cypher's upper case; or a
