@@ -73,8 +73,13 @@ class ProducerFailed(RuntimeError):
     """The child process stopped without saying why (killed, out of memory)."""
 
 
-def _produce(run: ImportRun, conn: Connection) -> None:
-    """The child's loop: every batch of the file, then ("end",); an exception as ("error", exception)."""
+def _produce(run: ImportRun, conn: Connection, parent_end: Connection) -> None:
+    """The child's loop: every batch of the file, then ("end",); an exception as ("error", exception).
+
+    The parent's end of the pipe, inherited through the fork, is closed first: if the parent dies
+    (killed mid-import), the child's next send or receive fails and the child ends, rather than
+    waiting forever on a pipe it holds open itself."""
+    parent_end.close()
     try:
         run.ledger.reopen()  # a SQLite connection must not cross a fork: the child opens its own
         while (batch := run.prepare()) is not None:
@@ -87,8 +92,11 @@ def _produce(run: ImportRun, conn: Connection) -> None:
             conn.send(("batch", Produced(batch.rows, batch.skips, rows, run.stream.bytes_read)))
         run.ledger.commit()
         conn.send(("end",))
+    except (BrokenPipeError, EOFError, ConnectionResetError):
+        return  # the parent is gone: nobody to tell
     except BaseException as error:  # every failure goes to the parent, which raises it
-        conn.send(("error", _portable(error)))
+        with contextlib.suppress(OSError):
+            conn.send(("error", _portable(error)))
     finally:
         conn.close()
 
@@ -113,7 +121,7 @@ class ProcessProducer:
                 stream.flush()
         self._conn, child = multiprocessing.Pipe(duplex=True)
         self._process: BaseProcess = multiprocessing.get_context("fork").Process(
-            target=_produce, args=(run, child), name="tec-import-mapper", daemon=True
+            target=_produce, args=(run, child, self._conn), name="tec-import-mapper", daemon=True
         )
         self._process.start()
         child.close()
