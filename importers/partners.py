@@ -39,9 +39,10 @@ __all__ = ["DEFAULT_BATCH_SIZE", "ImportProgress", "ImportSummary", "ProgressCal
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500  # faster than 1,000 in interleaved runs on the scale network (less Neo4j GC in most)
-# While the worker thread maps a batch, the event loop waits for the GIL each time Neo4j answers one
-# of the batch being written: up to the interpreter's switch interval (5 ms) per answer, five or six
-# answers a batch. During an import (a command of its own, not the service) the interval is 0.5 ms.
+# While a worker thread maps a batch (or, with the mapping process, unpickles the next batch's rows),
+# the event loop waits for the GIL each time Neo4j answers one of the batch being written: up to the
+# interpreter's switch interval (5 ms) per answer, five or six answers a batch. During an import (a
+# command of its own, not the service) the interval is 0.5 ms.
 IMPORT_SWITCH_INTERVAL = 0.0005
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
