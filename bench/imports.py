@@ -29,14 +29,17 @@ from importers.partners import DEFAULT_BATCH_SIZE, import_file, prepared_rows, r
 
 @contextmanager
 def cpu_seconds(neo4j_pid: int | None, into: dict[str, Any]) -> Iterator[None]:
-    """CPU seconds spent inside the block by Neo4j's process (`neo4j_cpu_s`) and by this one
-    (`python_cpu_s`: reading, mapping, checking, packing rows for the driver), and the load average."""
+    """CPU seconds spent inside the block by Neo4j's process (`neo4j_cpu_s`) and by this one with the
+    children it waited for, i.e. the import's mapping process (`python_cpu_s`: reading, mapping,
+    checking, packing rows for the driver), and the load average."""
     neo4j = psutil.Process(neo4j_pid) if neo4j_pid is not None else None
 
     def now() -> tuple[float, float]:
         own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         times = neo4j.cpu_times() if neo4j is not None else None
-        return (times.user + times.system if times else 0.0), own.ru_utime + own.ru_stime
+        python = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+        return (times.user + times.system if times else 0.0), python
 
     neo4j_before, own_before = now()
     yield

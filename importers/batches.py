@@ -125,8 +125,9 @@ class ImportRun:
                 break
         return batch if batch.rows else None
 
-    async def resolve_points(self, batch: Batch) -> dict[str, str]:
-        """Resolve every coordinate place of the batch in one query (nearest commune centroid)."""
+    @staticmethod
+    def points(batch: Batch) -> tuple[list[dict[str, Any]], float]:
+        """The batch's coordinate places to resolve (once each), and the largest distance allowed in meters."""
         points: dict[str, dict[str, Any]] = {}
         max_meters = 0.0
         for draft in batch.drafts:
@@ -136,7 +137,12 @@ class ImportRun:
                     key = f"{place.lat:.6f},{place.lon:.6f}"
                     points[key] = {"key": key, "lat": place.lat, "lon": place.lon}
                     max_meters = max(max_meters, place.max_km * 1000)
-        return await graph_imports.nearest_communes(self.store, list(points.values()), max_meters)
+        return list(points.values()), max_meters
+
+    async def resolve_points(self, batch: Batch) -> dict[str, str]:
+        """Resolve every coordinate place of the batch in one query (nearest commune centroid)."""
+        points, max_meters = self.points(batch)
+        return await graph_imports.nearest_communes(self.store, points, max_meters)
 
     def finalize(self, batch: Batch, nearest: dict[str, str]) -> GraphRows:
         """Places to territory ids, duplicates caught, hashes computed: the rows for the graph."""

@@ -15,7 +15,8 @@ from pathlib import Path
 class Ledger:
     def __init__(self) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="tec-import-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "ledger.sqlite", check_same_thread=False)
+        self._path = Path(self._folder.name) / "ledger.sqlite"
+        self._db = sqlite3.connect(self._path, check_same_thread=False)
         self._db.executescript(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
             "CREATE TABLE seen (label TEXT, external_id TEXT, line INTEGER, hash TEXT, "
@@ -62,6 +63,16 @@ class Ledger:
             query = f"SELECT external_id FROM seen WHERE label = ? AND external_id IN ({marks})"  # noqa: S608 (only ? marks)
             found.update(row[0] for row in self._db.execute(query, (label, *chunk)))
         return [external_id for external_id in wanted if external_id not in found]
+
+    def commit(self) -> None:
+        """Make what was added visible to other connections (the import's mapping process, or its parent)."""
+        self._db.commit()
+
+    def reopen(self) -> None:
+        """A connection of its own, in a process forked from the one that made the ledger (SQLite connections
+        must not cross a fork); the inherited one is left alone for its owner."""
+        self._db = sqlite3.connect(self._path, check_same_thread=False)
+        self._db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
 
     def close(self) -> None:
         self._db.close()

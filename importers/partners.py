@@ -27,6 +27,7 @@ from importers.batches import GraphRows, ImportRun
 from importers.errors import BadMapping, MissingReferenceData
 from importers.mapping import Mapping, load_mapping, load_preset, preset_names
 from importers.places import PlaceIndex
+from importers.producer import producer_for
 from importers.readers import open_rows
 from importers.reference import Taxonomy, read_taxonomy
 from importers.report import ReportWriter
@@ -38,9 +39,10 @@ __all__ = ["DEFAULT_BATCH_SIZE", "ImportProgress", "ImportSummary", "ProgressCal
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500  # faster than 1,000 in interleaved runs on the scale network (less Neo4j GC in most)
-# While the worker thread maps a batch, the event loop waits for the GIL each time Neo4j answers one
-# of the batch being written: up to the interpreter's switch interval (5 ms) per answer, five or six
-# answers a batch. During an import (a command of its own, not the service) the interval is 0.5 ms.
+# While a worker thread maps a batch (or, with the mapping process, unpickles the next batch's rows),
+# the event loop waits for the GIL each time Neo4j answers one of the batch being written: up to the
+# interpreter's switch interval (5 ms) per answer, five or six answers a batch. During an import (a
+# command of its own, not the service) the interval is 0.5 ms.
 IMPORT_SWITCH_INTERVAL = 0.0005
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
@@ -141,6 +143,7 @@ async def import_file(
     *,
     report: Path | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    child_process: bool = True,
 ) -> ImportSummary:
     """Import one partner file; return what it did.
 
@@ -148,6 +151,8 @@ async def import_file(
     name. Bad rows never stop the import: they go to the `report` (CSV, or JSON for a `.json` path)
     and to `summary.issues` (the first 20). Raises an `ImporterError` only when the file, the mapping
     or the graph's reference data make the whole import impossible — before anything is written.
+    `child_process`: map the file in a child process while batches are written (where the platform
+    can fork; else, or when False, in a worker thread: `importers.producer`).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -156,7 +161,7 @@ async def import_file(
         summary = run.summary
         try:
             with audit.acting_as(f"import:{summary.source}"):
-                await _run(run, dry_run, full, progress, started)
+                await _run(run, dry_run, full, progress, started, child_process)
         finally:
             run.report.close()
             run.ledger.close()
@@ -175,17 +180,19 @@ async def import_file(
     return summary
 
 
-async def _run(run: ImportRun, dry_run: bool, full: bool, progress: ProgressCallback | None, started: float) -> None:
+async def _run(
+    run: ImportRun, dry_run: bool, full: bool, progress: ProgressCallback | None, started: float, child_process: bool
+) -> None:
     previous = sys.getswitchinterval()
     sys.setswitchinterval(min(previous, IMPORT_SWITCH_INTERVAL))
     try:
-        await _batches(run, dry_run, full, progress, started)
+        await _batches(run, dry_run, full, progress, started, child_process)
     finally:
         sys.setswitchinterval(previous)
 
 
 async def _batches(
-    run: ImportRun, dry_run: bool, full: bool, progress: ProgressCallback | None, started: float
+    run: ImportRun, dry_run: bool, full: bool, progress: ProgressCallback | None, started: float, child_process: bool
 ) -> None:
     store, summary = run.store, run.summary
     if not dry_run:
@@ -201,16 +208,16 @@ async def _batches(
         run.merge(await graph_imports.upsert_batch(store, summary.source, actors=[network], dry_run=dry_run))
     pending: asyncio.Task[graph_imports.BatchOutcome] | None = None
     changed = 0
+    producer = producer_for(run, process=child_process)
     try:
         while True:
-            batch = await asyncio.to_thread(run.prepare)
-            if batch is None:
+            produced = await producer.next()
+            if produced is None:
                 break
-            summary.read += batch.rows
-            summary.skipped += batch.skips.total()
-            summary.skip_reasons.update(batch.skips)
-            nearest = await run.resolve_points(batch)
-            rows = await asyncio.to_thread(run.finalize, batch, nearest)
+            summary.read += produced.rows
+            summary.skipped += produced.skips.total()
+            summary.skip_reasons.update(produced.skips)
+            rows = produced.graph
             run.account(rows)
             if pending is not None:
                 outcome = await pending
@@ -228,11 +235,12 @@ async def _batches(
             )
             if progress is not None:
                 elapsed = time.perf_counter() - started
-                progress(ImportProgress(summary.read, run.stream.bytes_read, run.stream.bytes_total, changed, elapsed))
+                progress(ImportProgress(summary.read, produced.bytes_read, run.stream.bytes_total, changed, elapsed))
         if pending is not None:
             run.merge(await pending)
             pending = None
     finally:
+        producer.close()
         if pending is not None:
             pending.cancel()
     if full:
