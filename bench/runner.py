@@ -92,7 +92,9 @@ def latency_summary(samples_ms: list[float]) -> dict[str, float]:
 class Service:
     """The service in its own process (`python -m tec serve`), so its RSS and CPU are its own."""
 
-    def __init__(self, neo4j_uri: str, port: int, settings: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, neo4j_uri: str, port: int, settings: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> None:
         self.port = port
         self.neo4j_uri = neo4j_uri
         env = {
@@ -110,6 +112,7 @@ class Service:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            cwd=cwd,  # another checkout's code (`python -m tec` imports from the working directory first)
         )
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 180  # start-up plans the matching queries: slow on a busy machine

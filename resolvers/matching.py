@@ -13,7 +13,7 @@ from resolvers.paging import page_size
 from schema.actor import ActorKind
 from schema.context import Info
 from schema.errors import ApiError, bad_input
-from schema.matching import ExperiencedActor, MatchingRole, Ranking, ranking
+from schema.matching import ExperiencedActor, MatchingRole, Ranking, ranking, record_fields
 from schema.selection import asked_field_names, asks_timestamps
 
 
@@ -103,6 +103,8 @@ def match_request(
             for e in error.errors()
         ]
         raise bad_input("Invalid matching arguments: " + "; ".join(parts) + ".") from None
+    asked = asked_field_names(info)
+    actor_fields, case_fields = record_fields(asked)
     return MatchRequest(
         near=Near(territory=args.territory, lat=args.lat, lon=args.lon),
         radius_km=args.radius_km,
@@ -117,8 +119,10 @@ def match_request(
         widen_to_km=min(radius * settings.matching_widen_factor, max(settings.matching_max_radius_km, radius)),
         beneficiary=beneficiary,
         timestamps=asks_timestamps(info),
-        places="place" in asked_field_names(info),
-        bases="basedIn" in asked_field_names(info),
+        places="place" in asked,
+        bases="basedIn" in asked,
+        actor_fields=actor_fields,
+        case_fields=case_fields,
     )
 
 

@@ -11,6 +11,8 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
+from strawberry.types.base import get_object_definition
+from strawberry.utils.str_converters import to_camel_case
 
 from graph.exploration import CooperationPath as PathRecord
 from graph.matching import MatchResult
@@ -85,6 +87,37 @@ _GLOBAL_TYPE = {
     "RESOURCE": "Resource",
     "THEME": "Theme",
 }
+
+
+# What the matching types read of an actor's and a case's record, given the field names a document
+# selects (`schema.selection.asked_field_names`): the properties named like a selected field of the
+# types built from those records (a GraphQL field shows the property of its own name), plus these.
+_ACTOR_KEYS = ("id", "name", "kind")  # Actor.from_record requires them
+_ACTOR_KEYS_BY_FIELD: dict[str, tuple[str, ...]] = {
+    "alertPreferences": ("alertRadiusKm", "alertConflictTypes", "alertsMuted"),
+}
+_CASE_KEYS = ("id",)
+_CASE_KEYS_BY_FIELD: dict[str, tuple[str, ...]] = {
+    "title": ("title", "need", "description", "label", "code"),  # Evidence.title, whatever the case's kind
+    "startedYear": ("startedOn", "year"),
+}
+
+
+def _graphql_names(*types: type) -> frozenset[str]:
+    names: set[str] = set()
+    for kind in types:
+        definition = get_object_definition(kind, strict=True)
+        names.update(field.graphql_name or to_camel_case(field.python_name) for field in definition.fields)
+    return frozenset(names)
+
+
+def record_fields(asked: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The actor and case properties to fetch for a document that selects `asked` (field names on any type)."""
+    actor = _ACTOR_FIELD_NAMES & asked
+    case = _CASE_FIELD_NAMES & asked
+    actor_keys = {*_ACTOR_KEYS, *actor, *(key for name in actor for key in _ACTOR_KEYS_BY_FIELD.get(name, ()))}
+    case_keys = {*_CASE_KEYS, *case, *(key for name in asked for key in _CASE_KEYS_BY_FIELD.get(name, ()))}
+    return tuple(sorted(actor_keys)), tuple(sorted(case_keys))
 
 
 @strawberry.type(description="The factors of one case; their product is the case's score.")
@@ -296,6 +329,10 @@ class ExperiencedActor:
             item=item,
             scales=(tau_km, half_life),
         )
+
+
+_ACTOR_FIELD_NAMES = _graphql_names(Actor)
+_CASE_FIELD_NAMES = _graphql_names(Conflict, Sponsorship)
 
 
 def _base(item: dict[str, Any]) -> Territory | None:
