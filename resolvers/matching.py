@@ -179,7 +179,8 @@ async def experienced_actors(
         roles=roles,
     )
     result = await run_match(info, request)
-    items = [ExperiencedActor.from_record(item, **scales(info, request)) for item in result.items]
+    asked = asked_field_names(info)
+    items = [ExperiencedActor.from_record(item, **scales(info, request), asked=asked) for item in result.items]
     return ranking(
         result,
         items,
