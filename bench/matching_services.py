@@ -1,6 +1,6 @@
 """`experiencedActors` through the service against the raw driver, and against an earlier service.
 
-    python -m bench.matching_services bolt://127.0.0.1:<port> [requests] [--base DIR]
+    python -m bench.matching_services bolt://127.0.0.1:<port> [requests] [--base DIR] [--warmup N]
 
 On the benchmark's matching questions (`bench.suite.MATCHING_QUERY`, `first: 10`, 50 km, jittered
 places), each question is asked, one right after the other in an order that rotates, to:
@@ -34,6 +34,9 @@ from graph.matching import MatchingWeights, match_params
 from graph.store import Store
 from tec import neo4j_local
 
+# A busy machine can hold a question past the service's 10 s deadline during the warm-up.
+_PATIENT = {"TEC_REQUEST_TIMEOUT": "120"}
+
 
 def _base_matching(base: Path) -> types.ModuleType:
     """`graph/matching.py` of the checkout at `base`, loaded as a module (as `bench.matching_ab` does)."""
@@ -64,12 +67,19 @@ def _base_params(module: types.ModuleType, index: int) -> dict[str, Any]:
     return params
 
 
-async def compare(uri: str, requests: int, base: Path | None) -> None:
+async def compare(uri: str, requests: int, base: Path | None, warmup: int = MATCHING_WARMUP) -> None:
     store: Store = connect(uri)
     weights = MatchingWeights()
-    services = {"service": Service(uri, neo4j_local.free_port())}
-    if base is not None:
-        services["base"] = Service(uri, neo4j_local.free_port(), cwd=base)
+    services: dict[str, Service] = {}
+    try:
+        services["service"] = Service(uri, neo4j_local.free_port(), _PATIENT, ready_seconds=900)
+        if base is not None:
+            services["base"] = Service(uri, neo4j_local.free_port(), _PATIENT, cwd=base, ready_seconds=900)
+    except RuntimeError:
+        for service in services.values():
+            service.stop()
+        await store.close()
+        raise
     clients = {name: KeepAliveClient(service.url) for name, service in services.items()}
     old = _base_matching(base) if base is not None else None
 
@@ -106,12 +116,12 @@ async def compare(uri: str, requests: int, base: Path | None) -> None:
     names = list(sides)
     times: dict[str, list[float]] = {name: [] for name in names}
     try:
-        for index in range(MATCHING_WARMUP + requests):
+        for index in range(warmup + requests):
             shift = index % len(names)
             for name in names[shift:] + names[:shift]:
                 started = time.perf_counter()
                 await sides[name](index)
-                if index >= MATCHING_WARMUP:
+                if index >= warmup:
                     times[name].append((time.perf_counter() - started) * 1000)
     finally:
         for client in clients.values():
@@ -132,9 +142,12 @@ async def compare(uri: str, requests: int, base: Path | None) -> None:
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
-    base_dir = None
-    if "--base" in arguments:
-        at = arguments.index("--base")
-        base_dir = Path(arguments[at + 1]).resolve()
-        del arguments[at : at + 2]
-    asyncio.run(compare(arguments[0], int(arguments[1]) if len(arguments) > 1 else 200, base_dir))
+    options: dict[str, str] = {}
+    for option in ("--base", "--warmup"):
+        if option in arguments:
+            at = arguments.index(option)
+            options[option] = arguments[at + 1]
+            del arguments[at : at + 2]
+    base_dir = Path(options["--base"]).resolve() if "--base" in options else None
+    requests = int(arguments[1]) if len(arguments) > 1 else 200
+    asyncio.run(compare(arguments[0], requests, base_dir, int(options.get("--warmup", MATCHING_WARMUP))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import functools
 import json
 import random
 import time
@@ -205,6 +206,7 @@ def directory_variables(first: int) -> Any:
     return make
 
 
+@functools.cache
 def matching_projection() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The actor and case properties the service fetches for MATCHING_QUERY (its resolver's projection)."""
     return record_fields(document_field_names(parse(MATCHING_QUERY)))
@@ -225,6 +227,7 @@ def match_request(index: int) -> MatchRequest:
         bases=False,  # no base commune
         actor_fields=actor_fields,  # only the properties the document shows
         case_fields=case_fields,
+        case_types=False,  # nor a case's type (its code only)
     )
 
 

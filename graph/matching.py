@@ -12,8 +12,10 @@ count as experience); score each case, keep each actor's best relation per case,
 diminishing returns; rank. Only when the page is not full within the radius does a second subquery
 (same round trip) look further, from the asked types, up to the widened radius. Only the page's
 actors then get their base, their cases' places (each only when the request can show it) and their
-records, returned as maps of what the API reads (timestamps only when the request shows them: the
-driver is slow to decode them).
+records: with a projection (`MatchRequest.actor_fields`/`case_fields`), the values of just those
+properties, as lists the query text does not depend on (one cached plan); else maps of the whole
+records (timestamps only when the request shows them: the driver is slow to decode them). The query
+is read in one auto-commit exchange (`Store.read_once`).
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class MatchRequest:
     # place of the whole records; the GraphQL resolvers set them from what the document selects.
     actor_fields: tuple[str, ...] | None = None
     case_fields: tuple[str, ...] | None = None
+    case_types: bool = True  # each case's type as a record (False: its code only)
     current_year: int = field(default_factory=lambda: dt.date.today().year)
 
 
@@ -432,9 +435,10 @@ CALL (page) {
                     case: found {.id, .kind, .match, .role, .year, .outcome, .distanceKm, .measuredFrom, .factors,
                                  .contribution, node: """
     + _record("node", "$caseFields")
-    + """, type: caseType """
+    + """,
+                                 type: CASE WHEN $caseTypeCodes THEN caseType {.code} ELSE caseType """
     + _TYPE_FIELDS
-    + """}}) AS evidence
+    + """ END}}) AS evidence
   }
   RETURN collect(item {.*, position: i, actor: """
     + _record("a", "$actorFields")
@@ -524,6 +528,7 @@ def match_params(request: MatchRequest, weights: MatchingWeights) -> dict[str, A
         "projected": request.actor_fields is not None and request.case_fields is not None,
         "actorFields": _with_id(request.actor_fields),
         "caseFields": _with_id(request.case_fields),
+        "caseTypeCodes": not request.case_types,
         "after": _cursor_after(request.after),
         "w": weights.as_params(),
     }

@@ -123,6 +123,7 @@ def match_request(
         bases="basedIn" in asked,
         actor_fields=actor_fields,
         case_fields=case_fields,
+        case_types="conflictType" in asked,
     )
 
 
