@@ -12,8 +12,10 @@ count as experience); score each case, keep each actor's best relation per case,
 diminishing returns; rank. Only when the page is not full within the radius does a second subquery
 (same round trip) look further, from the asked types, up to the widened radius. Only the page's
 actors then get their base, their cases' places (each only when the request can show it) and their
-records, returned as maps of what the API reads (timestamps only when the request shows them: the
-driver is slow to decode them).
+records: with a projection (`MatchRequest.actor_fields`/`case_fields`), the values of just those
+properties, as lists the query text does not depend on (one cached plan); else maps of the whole
+records (timestamps only when the request shows them: the driver is slow to decode them). The query
+is read in one auto-commit exchange (`Store.read_once`).
 """
 
 from __future__ import annotations
@@ -65,6 +67,11 @@ class MatchRequest:
     places: bool = True  # look up each piece of evidence's place (a territory)
     bases: bool = True  # look up each actor's base commune
     beneficiary: str | None = None  # set: sponsor candidates for this actor
+    # Set: return only these properties of each actor and of each case's node (their ids always), in
+    # place of the whole records; the GraphQL resolvers set them from what the document selects.
+    actor_fields: tuple[str, ...] | None = None
+    case_fields: tuple[str, ...] | None = None
+    case_types: bool = True  # each case's type as a record (False: its code only)
     current_year: int = field(default_factory=lambda: dt.date.today().year)
 
 
@@ -377,12 +384,21 @@ _TERRITORY_FIELDS: LiteralString = (
 _TYPE_FIELDS: LiteralString = "{.id, .code, .label, .family, .level, .facets, .aliases}"
 
 
-def _record(var: LiteralString) -> LiteralString:
-    """A node as a map without its search keys, with its timestamps only when the request shows them."""
+def _record(var: LiteralString, fields: LiteralString) -> LiteralString:
+    """A node as what the request reads of it: with `$projected`, the list of its values for the property
+    names in the list parameter `fields` (the query text stays the same whatever is selected, so
+    one cached plan serves every document); else a map of it without its search keys, with its
+    timestamps only when the request shows them."""
     return (
-        var + " {.*, searchText: null, caseTypes: null, "
+        "CASE WHEN $projected THEN [k IN "
+        + fields
+        + " | "
+        + var
+        + "[k]] ELSE "
+        + var
+        + " {.*, searchText: null, caseTypes: null, "
         "createdAt: CASE WHEN $timestamps THEN " + var + ".createdAt END, "
-        "updatedAt: CASE WHEN $timestamps THEN " + var + ".updatedAt END}"
+        "updatedAt: CASE WHEN $timestamps THEN " + var + ".updatedAt END} END"
     )
 
 
@@ -410,13 +426,14 @@ CALL (page) {
     + """,
                     case: found {.id, .kind, .match, .role, .year, .outcome, .distanceKm, .measuredFrom, .factors,
                                  .contribution, node: """
-    + _record("node")
-    + """, type: caseType """
+    + _record("node", "$caseFields")
+    + """,
+                                 type: CASE WHEN $caseTypeCodes THEN caseType {.code} ELSE caseType """
     + _TYPE_FIELDS
-    + """}}) AS evidence
+    + """ END}}) AS evidence
   }
   RETURN collect(item {.*, position: i, actor: """
-    + _record("a")
+    + _record("a", "$actorFields")
     + """, base: base """
     + _TERRITORY_FIELDS
     + """, evidence: evidence}) AS items
@@ -464,6 +481,19 @@ def _cursor_after(after: str | None) -> dict[str, Any]:
     return {"band": band, "score": float(score), "id": actor_id}
 
 
+def _with_id(fields: tuple[str, ...] | None) -> list[str]:
+    return ["id", *(name for name in fields if name != "id")] if fields is not None else []
+
+
+def _as_maps(items: list[dict[str, Any]], actor_fields: list[str], case_fields: list[str]) -> None:
+    """Projected values back to maps keyed by property name (the query returns them as lists)."""
+    for item in items:
+        item["actor"] = dict(zip(actor_fields, item["actor"], strict=True))
+        for entry in item["evidence"]:
+            case = entry["case"]
+            case["node"] = dict(zip(case_fields, case["node"], strict=True))
+
+
 def match_params(request: MatchRequest, weights: MatchingWeights) -> dict[str, Any]:
     """The query's parameters (also used by the benchmark to run the same Cypher directly)."""
     near = request.near
@@ -487,6 +517,10 @@ def match_params(request: MatchRequest, weights: MatchingWeights) -> dict[str, A
         "timestamps": request.timestamps,
         "places": request.places,
         "bases": request.bases,
+        "projected": request.actor_fields is not None and request.case_fields is not None,
+        "actorFields": _with_id(request.actor_fields),
+        "caseFields": _with_id(request.case_fields),
+        "caseTypeCodes": not request.case_types,
         "after": _cursor_after(request.after),
         "weights": weights.as_params(),
     }
@@ -500,10 +534,13 @@ async def experienced_actors(store: Store, request: MatchRequest, weights: Match
         name, query = "matching.sponsorsByTheme", SPONSORS_BY_THEME_QUERY
     else:
         name, query = "matching.sponsorsByType", SPONSORS_BY_TYPE_QUERY
-    rows = await store.read(name, query, match_params(request, weights))
+    params = match_params(request, weights)
+    rows = await store.read_once(name, query, params)
     row = rows[0]
     items = sorted(row["items"], key=lambda item: item["position"])
     page = items[: request.first]
+    if params["projected"]:
+        _as_maps(page, params["actorFields"], params["caseFields"])
     for item in page:
         item["evidence"].sort(key=lambda entry: entry["rank"])
     cursors = [encode_cursor([item["band"], item["score"], item["actor"]["id"]]) for item in page]

@@ -294,6 +294,49 @@ class Store:
         """Run a read query (routed to readers) and return its records as dicts."""
         return await self._execute(name, query, params, RoutingControl.READ, timeout)
 
+    async def read_once(
+        self,
+        name: str,
+        query: LiteralString,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> list[Record]:
+        """Run one read query as an auto-commit transaction and return its records as the driver decoded them.
+
+        `read` runs a managed transaction: two exchanges with the server (begin + run + pull, then commit)
+        and a copy of every value to find graph objects. Here: one exchange (run + pull, on a session with
+        the same bookmarks as `read`), and each record becomes a dict of the driver's own values, copied
+        once. For a single query whose columns are maps, lists and plain values (no nodes, relationships
+        or paths: those stay the driver's objects). A failure the driver calls retryable (a leader
+        switch, a transient error) is retried once, as `read` would; a read has no effect to repeat.
+        In a request that wants the graph revision (the response cache), it is read as `read` does."""
+        counter = _count(name)
+        if counter is not None and counter.want_revision and not counter.revision_known:
+            return await self._read_with_revision(counter, query, params, timeout)
+        values = dict(params or {})
+        for attempt in (1, 2):
+            try:
+                async with (
+                    waiting_for_database(counter),
+                    self.driver.session(
+                        database=self.database,
+                        default_access_mode=neo4j.READ_ACCESS,
+                        bookmark_manager=self.driver.execute_query_bookmark_manager,
+                    ) as session,
+                ):
+                    result = await session.run(self._query(query, timeout), values)
+                    keys = result.keys()
+                    return [dict(zip(keys, record, strict=True)) async for record in result]
+            except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as error:
+                if attempt == 1 and error.is_retryable():
+                    log.info("query %s: retrying once after %s", name, type(error).__name__)
+                    continue
+                raise translate(error) from error
+            except Exception as error:
+                raise translate(error) from error
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def write(
         self,
         name: str,

@@ -13,7 +13,7 @@ from graph.near import Near
 from schema.actor import ActorKind
 from schema.context import Info
 from schema.errors import ApiError, bad_input
-from schema.matching import ExperiencedActor, MatchingRole, Ranking, ranking
+from schema.matching import ExperiencedActor, MatchingRole, Ranking, ranking, record_fields
 from schema.pagination import page_size
 from schema.selection import asked_field_names, asks_timestamps
 
@@ -104,6 +104,8 @@ def match_request(
             for e in error.errors()
         ]
         raise bad_input("Invalid matching arguments: " + "; ".join(parts) + ".") from None
+    asked = asked_field_names(info)
+    actor_fields, case_fields = record_fields(asked)
     return MatchRequest(
         near=Near(territory=args.territory, lat=args.lat, lon=args.lon),
         radius_km=args.radius_km,
@@ -118,8 +120,11 @@ def match_request(
         widen_to_km=min(radius * settings.matching_widen_factor, max(settings.matching_max_radius_km, radius)),
         beneficiary=beneficiary,
         timestamps=asks_timestamps(info),
-        places="place" in asked_field_names(info),
-        bases="basedIn" in asked_field_names(info),
+        places="place" in asked,
+        bases="basedIn" in asked,
+        actor_fields=actor_fields,
+        case_fields=case_fields,
+        case_types="conflictType" in asked,
     )
 
 
@@ -176,7 +181,8 @@ async def experienced_actors(
         roles=roles,
     )
     result = await run_match(info, request)
-    items = [ExperiencedActor.from_record(item, **scales(info, request)) for item in result.items]
+    asked = asked_field_names(info)
+    items = [ExperiencedActor.from_record(item, **scales(info, request), asked=asked) for item in result.items]
     return ranking(
         result,
         items,

@@ -22,6 +22,7 @@ from schema.context import Info
 from schema.errors import Forbidden, NotFound, ValidationFailed, bad_input
 from schema.inputs import decode_id
 from schema.matching import Ranking, SponsorCandidate, ranking
+from schema.selection import asked_field_names
 from schema.sponsorship import Sponsorship
 from schema.sponsorship_input import (
     CompleteSponsorshipInput,
@@ -67,7 +68,8 @@ async def sponsorship_candidates(
         beneficiary=beneficiary_id,
     )
     result = await run_match(info, request)
-    items = [SponsorCandidate.from_record(item, **scales(info, request)) for item in result.items]
+    asked = asked_field_names(info)
+    items = [SponsorCandidate.from_record(item, **scales(info, request), asked=asked) for item in result.items]
     return ranking(
         result,
         items,

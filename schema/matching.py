@@ -11,6 +11,8 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
+from strawberry.types.base import get_object_definition
+from strawberry.utils.str_converters import to_camel_case
 
 from graph.exploration import CooperationPath as PathRecord
 from graph.matching import MatchResult
@@ -87,6 +89,37 @@ _GLOBAL_TYPE = {
 }
 
 
+# What the matching types read of an actor's and a case's record, given the field names a document
+# selects (`schema.selection.asked_field_names`): the properties named like a selected field of the
+# types built from those records (a GraphQL field shows the property of its own name), plus these.
+_ACTOR_KEYS = ("id", "name", "kind")  # Actor.from_record requires them
+_ACTOR_KEYS_BY_FIELD: dict[str, tuple[str, ...]] = {
+    "alertPreferences": ("alertRadiusKm", "alertConflictTypes", "alertsMuted"),
+}
+_CASE_KEYS = ("id",)
+_CASE_KEYS_BY_FIELD: dict[str, tuple[str, ...]] = {
+    "title": ("title", "need", "description", "label", "code"),  # Evidence.title, whatever the case's kind
+    "startedYear": ("startedOn", "year"),
+}
+
+
+def _graphql_names(*types: type) -> frozenset[str]:
+    names: set[str] = set()
+    for kind in types:
+        definition = get_object_definition(kind, strict=True)
+        names.update(field.graphql_name or to_camel_case(field.python_name) for field in definition.fields)
+    return frozenset(names)
+
+
+def record_fields(asked: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The actor and case properties to fetch for a document that selects `asked` (field names on any type)."""
+    actor = _ACTOR_FIELD_NAMES & asked
+    case = _CASE_FIELD_NAMES & asked
+    actor_keys = {*_ACTOR_KEYS, *actor, *(key for name in actor for key in _ACTOR_KEYS_BY_FIELD.get(name, ()))}
+    case_keys = {*_CASE_KEYS, *case, *(key for name in asked for key in _CASE_KEYS_BY_FIELD.get(name, ()))}
+    return tuple(sorted(actor_keys)), tuple(sorted(case_keys))
+
+
 @strawberry.type(description="The factors of one case; their product is the case's score.")
 class CaseFactors:
     type: float = strawberry.field(description="Exact type 1, subtype 0.9, sibling type 0.5 (defaults).")
@@ -136,24 +169,16 @@ class Evidence:
     rank_weight: float = strawberry.field(description="Diminishing returns: 1, 0.7, 0.49… (case_decay ** (rank-1)).")
     contribution: float = strawberry.field(description="caseScore × rankWeight: what this case adds to the score.")
     entry: strawberry.Private[dict[str, Any]]
-
-    @strawberry.field(description="The case, when it is a conflict.")
-    def conflict(self) -> Conflict | None:
-        return Conflict.from_record(self.entry["case"]["node"]) if self.kind is CaseKind.CONFLICT else None
-
-    @strawberry.field(description="The case, when it is a completed sponsorship.")
-    def sponsorship(self) -> Sponsorship | None:
-        return Sponsorship.from_record(self.entry["case"]["node"]) if self.kind is CaseKind.SPONSORSHIP else None
-
-    @strawberry.field
-    def conflict_type(self) -> ConflictType | None:
-        type_record = self.entry["case"].get("type")
-        return ConflictType.from_record(type_record) if type_record else None
-
-    @strawberry.field(description="Where it happened (the actor's base for themes).")
-    def place(self) -> Territory | None:
-        place = self.entry.get("place")
-        return Territory.from_record(place) if place else None
+    # Plain fields, set by `from_record` only when the document selects them (no resolver to run per
+    # piece of evidence: a page has up to a hundred).
+    conflict: Conflict | None = strawberry.field(default=None, description="The case, when it is a conflict.")
+    sponsorship: Sponsorship | None = strawberry.field(
+        default=None, description="The case, when it is a completed sponsorship."
+    )
+    conflict_type: ConflictType | None = None
+    place: Territory | None = strawberry.field(
+        default=None, description="Where it happened (the actor's base for themes)."
+    )
 
     @strawberry.field
     def factors(self) -> CaseFactors:
@@ -167,19 +192,23 @@ class Evidence:
         )
 
     @classmethod
-    def from_record(cls, entry: dict[str, Any]) -> Evidence:
+    def from_record(cls, entry: dict[str, Any], asked: frozenset[str] | None = None) -> Evidence:
+        """`asked`: the field names the document selects (`schema.selection`); None builds every object."""
         case = entry["case"]
         kind = str(case["kind"])
+        node = case.get("node") or {}
         rank_weight = float(entry["rankWeight"])
         case_score = float(case["contribution"])
+        type_record = case.get("type")
+        place = entry.get("place")
         return cls(
             kind=CaseKind(kind),
             case_id=relay.GlobalID(_GLOBAL_TYPE[kind], str(case["id"])),
-            title=_title(kind, case.get("node") or {}),
+            title=_title(kind, node),
             match=MatchKind(case["match"]),
             role=MatchingRole(case["role"]),
             year=case.get("year"),
-            started_year=_started_year(kind, case.get("node") or {}),
+            started_year=_started_year(kind, node),
             outcome=case.get("outcome"),
             distance_km=round(float(case["distanceKm"]), 2),
             measured_from=MeasuredFrom(case["measuredFrom"]),
@@ -188,7 +217,19 @@ class Evidence:
             rank_weight=round(rank_weight, 4),
             contribution=round(case_score * rank_weight, 4),
             entry=entry,
+            conflict=Conflict.from_record(node) if kind == "CONFLICT" and _wants(asked, "conflict") else None,
+            sponsorship=Sponsorship.from_record(node)
+            if kind == "SPONSORSHIP" and _wants(asked, "sponsorship")
+            else None,
+            conflict_type=ConflictType.from_record(type_record)
+            if type_record and _wants(asked, "conflictType")
+            else None,
+            place=Territory.from_record(place) if place and _wants(asked, "place") else None,
         )
+
+
+def _wants(asked: frozenset[str] | None, name: str) -> bool:
+    return asked is None or name in asked
 
 
 def _title(kind: str, node: dict[str, Any]) -> str:
@@ -291,17 +332,23 @@ class ExperiencedActor:
         return score_factors(self.item, *self.scales)
 
     @classmethod
-    def from_record(cls, item: dict[str, Any], tau_km: float, half_life: float) -> ExperiencedActor:
+    def from_record(
+        cls, item: dict[str, Any], tau_km: float, half_life: float, asked: frozenset[str] | None = None
+    ) -> ExperiencedActor:
         return cls(
             actor=Actor.from_record(item["actor"]),
             score=round(float(item["score"]), 6),
             distance_km=round(float(item["distanceKm"]), 2),
             beyond_radius=item["band"] == 1,
             cases_found=int(item["casesFound"]),
-            evidence=[Evidence.from_record(entry) for entry in item["evidence"]],
+            evidence=[Evidence.from_record(entry, asked) for entry in item["evidence"]],
             item=item,
             scales=(tau_km, half_life),
         )
+
+
+_ACTOR_FIELD_NAMES = _graphql_names(Actor)
+_CASE_FIELD_NAMES = _graphql_names(Conflict, Sponsorship)
 
 
 def _base(item: dict[str, Any]) -> Territory | None:
@@ -336,7 +383,9 @@ class SponsorCandidate:
         return score_factors(self.item, *self.scales)
 
     @classmethod
-    def from_record(cls, item: dict[str, Any], tau_km: float, half_life: float) -> SponsorCandidate:
+    def from_record(
+        cls, item: dict[str, Any], tau_km: float, half_life: float, asked: frozenset[str] | None = None
+    ) -> SponsorCandidate:
         sponsor = item["sponsor"]
         path = None
         if sponsor.get("hops") is not None:
@@ -352,7 +401,7 @@ class SponsorCandidate:
             capacity=int(sponsor["capacity"]),
             population=sponsor.get("population"),
             cooperation_path=path,
-            evidence=[Evidence.from_record(entry) for entry in item["evidence"]],
+            evidence=[Evidence.from_record(entry, asked) for entry in item["evidence"]],
             item=item,
             scales=(tau_km, half_life),
         )

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
 
 from schema.context import Info
 
@@ -38,6 +45,16 @@ def asked_field_names(info: Info) -> frozenset[str]:
         sets = [info.operation.selection_set, *(fragment.selection_set for fragment in fragments)]
         context.asked_fields = _field_names(sets)
     return context.asked_fields
+
+
+def document_field_names(document: DocumentNode) -> frozenset[str]:
+    """`asked_field_names` of a parsed document (all its operations and fragments), without a request."""
+    sets = [
+        definition.selection_set
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode)
+    ]
+    return _field_names(sets)
 
 
 def asks_timestamps(info: Info) -> bool:
