@@ -347,6 +347,16 @@ async def readyz(request: Request) -> Response:
 GIL_SWITCH_SECONDS = 0.001  # how long a thread may hold the GIL while another waits for it (sys.setswitchinterval)
 
 
+def create_app_from_environment() -> Starlette:
+    """The app of one `tec serve --workers N` process (uvicorn's factory): settings from the environment."""
+    from tec.logs import configure_logging
+    from tec.settings import get_settings
+
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)
+
+
 def create_app(settings: Settings, store: Store | None = None, *, run_migrations: bool = True) -> Starlette:
     """Build the service. Without `store`, the lifespan connects to Neo4j (and closes it at shutdown)."""
 

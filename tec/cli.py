@@ -268,22 +268,32 @@ def apikey_revoke(key_id: str) -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address (default TEC_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default TEC_PORT).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Service processes sharing the port (default TEC_WORKERS).")
+    ] = None,
 ) -> None:
     """Serve the GraphQL API (Neo4j must be reachable; see `tec up` to start everything)."""
     from tec.app import create_app
 
     settings = settings_or_exit()
     configure_logging(settings)
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level,
-        log_config=None,  # uvicorn's records go through our handler (one line each, escaped)
-        access_log=False,  # tec.logs.AccessLog writes one line per request instead
-        server_header=False,
-        proxy_headers=False,  # X-Forwarded-For is read by tec.ratelimits, from TEC_TRUSTED_PROXIES only
-    )
+    options = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level,
+        "log_config": None,  # uvicorn's records go through our handler (one line each, escaped)
+        "access_log": False,  # tec.logs.AccessLog writes one line per request instead
+        "server_header": False,
+        "proxy_headers": False,  # X-Forwarded-For is read by tec.ratelimits, from TEC_TRUSTED_PROXIES only
+    }
+    processes = workers or settings.workers
+    if processes == 1:
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        return
+    # Several processes: each imports the app factory and builds its own app from the same environment
+    # (settings, Neo4j connections, response cache). Migrations run here once, before they start.
+    with_store(migrate, settings)
+    uvicorn.run("tec.app:create_app_from_environment", factory=True, workers=processes, **options)  # type: ignore[arg-type]
 
 
 @app.command()
@@ -319,6 +329,14 @@ def bench(
         str | None,
         typer.Option(help="Comma-separated subset: matching, round-trips, directory, events, import (default: all)."),
     ] = None,
+    peer: Annotated[
+        bool,
+        typer.Option(
+            help="Also measure side by side with @neo4j/graphql (bench/peer/, needs Node.js 20+ and npm): "
+            "the searches with a territory and experiencedActors, after checking both give the same answers."
+        ),
+    ] = False,
+    peer_rounds: Annotated[int, typer.Option(help="Interleaved rounds of each peer comparison.")] = 5,
 ) -> None:
     """Measure latency, throughput, round trips, import speed and memory (docs/performance.md)."""
     if network not in ("demo", "scale"):
@@ -329,19 +347,27 @@ def bench(
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         raise fail(f"--only takes {', '.join(PARTS)}; unknown: {', '.join(unknown)}.")
+    if peer_rounds < 1:
+        raise fail("--peer-rounds must be at least 1.")
+    from bench.peer import PeerMismatch, PeerUnavailable
     from bench.suite import main as run_bench
 
-    run_bench(
-        network,
-        json_path,
-        fresh=fresh,
-        matching_requests=matching_requests,
-        load_seconds=load_seconds,
-        import_rows=import_rows,
-        import_runs=import_runs,
-        keep_neo4j=keep_neo4j,
-        parts=parts,
-    )
+    try:
+        run_bench(
+            network,
+            json_path,
+            fresh=fresh,
+            matching_requests=matching_requests,
+            load_seconds=load_seconds,
+            import_rows=import_rows,
+            import_runs=import_runs,
+            keep_neo4j=keep_neo4j,
+            parts=parts,
+            peer=peer,
+            peer_rounds=peer_rounds,
+        )
+    except (PeerMismatch, PeerUnavailable) as error:
+        raise fail(str(error)) from None
 
 
 def main() -> None:
