@@ -59,16 +59,16 @@ SEARCH_WORDS: tuple[str, ...] = (
     "eau",
     "carriere",
     "mediation",
-    "collectif",
     "riverains",
-    "agriculture",
     "environnement",
     "energie",
-    "defense",
-    "patrimoine",
-    "transition",
     "foret",
     "littoral",
+    "projet",
+    "parc",
+    "quartier",
+    "solaire",
+    "agricole",
 )
 SEARCH_TERRITORIES: tuple[str, ...] = (
     "35",
@@ -291,6 +291,8 @@ def peer_typedefs(statement: str) -> str:
     template = (PEER_DIR / "typedefs.graphql").read_text(encoding="utf-8")
     if '"""' in statement:
         raise PeerMismatch('the matching statement holds """, which a GraphQL block string cannot')
+    if template.count(PLACEHOLDER) != 1:
+        raise PeerUnavailable(f"bench/peer/typedefs.graphql must hold {PLACEHOLDER} once, where the statement goes")
     return template.replace(PLACEHOLDER, statement)
 
 
@@ -711,7 +713,14 @@ async def bench_peer(
     print(f"  peer installed (npm ci, {installed:.0f} s)", flush=True)
     ids = await territory_ids(store, SEARCH_TERRITORIES)
     asked = questions(ids)
-    project = Service(neo4j_uri, neo4j_local.free_port(), {"TEC_RESPONSE_CACHE": "false"})
+    # cache off: every answer computed, as the peer computes every answer; long timeouts (the peer has
+    # none) because planning the matching queries at start-up, or a search's first run, can take over a
+    # minute on a loaded machine
+    project = Service(
+        neo4j_uri,
+        neo4j_local.free_port(),
+        {"TEC_RESPONSE_CACHE": "false", "NEO4J_TX_TIMEOUT": "600", "TEC_REQUEST_TIMEOUT": "300"},
+    )
     driver = neo4j.AsyncGraphDatabase.driver(neo4j_uri, auth=("neo4j", "neo4j"))
     try:
         with running_peer(neo4j_uri, peer_typedefs(port_matching_statement())) as peer:
