@@ -327,7 +327,10 @@ def bench(
     keep_neo4j: Annotated[bool, typer.Option(help="Leave the benchmark's Neo4j running afterwards.")] = False,
     only: Annotated[
         str | None,
-        typer.Option(help="Comma-separated subset: matching, round-trips, directory, events, import (default: all)."),
+        typer.Option(
+            help="Comma-separated subset: matching, round-trips, directory, events, import, outbox, peer (default: "
+            "all but peer)."
+        ),
     ] = None,
     peer: Annotated[
         bool,
@@ -344,9 +347,11 @@ def bench(
     from bench.suite import PARTS
 
     parts = PARTS if only is None else tuple(part.strip() for part in only.split(",") if part.strip())
+    if "peer" in parts:  # `--only peer`: the side-by-side comparison alone
+        peer, parts = True, tuple(part for part in parts if part != "peer")
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
-        raise fail(f"--only takes {', '.join(PARTS)}; unknown: {', '.join(unknown)}.")
+        raise fail(f"--only takes {', '.join(PARTS)}, peer; unknown: {', '.join(unknown)}.")
     if peer_rounds < 1:
         raise fail("--peer-rounds must be at least 1.")
     from bench.peer import PeerMismatch, PeerUnavailable
