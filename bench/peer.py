@@ -720,6 +720,7 @@ async def bench_peer(
         neo4j_uri,
         neo4j_local.free_port(),
         {"TEC_RESPONSE_CACHE": "false", "NEO4J_TX_TIMEOUT": "600", "TEC_REQUEST_TIMEOUT": "300"},
+        ready_seconds=900,
     )
     driver = neo4j.AsyncGraphDatabase.driver(neo4j_uri, auth=("neo4j", "neo4j"))
     try:

@@ -92,7 +92,9 @@ def latency_summary(samples_ms: list[float]) -> dict[str, float]:
 class Service:
     """The service in its own process (`python -m tec serve`), so its RSS and CPU are its own."""
 
-    def __init__(self, neo4j_uri: str, port: int, settings: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, neo4j_uri: str, port: int, settings: dict[str, str] | None = None, ready_seconds: float = 180
+    ) -> None:
         self.port = port
         self.neo4j_uri = neo4j_uri
         env = {
@@ -112,7 +114,7 @@ class Service:
             stderr=subprocess.PIPE,
         )
         self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 180  # start-up plans the matching queries: slow on a busy machine
+        deadline = time.monotonic() + ready_seconds  # start-up plans the matching queries: slow on a busy machine
         while time.monotonic() < deadline:
             try:
                 if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
@@ -124,7 +126,8 @@ class Service:
                     f"the service exited: {self.process.stderr.read().decode() if self.process.stderr else ''}"
                 )
             time.sleep(0.2)
-        raise RuntimeError("the service did not become ready within 180 s")
+        self.stop()
+        raise RuntimeError(f"the service did not become ready within {ready_seconds:.0f} s")
 
     def rss_mb(self) -> float:
         return float(psutil.Process(self.process.pid).memory_info().rss) / 1e6

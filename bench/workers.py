@@ -24,7 +24,8 @@ from tec import neo4j_local
 async def compare(uri: str, seconds: float, rounds: int, counts: tuple[int, ...]) -> dict[int, dict[str, Any]]:
     settings = {"TEC_RESPONSE_CACHE": "false", "NEO4J_TX_TIMEOUT": "600", "TEC_REQUEST_TIMEOUT": "300"}
     services = {
-        count: Service(uri, neo4j_local.free_port(), {**settings, "TEC_WORKERS": str(count)}) for count in counts
+        count: Service(uri, neo4j_local.free_port(), {**settings, "TEC_WORKERS": str(count)}, ready_seconds=900)
+        for count in counts
     }
     runs: dict[tuple[int, int], list[dict[str, float]]] = {(count, c): [] for count in counts for c in (1, 8)}
     try:
