@@ -14,6 +14,7 @@ import asyncio
 import os
 import statistics
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from bench.runner import DIRECTORY_QUERY, Service, bench_data_dir, concurrent_load, start_neo4j
@@ -23,10 +24,13 @@ from tec import neo4j_local
 
 async def compare(uri: str, seconds: float, rounds: int, counts: tuple[int, ...]) -> dict[int, dict[str, Any]]:
     settings = {"TEC_RESPONSE_CACHE": "false", "NEO4J_TX_TIMEOUT": "600", "TEC_REQUEST_TIMEOUT": "300"}
-    services = {
-        count: Service(uri, neo4j_local.free_port(), {**settings, "TEC_WORKERS": str(count)}, ready_seconds=900)
-        for count in counts
-    }
+
+    def start(count: int) -> Service:
+        return Service(uri, neo4j_local.free_port(), {**settings, "TEC_WORKERS": str(count)}, ready_seconds=900)
+
+    with ThreadPoolExecutor(len(counts)) as pool:  # they start side by side (each plans its queries)
+        started = dict(zip(counts, pool.map(start, counts), strict=True))
+    services = {count: started[count] for count in counts}
     runs: dict[tuple[int, int], list[dict[str, float]]] = {(count, c): [] for count in counts for c in (1, 8)}
     try:
         # warm-up, long enough for every worker to be up (each plans the matching queries as it starts;

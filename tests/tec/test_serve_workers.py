@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -32,12 +33,17 @@ def test_two_workers_are_two_processes_answering_on_one_port(neo4j_uri: str, sto
     port = neo4j_local.free_port()
     env = {**os.environ, "NEO4J_URI": neo4j_uri, "TEC_PORT": str(port), "TEC_LOG_LEVEL": "warning", "TEC_WORKERS": "2"}
     env["NEO4J_TX_TIMEOUT"] = "600"  # the matching warm-up of each worker, on a busy test machine
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tec", "serve"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    process = subprocess.Popen(  # its own process group: the workers are stopped with it, whatever happens
+        [sys.executable, "-m", "tec", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 300  # each worker plans the matching queries as it starts
         ready = False
         while not ready and process.poll() is None and time.monotonic() < deadline:
             try:
@@ -45,7 +51,7 @@ def test_two_workers_are_two_processes_answering_on_one_port(neo4j_uri: str, sto
             except httpx.HTTPError:
                 time.sleep(0.5)
         if not ready:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             pytest.fail(f"the service did not become ready: {process.communicate(timeout=30)[1][-3000:]!r}")
         answers = [httpx.post(base + "/graphql", json={"query": "{ __typename }"}).json() for _ in range(4)]
         workers = [
@@ -54,7 +60,11 @@ def test_two_workers_are_two_processes_answering_on_one_port(neo4j_uri: str, sto
             if "spawn_main" in " ".join(child.cmdline())  # not multiprocessing's resource tracker
         ]
     finally:
-        process.terminate()
-        process.communicate(timeout=60)
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate(timeout=30)
     assert answers == [{"data": {"__typename": "Query"}}] * 4
     assert len(workers) == 2
