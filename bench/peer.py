@@ -722,7 +722,10 @@ async def bench_peer(
         {"TEC_RESPONSE_CACHE": "false", "NEO4J_TX_TIMEOUT": "600", "TEC_REQUEST_TIMEOUT": "300"},
         ready_seconds=900,
     )
-    driver = neo4j.AsyncGraphDatabase.driver(neo4j_uri, auth=("neo4j", "neo4j"))
+    # the floor: a plain driver configured like the service's (`Store.connect`: no notifications)
+    driver = neo4j.AsyncGraphDatabase.driver(
+        neo4j_uri, auth=("neo4j", "neo4j"), max_connection_pool_size=50, notifications_min_severity="OFF"
+    )
     try:
         with running_peer(neo4j_uri, peer_typedefs(port_matching_statement())) as peer:
             checked = await check_peer_answers(project.url, peer.url, driver, store.database, asked)
