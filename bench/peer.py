@@ -623,7 +623,7 @@ def _indexed(question: Question, side: int) -> Callable[[int], dict[str, Any]]:
 def _side_summary(runs: list[dict[str, float]]) -> dict[str, Any]:
     """Median over rounds of each round's figures."""
     return {
-        "requests_per_s": round(statistics.median(run["requests_per_s"] for run in runs), 1),
+        "requests_per_s": round(statistics.median(run["requests_per_s"] for run in runs), 3),
         "p50_ms": round(statistics.median(run["p50_ms"] for run in runs), 2),
         "p95_ms": round(statistics.median(run["p95_ms"] for run in runs), 2),
         "n": int(sum(run["n"] for run in runs)),
@@ -642,7 +642,11 @@ async def measure_search(
         order = ("project", "peer") if number % 2 == 0 else ("peer", "project")
         for name in order:
             url, query, side = sides[name]
-            runs[name].append(await concurrent_load(url, query, _indexed(question, side), clients, seconds))
+            started = time.perf_counter()
+            run = await concurrent_load(url, query, _indexed(question, side), clients, seconds)
+            # unrounded: on a slow machine a round may hold a single request (0.04 req/s)
+            run["requests_per_s"] = run["n"] / (time.perf_counter() - started)
+            runs[name].append(run)
     project, peer = _side_summary(runs["project"]), _side_summary(runs["peer"])
     per_round = [
         round(ours["requests_per_s"] / theirs["requests_per_s"], 2)
@@ -706,7 +710,7 @@ async def bench_peer(
     seconds: float,
     rounds: int,
     matching_requests: int,
-    matching_warmup: int = 100,
+    matching_warmup: int | None = None,
 ) -> None:
     """The `peer` section: install and start the peer, check the answers, then measure in rounds."""
     installed = npm_ci()
@@ -745,7 +749,12 @@ async def bench_peer(
                 )
                 print(f"  peer {name}, 1 client: {_brief(section[f'{name}_1_client'])}", flush=True)
             section["matching"] = await measure_matching(
-                project.url, peer.url, driver, store.database, matching_requests, matching_warmup
+                project.url,
+                peer.url,
+                driver,
+                store.database,
+                matching_requests,
+                min(100, matching_requests) if matching_warmup is None else matching_warmup,
             )
             print(f"  peer matching: {section['matching']}", flush=True)
     finally:

@@ -1,6 +1,7 @@
 """The effect of `tec serve --workers N` on a computed directory page (docs/performance.md, "Workers").
 
     python -m bench.workers scale [seconds] [rounds] [workers...]
+    python -m bench.workers bolt://127.0.0.1:<port> [seconds] [rounds] [workers...]   # a running Neo4j
 
 Starts the benchmark's Neo4j of that network (`var/bench-scale`, loaded by an earlier `tec bench`;
 stopped at the end) and one service per worker count (response cache off: every page is computed),
@@ -63,11 +64,14 @@ if __name__ == "__main__":
     duration = float(arguments[1]) if len(arguments) > 1 else 10.0
     repeat = int(arguments[2]) if len(arguments) > 2 else 3
     worker_counts = tuple(int(value) for value in arguments[3:]) or (1, 2)
-    running = start_neo4j(arguments[0], fresh=False)
-    try:
-        result = asyncio.run(compare(running.uri, duration, repeat, worker_counts))
-    finally:
-        neo4j_local.stop(bench_data_dir(arguments[0]))
+    if arguments[0].startswith(("bolt://", "neo4j://")):  # a Neo4j already running (left as it is)
+        result = asyncio.run(compare(arguments[0], duration, repeat, worker_counts))
+    else:
+        running = start_neo4j(arguments[0], fresh=False)
+        try:
+            result = asyncio.run(compare(running.uri, duration, repeat, worker_counts))
+        finally:
+            neo4j_local.stop(bench_data_dir(arguments[0]))
     for workers, measured in result.items():
         print(f"workers {workers}: {measured}")
     print(f"load average {os.getloadavg()}, cores {os.cpu_count()}")
