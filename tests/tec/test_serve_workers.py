@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from graph.store import Store
 from tec import neo4j_local
 from tec.cli import app
+from tec.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,6 +27,15 @@ def test_zero_workers_is_refused_before_anything_starts() -> None:
 
     assert result.exit_code == 2
     assert "--workers" in result.output
+
+
+def test_tec_workers_is_read_from_the_environment_and_zero_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEC_WORKERS", "3")
+    assert load_settings().workers == 3
+
+    monkeypatch.setenv("TEC_WORKERS", "0")
+    with pytest.raises(SettingsError, match="TEC_WORKERS is wrong"):
+        load_settings()
 
 
 @pytest.mark.slow
