@@ -542,8 +542,11 @@ def questions(ids: dict[str, str]) -> dict[str, Question]:
 
 
 # --- asking -------------------------------------------------------------------------------------------
-def ask(url: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = httpx.post(url + "/graphql", json={"query": query, "variables": variables}, timeout=120)
+def ask(url: str, query: str, variables: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
+    try:
+        response = httpx.post(url + "/graphql", json={"query": query, "variables": variables}, timeout=timeout)
+    except httpx.HTTPError as error:
+        raise PeerUnavailable(f"{url} gave no answer to {variables} within {timeout:.0f} s ({error!r})") from error
     body = response.json()
     if response.status_code != 200 or body.get("errors"):
         raise PeerMismatch(f"{url} could not answer {variables}: {response.status_code} {json.dumps(body)[:800]}")
