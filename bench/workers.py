@@ -30,8 +30,18 @@ async def compare(uri: str, seconds: float, rounds: int, counts: tuple[int, ...]
         return Service(uri, neo4j_local.free_port(), {**settings, "TEC_WORKERS": str(count)}, ready_seconds=900)
 
     with ThreadPoolExecutor(len(counts)) as pool:  # they start side by side (each plans its queries)
-        started = dict(zip(counts, pool.map(start, counts), strict=True))
-    services = {count: started[count] for count in counts}
+        futures = {count: pool.submit(start, count) for count in counts}
+    services: dict[int, Service] = {}
+    failures = []
+    for count, future in futures.items():
+        try:
+            services[count] = future.result()
+        except RuntimeError as error:
+            failures.append(error)
+    if failures:  # stop those that did start
+        for service in services.values():
+            service.stop()
+        raise failures[0]
     runs: dict[tuple[int, int], list[dict[str, float]]] = {(count, c): [] for count in counts for c in (1, 8)}
     try:
         # warm-up, long enough for every worker to be up (each plans the matching queries as it starts;
