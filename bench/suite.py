@@ -392,6 +392,10 @@ def print_table(figures: Figures) -> None:
         ("service peak RSS under load (MB)", r.get("service_peak_rss_mb"), "≤ 250"),
         ("  same, response cache off (MB)", r.get("service_peak_rss_mb_cache_off"), ""),
     ]
+    if "peer" in r:
+        from bench.peer import peer_table
+
+        lines += peer_table(r["peer"])
     width = max(len(label) for label, _, _ in lines)
     print(f"\n{'figure'.ljust(width)}  {'measured':>22}  target")
     for label, value, target in lines:
@@ -436,6 +440,8 @@ async def run_suite(
     import_rows: int,
     import_runs: int = 3,
     parts: tuple[str, ...] = PARTS,
+    peer: bool = False,
+    peer_rounds: int = 5,
 ) -> Figures:
     running = start_neo4j(network, fresh)
     figures = Figures()
@@ -459,6 +465,17 @@ async def run_suite(
                     await bench_events(store, service, figures, load_seconds)
             finally:
                 service.stop()
+        if peer:  # before the imports, which add records the peer would then have to search too
+            from bench.peer import bench_peer
+
+            await bench_peer(
+                store,
+                running.uri,
+                figures,
+                seconds=max(1.0, load_seconds / peer_rounds),
+                rounds=peer_rounds,
+                matching_requests=matching_requests,
+            )
         if "import" in parts:
             await bench_import(store, figures, import_rows, import_runs, fresh, running.pid)
         if "outbox" in parts:
@@ -479,6 +496,8 @@ def main(
     import_runs: int = 3,
     keep_neo4j: bool = False,
     parts: tuple[str, ...] = PARTS,
+    peer: bool = False,
+    peer_rounds: int = 5,
 ) -> Figures:
     try:
         figures = asyncio.run(
@@ -490,6 +509,8 @@ def main(
                 import_rows=import_rows,
                 import_runs=import_runs,
                 parts=parts,
+                peer=peer,
+                peer_rounds=peer_rounds,
             )
         )
     finally:

@@ -57,3 +57,16 @@ async def create_bench_actors(store: Store, ids: list[str], *, kind: str, source
 async def delete_bench_actors(store: Store, source: str) -> None:
     """The actors of a throw-away source, with the needs they posted and the sponsorships they offered."""
     await store.write("bench.outboxCleanup", _DELETE_BENCH_ACTORS, {"source": source})
+
+
+_TERRITORY_IDS: LiteralString = (
+    "UNWIND $codes AS code CALL (code) { MATCH (t:Territory) WHERE t.code = code OR t.id = code "
+    "RETURN t.id AS id ORDER BY CASE t.level WHEN 'COMMUNE' THEN 0 WHEN 'EPCI' THEN 1 "
+    "WHEN 'DEPARTEMENT' THEN 2 ELSE 3 END LIMIT 1 } RETURN code, id"
+)
+
+
+async def territory_ids(store: Store, codes: list[str]) -> dict[str, str]:
+    """{code or id: the id of the territory the service means by it (the most local level holding it)}."""
+    rows = await store.read("bench.peerTerritories", _TERRITORY_IDS, {"codes": codes})
+    return {row["code"]: row["id"] for row in rows}

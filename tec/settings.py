@@ -82,6 +82,13 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", validation_alias="TEC_HOST", description="Address the service listens on.")
     port: int = Field(8000, ge=1, le=65535, validation_alias="TEC_PORT", description="Port the service listens on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        validation_alias="TEC_WORKERS",
+        description="Service processes `tec serve` starts (uvicorn workers sharing the port).",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", validation_alias="TEC_LOG_LEVEL", description="Log level."
     )

@@ -26,14 +26,14 @@ from resolvers.event_hub import EventHub
 from tec.app.authentication import Authentication
 from tec.app.exports import export_download
 from tec.app.graphql_view import GraphQLView
-from tec.app.logs import AccessLog, safe_request_id
+from tec.app.logs import AccessLog, configure_logging, safe_request_id
 from tec.app.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from tec.app.ratelimits import RateLimits
 from tec.app.request_limits import RequestLimits
 from tec.app.security_headers import SecurityHeaders
 from tec.app.webhooks import DeliveryWorker
 from tec.explorer.pages import explorer_routes
-from tec.settings import Settings
+from tec.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,13 @@ async def readyz(request: Request) -> Response:
 
 
 GIL_SWITCH_SECONDS = 0.001  # how long a thread may hold the GIL while another waits for it (sys.setswitchinterval)
+
+
+def create_app_from_environment() -> Starlette:
+    """The app of one `tec serve --workers N` process (uvicorn's factory): settings from the environment."""
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)
 
 
 def create_app(settings: Settings, store: Store | None = None, *, run_migrations: bool = True) -> Starlette:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from bench.peer import PeerMismatch, PeerUnavailable
 from bench.suite import PARTS
 from bench.suite import main as run_bench
 from tec.cli.common import fail
@@ -25,24 +26,44 @@ def bench(
     keep_neo4j: Annotated[bool, typer.Option(help="Leave the benchmark's Neo4j running afterwards.")] = False,
     only: Annotated[
         str | None,
-        typer.Option(help="Comma-separated subset: matching, round-trips, directory, events, import (default: all)."),
+        typer.Option(
+            help="Comma-separated subset: matching, round-trips, directory, events, import, outbox, peer (default: "
+            "all but peer)."
+        ),
     ] = None,
+    peer: Annotated[
+        bool,
+        typer.Option(
+            help="Also measure side by side with @neo4j/graphql (bench/peer/, needs Node.js 20+ and npm): "
+            "the searches with a territory and experiencedActors, after checking both give the same answers."
+        ),
+    ] = False,
+    peer_rounds: Annotated[int, typer.Option(help="Interleaved rounds of each peer comparison.")] = 5,
 ) -> None:
     """Measure latency, throughput, round trips, import speed and memory (docs/performance.md)."""
     if network not in ("demo", "scale"):
         raise fail("--network must be demo or scale.")
     parts = PARTS if only is None else tuple(part.strip() for part in only.split(",") if part.strip())
+    if "peer" in parts:  # `--only peer`: the side-by-side comparison alone
+        peer, parts = True, tuple(part for part in parts if part != "peer")
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
-        raise fail(f"--only takes {', '.join(PARTS)}; unknown: {', '.join(unknown)}.")
-    run_bench(
-        network,
-        json_path,
-        fresh=fresh,
-        matching_requests=matching_requests,
-        load_seconds=load_seconds,
-        import_rows=import_rows,
-        import_runs=import_runs,
-        keep_neo4j=keep_neo4j,
-        parts=parts,
-    )
+        raise fail(f"--only takes {', '.join(PARTS)}, peer; unknown: {', '.join(unknown)}.")
+    if peer_rounds < 1:
+        raise fail("--peer-rounds must be at least 1.")
+    try:
+        run_bench(
+            network,
+            json_path,
+            fresh=fresh,
+            matching_requests=matching_requests,
+            load_seconds=load_seconds,
+            import_rows=import_rows,
+            import_runs=import_runs,
+            keep_neo4j=keep_neo4j,
+            parts=parts,
+            peer=peer,
+            peer_rounds=peer_rounds,
+        )
+    except (PeerMismatch, PeerUnavailable) as error:
+        raise fail(str(error)) from None

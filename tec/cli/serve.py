@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from graph.migrations import migrate
 from tec.app.logs import configure_logging
 from tec.app.main import create_app
 from tec.cli.bootstrap import first_run
@@ -17,20 +18,30 @@ from tec.cli.neo4j import neo4j_start
 def serve(
     host: Annotated[str | None, typer.Option(help="Address (default TEC_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default TEC_PORT).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Service processes sharing the port (default TEC_WORKERS).")
+    ] = None,
 ) -> None:
     """Serve the GraphQL API (Neo4j must be reachable; see `tec up` to start everything)."""
     settings = settings_or_exit()
     configure_logging(settings)
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level,
-        log_config=None,  # uvicorn's records go through our handler (one line each, escaped)
-        access_log=False,  # tec.logs.AccessLog writes one line per request instead
-        server_header=False,
-        proxy_headers=False,  # X-Forwarded-For is read by tec.ratelimits, from TEC_TRUSTED_PROXIES only
-    )
+    options = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level,
+        "log_config": None,  # uvicorn's records go through our handler (one line each, escaped)
+        "access_log": False,  # tec.app.logs.AccessLog writes one line per request instead
+        "server_header": False,
+        "proxy_headers": False,  # X-Forwarded-For is read by tec.app.ratelimits, from TEC_TRUSTED_PROXIES only
+    }
+    processes = workers or settings.workers
+    if processes == 1:
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        return
+    # Several processes: each imports the app factory and builds its own app from the same environment
+    # (settings, Neo4j connections, response cache). Migrations run here once, before they start.
+    with_store(migrate, settings)
+    uvicorn.run("tec.app.main:create_app_from_environment", factory=True, workers=processes, **options)  # type: ignore[arg-type]
 
 
 def up(
