@@ -19,7 +19,7 @@ from typing import Any, LiteralString
 
 from neo4j.spatial import WGS84Point
 
-from graph import case_types
+from graph import ancestry, case_types
 from graph.errors import GraphError
 from graph.store import Store
 from graph.text import fold, search_text
@@ -162,7 +162,7 @@ NODE_SPECS: dict[LiteralString, NodeSpec] = {
         name_field="name",
         search_fields=("name", "description"),
         owned=True,
-        on_create=", n." + case_types.ON_CREATE,
+        on_create=", n." + case_types.ON_CREATE + ", n." + ancestry.ON_CREATE,
     ),
     "Conflict": NodeSpec(
         {
@@ -179,6 +179,7 @@ NODE_SPECS: dict[LiteralString, NodeSpec] = {
         },
         search_fields=("title", "summary"),
         owned=True,
+        on_create=", n." + ancestry.ON_CREATE,
     ),
     "Project": NodeSpec(
         {
@@ -191,6 +192,7 @@ NODE_SPECS: dict[LiteralString, NodeSpec] = {
         },
         search_fields=("title", "summary"),
         owned=True,
+        on_create=", n." + ancestry.ON_CREATE,
     ),
     "Resource": NodeSpec(
         {
@@ -203,6 +205,7 @@ NODE_SPECS: dict[LiteralString, NodeSpec] = {
         },
         search_fields=("title", "summary"),
         owned=True,
+        on_create=", n." + ancestry.ON_CREATE,
     ),
     "Sponsorship": NodeSpec(
         {
@@ -249,6 +252,22 @@ _AFTER: dict[RelKey, LiteralString] = {
     ("Actor", "INVOLVED_IN", "Conflict"): "CALL (touched) { UNWIND touched AS a " + case_types.refresh("a") + "} ",
     ("Conflict", "OF_TYPE", "ConflictType"): "CALL (touched) { UNWIND touched AS c "
     + case_types.refresh_involved("c")
+    + "} ",
+    # … and the territory ancestry of the records placed (graph.ancestry)
+    ("Actor", "BASED_IN", "Territory"): "CALL (touched) { UNWIND touched AS a " + ancestry.refresh("a", "Actor") + "} ",
+    ("Conflict", "LOCATED_IN", "Territory"): "CALL (touched) { UNWIND touched AS c "
+    + ancestry.refresh_documenting("c")
+    + ancestry.refresh("c", "Conflict")
+    + "} ",
+    ("Project", "LOCATED_IN", "Territory"): "CALL (touched) { UNWIND touched AS c "
+    + ancestry.refresh_documenting("c")
+    + ancestry.refresh("c", "Project")
+    + "} ",
+    ("Resource", "DOCUMENTS", "Conflict"): "CALL (touched) { UNWIND touched AS r "
+    + ancestry.refresh("r", "Resource")
+    + "} ",
+    ("Resource", "DOCUMENTS", "Project"): "CALL (touched) { UNWIND touched AS r "
+    + ancestry.refresh("r", "Resource")
     + "} ",
 }
 
@@ -566,4 +585,7 @@ async def delete_source(store: Store, name: str, *, batch_size: int = BATCH_SIZE
         if count == 0:
             break
     await store.write("bulk.deleteSourceNode", _DELETE_SOURCE, {"name": name})
+    if deleted:
+        # a resource of another source may have documented a deleted conflict or project (graph.ancestry)
+        await ancestry.recompute(store, ("Resource",))
     return deleted

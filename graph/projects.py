@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
+from graph import ancestry
 from graph.editing import Editor, LinkField, NodeSpec, delete_owned, link_references, save_node
 from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
@@ -26,6 +27,7 @@ PROJECT_LIST = ListSpec(
     default_sort="TITLE",
     area_filter="EXISTS { MATCH (n)-[:LOCATED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }",
     area_source="MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:LOCATED_IN]-(n:Project)",
+    area_codes=True,
 )
 
 
@@ -74,6 +76,7 @@ PROJECT_NODE = NodeSpec(
         LinkField("themes", "ABOUT", "Theme", key="code"),
     ),
     derive=title_summary_text,
+    after_links=ancestry.refresh_in_call("n", "Project") + ancestry.refresh_documenting("n"),
 )
 
 

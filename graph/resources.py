@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
+from graph import ancestry
 from graph.editing import Editor, LinkField, NodeSpec, delete_owned, link_references, save_node
 from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
@@ -29,6 +30,7 @@ RESOURCE_LIST = ListSpec(
     area_source=(
         "MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:LOCATED_IN]-(:Conflict|Project)<-[:DOCUMENTS]-(n:Resource)"
     ),
+    area_codes=True,
 )
 
 
@@ -90,6 +92,7 @@ RESOURCE_NODE = NodeSpec(
         LinkField("conflictTypes", "ABOUT", "ConflictType", key="code"),
     ),
     derive=title_summary_text,
+    after_links=ancestry.refresh_in_call("n", "Resource"),
 )
 
 

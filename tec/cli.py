@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 import typer
 import uvicorn
 
-from graph import apikeys, audit, case_types
+from graph import ancestry, apikeys, audit, case_types
 from graph.errors import GraphError, StoreUnavailable
 from graph.migrations import SCHEMA_VERSION, migrate, missing
 from graph.store import Store
@@ -210,6 +210,52 @@ def db_case_types(
     typer.echo(f"Recomputed: the case types of all {after.actors:,} actors match their cases.")
 
 
+@db_app.command("check")
+def db_check(
+    fix: Annotated[bool, typer.Option("--fix", help="Recompute the properties that differ from the graph.")] = False,
+) -> None:
+    """Check the properties kept at write time against the graph: each actor's case types (graph.case_types)
+    and each record's territory ancestry (graph.ancestry); --fix recomputes what differs.
+
+    Needed only after writes made around the service (a Neo4j console): its own writers keep them.
+    Exit code 1 when something differs and --fix was not given (or did not fix it).
+    """
+
+    async def work(store: Store) -> tuple[list[tuple[str, int, int, list[str]]], list[tuple[str, int, int]] | None]:
+        kinds = await case_types.check(store)
+        places = await ancestry.check(store)
+        found = [("Actor case types", kinds.actors, kinds.stale, kinds.examples)] + [
+            (f"{c.label} territory ancestry", c.records, c.stale, c.examples) for c in places
+        ]
+        if not fix or not any(stale for _, _, stale, _ in found):
+            return found, None
+        if kinds.stale:
+            await case_types.recompute(store)
+        await ancestry.recompute(store, tuple(c.label for c in places if c.stale))
+        kinds = await case_types.check(store)
+        after = [("Actor case types", kinds.actors, kinds.stale)] + [
+            (f"{c.label} territory ancestry", c.records, c.stale) for c in await ancestry.check(store)
+        ]
+        return found, after
+
+    found, after = with_store(work)
+    for what, records, stale, examples in found:
+        if stale:
+            typer.echo(f"{what}: {stale:,} of {records:,} differ from the graph: {', '.join(examples)}…")
+        else:
+            typer.echo(f"{what}: all {records:,} match the graph.")
+    if not any(stale for _, _, stale, _ in found):
+        return
+    if after is None:
+        raise fail(
+            "Matching may miss cases and searches with a territory filter may miss records: run `tec db check --fix`."
+        )
+    left = [f"{what}: {stale:,}" for what, _, stale in after if stale]
+    if left:
+        raise fail(f"Recomputed, but some still differ (a write under way?): {'; '.join(left)}. Run it again.")
+    typer.echo("Recomputed: every checked property matches the graph.")
+
+
 @apikey_app.command("create")
 def apikey_create(
     role: Annotated[str, typer.Option(help="reader, editor or admin.")],
@@ -319,8 +365,34 @@ def bench(
         str | None,
         typer.Option(help="Comma-separated subset: matching, round-trips, directory, events, import (default: all)."),
     ] = None,
+    growth: Annotated[
+        bool,
+        typer.Option(
+            "--growth",
+            help="Instead of the suite: directory search, conflict search and matching on the scale network at "
+            "several sizes (latency and db hits per size; each size seeded once in var/bench-growth-N).",
+        ),
+    ] = False,
+    growth_sizes: Annotated[
+        str, typer.Option("--growth-sizes", help="Comma-separated numbers of actors for --growth.")
+    ] = "3000,50000,200000",
+    growth_runs: Annotated[int, typer.Option("--growth-runs", help="Timed runs per question for --growth.")] = 30,
 ) -> None:
     """Measure latency, throughput, round trips, import speed and memory (docs/performance.md)."""
+    if growth:
+        from bench.growth import main as run_growth
+        from importers.generator import MAX_SCALED_ACTORS, MIN_SCALED_ACTORS
+
+        try:
+            sizes = tuple(int(part.replace("_", "")) for part in growth_sizes.split(",") if part.strip())
+        except ValueError:
+            raise fail("--growth-sizes takes numbers of actors separated by commas, e.g. 3000,50000.") from None
+        if not sizes or any(not MIN_SCALED_ACTORS <= size <= MAX_SCALED_ACTORS for size in sizes):
+            raise fail(f"--growth-sizes: each size must be {MIN_SCALED_ACTORS:,} to {MAX_SCALED_ACTORS:,} actors.")
+        if growth_runs < 1:
+            raise fail("--growth-runs must be at least 1.")
+        run_growth(json_path, sizes, growth_runs)
+        return
     if network not in ("demo", "scale"):
         raise fail("--network must be demo or scale.")
     from bench.suite import PARTS

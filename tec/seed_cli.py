@@ -20,7 +20,16 @@ from graph.editing import Editor
 from graph.matching import Near
 from graph.migrations import migrate
 from graph.store import Store
-from importers.generator import DEMO, SCALE, Network, NetworkSize, generate
+from importers.generator import (
+    DEMO,
+    MAX_SCALED_ACTORS,
+    MIN_SCALED_ACTORS,
+    SCALE,
+    Network,
+    NetworkSize,
+    generate,
+    scaled,
+)
 from importers.geography import Geography
 from importers.reference import Taxonomy, TerritoryRecord, read_taxonomy, read_territory_snapshot
 from tec.settings import Settings
@@ -205,6 +214,22 @@ def seed_demo(reset: ResetOption = False) -> None:
     _run(DEMO, reset)
 
 
-def seed_scale(reset: ResetOption = False) -> None:
+def seed_scale(
+    reset: ResetOption = False,
+    actors: Annotated[
+        int,
+        typer.Option(
+            "--actors",
+            help=f"Actors to generate ({MIN_SCALED_ACTORS:,} to {MAX_SCALED_ACTORS:,}); every other count follows "
+            "in proportion. Seeding another size over a previous one needs --reset.",
+        ),
+    ] = SCALE.actors,
+) -> None:
     """Load the scale network of the benchmark (50,000 actors, 20,000 conflicts, 100,000 cooperation links)."""
-    _run(SCALE, reset)
+    try:
+        size = scaled(actors)
+    except ValueError as error:
+        from tec.cli import fail
+
+        raise fail(f"--actors: {error}.") from None
+    _run(size, reset)
