@@ -192,8 +192,10 @@ def build(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dict[str
             "WITH area, here, originFound, areaCode, $search + CASE WHEN areaCode IS NULL THEN '' "
             "ELSE ' +" + ancestry.PROPERTY + ":' + areaCode + '^0' END AS lucene "
         )
-    else:
+    elif query_text is not None:
         prelude += "WITH area, here, originFound, null AS areaCode, $search AS lucene "
+    else:
+        prelude += "WITH area, here, originFound, null AS areaCode, null AS lucene "
 
     where: LiteralString = " AND ".join(clauses) if clauses else "true"
     # `matched` binds `n` and ends with a WHERE to complete; the count uses it alone (so that an

@@ -91,6 +91,7 @@ def scaled(actors: int, base: NetworkSize = SCALE) -> NetworkSize:
         hotspots=part(base.hotspots),
     )
 
+
 # Shares of the non-collectivité kinds; collectivités (régions, départements, EPCI, communes) take the rest.
 KIND_SHARES = (
     ("ASSOCIATION", 0.30),
