@@ -61,7 +61,7 @@ RELATIONSHIP_TYPES: tuple[str, ...] = (
     "FROM_SOURCE",
 )
 # Properties never shown (search keys, provenance of writes) and those shown only to callers with a role.
-INTERNAL_PROPERTIES = frozenset({"searchText", "nameKey", "caseTypes", "hash", "createdBy", "updatedBy"})
+INTERNAL_PROPERTIES = frozenset({"searchText", "nameKey", "caseTypes", "areaCodes", "hash", "createdBy", "updatedBy"})
 PRIVATE_PROPERTIES = frozenset({"email", "phone", "contactName"})
 # What only a sponsorship's parties and admins may read (schema.sponsorship): never in a subgraph.
 PARTY_PROPERTIES: dict[str, frozenset[str]] = {"Sponsorship": frozenset({"need", "feedback", "declineReason"})}
