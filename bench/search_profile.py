@@ -72,6 +72,12 @@ async def profile(uri: str, runs: int, builder: ModuleType) -> list[dict[str, An
                     **latency_summary(samples),
                 }
             )
+            row = rows[-1]
+            print(
+                f"{row['part']:9} {row['search']!r:16} in {row['territory']:>3}: total {row['total']:>5}, "
+                f"db hits {row['db_hits']:>9,}, p50 {row['p50_ms']:7.1f} ms, first ids {row['ids'][:3]}",
+                flush=True,
+            )
     finally:
         await store.close()
     return rows
@@ -84,11 +90,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--builder", type=Path, default=None, help="another version of graph/listing.py")
     args = parser.parse_args(argv)
     builder = load_builder(args.builder) if args.builder else listing
-    for row in asyncio.run(profile(args.uri, args.runs, builder)):
-        print(
-            f"{row['part']:9} {row['search']!r:16} in {row['territory']:>3}: total {row['total']:>5}, "
-            f"db hits {row['db_hits']:>9,}, p50 {row['p50_ms']:7.1f} ms, first ids {row['ids'][:3]}"
-        )
+    asyncio.run(profile(args.uri, args.runs, builder))
 
 
 if __name__ == "__main__":
