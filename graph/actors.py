@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from graph import case_types
+from graph import ancestry, case_types
 from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
 from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
@@ -25,6 +25,7 @@ ACTOR_LIST = ListSpec(
     area_filter="EXISTS { MATCH (n)-[:BASED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }",
     area_source="MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:BASED_IN]-(n:Actor)",
     located=True,
+    area_codes=True,
 )
 
 
@@ -84,6 +85,7 @@ ACTOR_NODE = EditableNode(
         LinkField("themes", "WORKS_ON", "Theme", key="code"),
     ),
     on_create="SET n." + case_types.ON_CREATE + " ",
+    after_links=ancestry.refresh_in_call("n", "Actor"),
 )
 
 

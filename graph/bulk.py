@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from graph import case_types
+from graph import ancestry, case_types
 from graph.errors import GraphError
 from graph.model import (
     NODE_RULES,
@@ -47,8 +47,13 @@ class BulkRowError(GraphError):
 
 # --- what a write adds in Cypher (what each label and relationship may hold: graph.model) -----------
 
-# More of the ON CREATE SET of a new node (", n.x = …"), by label.
-_ON_CREATE: dict[str, LiteralString] = {"Actor": ", n." + case_types.ON_CREATE}
+# More of the ON CREATE SET of a new node (", n.x = …"), by label: the kept lists start empty.
+_ON_CREATE: dict[str, LiteralString] = {
+    "Actor": ", n." + case_types.ON_CREATE + ", n." + ancestry.ON_CREATE,
+    "Conflict": ", n." + ancestry.ON_CREATE,
+    "Project": ", n." + ancestry.ON_CREATE,
+    "Resource": ", n." + ancestry.ON_CREATE,
+}
 
 # What a relationship's writes change beyond it, given `touched`, the batch's distinct start nodes: the
 # case types of the actors involved (graph.case_types).
@@ -56,6 +61,22 @@ _AFTER: dict[RelationshipKey, LiteralString] = {
     ("Actor", "INVOLVED_IN", "Conflict"): "CALL (touched) { UNWIND touched AS a " + case_types.refresh("a") + "} ",
     ("Conflict", "OF_TYPE", "ConflictType"): "CALL (touched) { UNWIND touched AS c "
     + case_types.refresh_involved("c")
+    + "} ",
+    # … and the territory ancestry of the records placed (graph.ancestry)
+    ("Actor", "BASED_IN", "Territory"): "CALL (touched) { UNWIND touched AS a " + ancestry.refresh("a", "Actor") + "} ",
+    ("Conflict", "LOCATED_IN", "Territory"): "CALL (touched) { UNWIND touched AS c "
+    + ancestry.refresh_documenting("c")
+    + ancestry.refresh("c", "Conflict")
+    + "} ",
+    ("Project", "LOCATED_IN", "Territory"): "CALL (touched) { UNWIND touched AS c "
+    + ancestry.refresh_documenting("c")
+    + ancestry.refresh("c", "Project")
+    + "} ",
+    ("Resource", "DOCUMENTS", "Conflict"): "CALL (touched) { UNWIND touched AS r "
+    + ancestry.refresh("r", "Resource")
+    + "} ",
+    ("Resource", "DOCUMENTS", "Project"): "CALL (touched) { UNWIND touched AS r "
+    + ancestry.refresh("r", "Resource")
     + "} ",
 }
 
@@ -338,4 +359,7 @@ async def delete_source(store: Store, name: str, *, batch_size: int = BATCH_SIZE
         if count == 0:
             break
     await store.write("bulk.deleteSourceNode", _DELETE_SOURCE, {"name": name})
+    if deleted:
+        # a resource of another source may have documented a deleted conflict or project (graph.ancestry)
+        await ancestry.recompute(store, ("Resource",))
     return deleted

@@ -8,7 +8,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from graph import case_types
+from graph import ancestry, case_types
 from graph.editing import Announce, EditableNode, Editor, LinkField, References, delete_owned, save_node
 from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.needs import alert_events
@@ -29,6 +29,7 @@ CONFLICT_LIST = ListSpec(
     area_filter="EXISTS { MATCH (n)-[:LOCATED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }",
     area_source="MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:LOCATED_IN]-(n:Conflict)",
     located=True,
+    area_codes=True,
 )
 
 
@@ -94,7 +95,9 @@ CONFLICT_NODE = EditableNode(
         LinkField("project", "ABOUT", "Project"),
     ),
     after_set="SET n.year = n.startedOn.year ",
-    after_links=case_types.refresh_involved("n"),
+    after_links=case_types.refresh_involved("n")
+    + ancestry.refresh_in_call("n", "Conflict")
+    + ancestry.refresh_documenting("n"),
 )
 
 

@@ -15,7 +15,7 @@ from typing import Any, LiteralString, TypeVar
 
 from neo4j import AsyncManagedTransaction, unit_of_work
 
-from graph import audit, case_types, outbox
+from graph import ancestry, audit, case_types, outbox
 from graph.errors import GraphError
 from graph.model import derived_properties
 from graph.outbox import NewEvent
@@ -123,11 +123,22 @@ async def check_owned(tx: AsyncManagedTransaction, label: str, record_id: str, e
 
 _DELETE: dict[str, LiteralString] = {label: "MATCH (n:" + label + " {id: $id}) DETACH DELETE n" for label in _CHECK}
 # A conflict's actors lose its type from their case types (graph.case_types) when it was their last such case.
+# The resources documenting a deleted conflict or project lose its territories (graph.ancestry).
+_DOCUMENTING: LiteralString = "COLLECT { MATCH (r:Resource)-[:DOCUMENTS]->(n) RETURN DISTINCT r } AS documenting "
+_REFRESH_DOCUMENTING: LiteralString = (
+    "CALL (documenting) { UNWIND documenting AS r " + ancestry.refresh("r", "Resource") + "} "
+)
 _DELETE["Conflict"] = (
     "MATCH (n:Conflict {id: $id}) "
-    "WITH n, COLLECT { MATCH (x:Actor)-[:INVOLVED_IN]->(n) RETURN DISTINCT x } AS involved "
+    "WITH n, COLLECT { MATCH (x:Actor)-[:INVOLVED_IN]->(n) RETURN DISTINCT x } AS involved, " + _DOCUMENTING + ""
     "DETACH DELETE n "
-    "WITH involved UNWIND involved AS x " + case_types.refresh("x")
+    "WITH involved, documenting "
+    + _REFRESH_DOCUMENTING
+    + "WITH involved UNWIND involved AS x "
+    + case_types.refresh("x")
+)
+_DELETE["Project"] = (
+    "MATCH (n:Project {id: $id}) WITH n, " + _DOCUMENTING + "DETACH DELETE n WITH documenting " + _REFRESH_DOCUMENTING
 )
 
 
@@ -294,7 +305,7 @@ def _create_query(spec: EditableNode) -> LiteralString:
         + "WITH n "
         + links_fragment(spec.links)
         + spec.after_links
-        + "RETURN n {.*, searchText: null, caseTypes: null} AS record"
+        + "RETURN n {.*, searchText: null, caseTypes: null, areaCodes: null} AS record"
     )
 
 
@@ -308,7 +319,7 @@ def _update_query(spec: EditableNode) -> LiteralString:
         + "WITH n "
         + links_fragment(spec.links)
         + spec.after_links
-        + "RETURN n {.*, searchText: null, caseTypes: null} AS record"
+        + "RETURN n {.*, searchText: null, caseTypes: null, areaCodes: null} AS record"
     )
 
 

@@ -20,7 +20,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from graph import audit, case_types
+from graph import ancestry, audit, case_types
 from graph.model import source_id
 from graph.store import Record, Store, run_in_tx
 from graph.tallies import WriteTally
@@ -164,10 +164,11 @@ SET c += row.props, c.createdAt = datetime(), c.createdBy = $by, c.source = $sou
     c.updatedAt = datetime(), c.updatedBy = $by, c.location = t.location
 CREATE (c)-[:OF_TYPE]->(ct), (c)-[:LOCATED_IN]->(t),
        (c)-[:FROM_SOURCE {externalId: row.externalId, hash: row.hash, importedAt: datetime()}]->(s)
-"""
+""" + ancestry.refresh("c", "Conflict")
 
 # A conflict whose type changed changes its actors' case types (graph.case_types).
-_UPDATE_CONFLICTS: LiteralString = """
+_UPDATE_CONFLICTS: LiteralString = (
+    """
 MATCH (s:Source {name: $source})
 UNWIND $rows AS row
 MATCH (c:Conflict {id: row.id})
@@ -186,7 +187,11 @@ MERGE (c)-[:LOCATED_IN]->(t)
 MERGE (c)-[f:FROM_SOURCE]->(s)
 SET f.externalId = row.externalId, f.hash = row.hash, f.importedAt = datetime()
 WITH c
-""" + case_types.refresh_involved("c")
+"""
+    + case_types.refresh_involved("c")
+    + ancestry.refresh_in_call("c", "Conflict")
+    + ancestry.refresh_documenting("c")
+)
 
 # Links an actor row may carry, beyond its properties: each a fragment of the create query.
 ACTOR_LINKS: tuple[str, ...] = ("territory", "governs", "themes", "network", "involvements")
@@ -204,11 +209,11 @@ def _create_actors(links: frozenset[str]) -> LiteralString:
     query += (
         "CREATE (n:Actor {id: row.id}) "
         "SET n += row.props, n.createdAt = datetime(), n.createdBy = $by, n.source = $source, "
-        "n.updatedAt = datetime(), n.updatedBy = $by, n." + case_types.ON_CREATE + " "
+        "n.updatedAt = datetime(), n.updatedBy = $by, n." + case_types.ON_CREATE + ", n." + ancestry.ON_CREATE + " "
         "CREATE (n)-[:FROM_SOURCE {externalId: row.externalId, hash: row.hash, importedAt: datetime()}]->(s) "
     )
     if "territory" in links:
-        query += "SET n.location = t.location CREATE (n)-[:BASED_IN]->(t) "
+        query += "SET n.location = t.location CREATE (n)-[:BASED_IN]->(t) " + ancestry.refresh("n", "Actor")
     if "governs" in links:
         query += "CREATE (n)-[:GOVERNS]->(t) "
     if "network" in links:
@@ -249,6 +254,9 @@ CALL (row, n) {
   MATCH (t:Territory {id: row.territory})
   SET n.location = t.location
   MERGE (n)-[:BASED_IN]->(t)
+"""
+    + ancestry.refresh("n", "Actor")
+    + """
 }
 CALL (row, n) {
   WITH * WHERE row.governs IS NOT NULL

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
+from graph import ancestry
 from graph.errors import ListRefused
 from graph.near import Near
 from graph.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
-from graph.search import FULLTEXT_INDEXES, lucene_query
+from graph.search import FULLTEXT_INDEXES, lucene_query, searched_text
 from graph.store import Store
 
 
@@ -48,6 +49,9 @@ class ListSpec:
     # full-text search to start from): a MATCH binding `n` from `area`, possibly with duplicates.
     area_source: LiteralString | None = None
     located: bool = False  # nodes carry a `location` point (distance filters allowed)
+    # Nodes carry `areaCodes` (graph.ancestry), indexed with `searchText` in the label's full-text
+    # index: a search with a territory filter asks Lucene for the hits inside the territory only.
+    area_codes: bool = False
 
 
 @dataclass
@@ -94,8 +98,10 @@ def territory_lookup(var: LiteralString, param: LiteralString, carry: LiteralStr
 
 MAX_RADIUS_KM = 1000.0  # the widest circle a list may be filtered by
 
-NODE_WITH_TIMESTAMPS: LiteralString = "n {.*, searchText: null, caseTypes: null}"
-NODE_WITHOUT_TIMESTAMPS: LiteralString = "n {.*, searchText: null, caseTypes: null, createdAt: null, updatedAt: null}"
+NODE_WITH_TIMESTAMPS: LiteralString = "n {.*, searchText: null, caseTypes: null, areaCodes: null}"
+NODE_WITHOUT_TIMESTAMPS: LiteralString = (
+    "n {.*, searchText: null, caseTypes: null, areaCodes: null, createdAt: null, updatedAt: null}"
+)
 
 
 def effective_sort(spec: ListSpec, request: ListRequest) -> str:
@@ -127,6 +133,13 @@ def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dic
     params: dict[str, Any] = dict(request.params)
     clauses: list[LiteralString] = list(request.clauses)
 
+    query_text = lucene_query(request.search)
+    if request.search is not None and query_text is None:
+        raise ListRefused("SEARCH_WITHOUT_WORDS", "a search needs at least one letter or digit")
+    # A search with a territory filter on a label whose records carry their ancestry: Lucene keeps the
+    # hits inside the territory (`+areaCodes:d35^0`, no score), so no hit outside it is read.
+    area_in_index = query_text is not None and request.area is not None and spec.area_codes
+
     prelude: LiteralString = "WITH null AS area "
     walk_from_area = False
     if request.area is not None:
@@ -135,7 +148,10 @@ def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dic
         prelude = territory_lookup("area", "area", "")
         params["area"] = request.area
         walk_from_area = spec.area_source is not None and not request.search
-        if not walk_from_area:
+        if area_in_index:
+            # a territory whose code cannot be a Lucene token (none in the COG) is tested the old way
+            clauses.append("area IS NOT NULL AND (areaCode IS NOT NULL OR " + spec.area_filter + ")")
+        elif not walk_from_area:
             clauses.append("area IS NOT NULL AND " + spec.area_filter)
 
     distance: LiteralString = "null"
@@ -167,29 +183,40 @@ def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dic
         distance = "point.distance(n.location, here) / 1000.0"
     else:
         prelude += "WITH area, null AS here, true AS originFound "
+    # `areaCode`: the asked territory's token when Lucene filters by it; `lucene`: the full-text query.
+    if area_in_index:
+        prelude += "WITH area, here, originFound, " + ancestry.token_of("area") + " AS areaCode "
+        prelude += (
+            "WITH area, here, originFound, areaCode, $search + CASE WHEN areaCode IS NULL THEN '' "
+            "ELSE ' +" + ancestry.PROPERTY + ":' + areaCode + '^0' END AS lucene "
+        )
+    elif query_text is not None:
+        prelude += "WITH area, here, originFound, null AS areaCode, $search AS lucene "
+    else:
+        prelude += "WITH area, here, originFound, null AS areaCode, null AS lucene "
 
     where: LiteralString = " AND ".join(clauses) if clauses else "true"
-    query_text = lucene_query(request.search)
-    if request.search is not None and query_text is None:
-        raise ListRefused("SEARCH_WITHOUT_WORDS", "a search needs at least one letter or digit")
     # `matched` binds `n` and ends with a WHERE to complete; the count uses it alone (so that an
     # unfiltered count comes from the count store), the page adds the score and the sort's needs.
     matched: LiteralString
     scored: LiteralString = "WITH n, 0.0 AS score "
     if query_text is not None:
-        params.update(index=FULLTEXT_INDEXES[spec.label], search=query_text)
-        matched = "CALL db.index.fulltext.queryNodes($index, $search) YIELD node AS n, score WHERE n:" + spec.label
+        search = searched_text(query_text) if spec.area_codes else query_text
+        params.update(index=FULLTEXT_INDEXES[spec.label], search=search)
+        matched = "CALL db.index.fulltext.queryNodes($index, lucene) YIELD node AS n, score WHERE n:" + spec.label
         matched += " AND "
         scored = ""
     elif walk_from_area and spec.area_source is not None:
         matched = spec.area_source + " WITH DISTINCT n WHERE "
     else:
         matched = "MATCH (n:" + spec.label + ") WHERE "
-    page_where = where
+    present: LiteralString = "true"
     if sort.indexed is not None:
-        page_where += " AND n." + sort.indexed + " IS NOT NULL"
+        present = "n." + sort.indexed + " IS NOT NULL"
+    page_where = where + " AND " + present
 
     keyset: LiteralString = "true"
+    seek: LiteralString = ""
     if request.after is not None:
         name, value, last_id = decode_cursor(request.after, 3)
         if name != sort_name:
@@ -198,23 +225,46 @@ def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dic
         keyset = "(sortValue " + comparison + " $afterValue OR (sortValue = $afterValue AND n.id > $afterId))"
         params.update(afterValue=value, afterId=last_id)
         if sort.indexed is not None:
-            page_where += " AND n." + sort.indexed + (" <= " if sort.descending else " >= ") + "$afterValue"
+            seek = " AND n." + sort.indexed + (" <= " if sort.descending else " >= ") + "$afterValue"
     order: LiteralString = "sortValue DESC, n.id" if sort.descending else "sortValue, n.id"
-    total: LiteralString = (
-        "CALL (area, here) { " + matched + where + " RETURN count(n) AS total } "
-        if request.with_total
-        else "WITH *, null AS total "
-    )
-    source: LiteralString = matched + page_where + " " + scored
     node: LiteralString = NODE_WITH_TIMESTAMPS if request.timestamps else NODE_WITHOUT_TIMESTAMPS
-    query: LiteralString = (
-        prelude + total + "CALL (area, here) { " + source + "WITH n, score, " + distance + " AS distanceKm "
-        "WITH n, score, distanceKm, " + sort.expression + " AS sortValue WHERE " + keyset + " "
-        "WITH n, score, distanceKm, sortValue ORDER BY " + order + " LIMIT $limit "
-        "RETURN collect({node: " + node + ", score: score, distanceKm: distanceKm, "
-        "sortValue: sortValue}) AS items } "
-        "RETURN total, items, area IS NOT NULL AS areaFound, originFound"
+    collected: LiteralString = (
+        "RETURN collect({node: " + node + ", score: score, distanceKm: distanceKm, sortValue: sortValue}) AS items } "
     )
+    ending: LiteralString = "RETURN total, items, area IS NOT NULL AS areaFound, originFound"
+    query: LiteralString
+    if query_text is not None and request.with_total:
+        # One pass over the hits: every match is counted, then the page is sorted out of the same rows
+        # (the full-text search runs once, not once to count and once to page).
+        query = (
+            prelude + "CALL (area, here, areaCode, lucene) { " + matched + where + " "
+            "WITH n, score, " + distance + " AS distanceKm "
+            "WITH n, score, distanceKm, " + sort.expression + " AS sortValue "
+            "WITH collect({n: n, score: score, distanceKm: distanceKm, sortValue: sortValue}) AS hits "
+            "RETURN size(hits) AS total, hits } "
+            "CALL (hits) { UNWIND hits AS hit "
+            "WITH hit.n AS n, hit.score AS score, hit.distanceKm AS distanceKm, hit.sortValue AS sortValue "
+            "WHERE " + present + " AND " + keyset + " "
+            "WITH n, score, distanceKm, sortValue ORDER BY " + order + " LIMIT $limit " + collected + ending
+        )
+    else:
+        total: LiteralString = (
+            "CALL (area, here, areaCode, lucene) { " + matched + where + " RETURN count(n) AS total } "
+            if request.with_total
+            else "WITH *, null AS total "
+        )
+        source: LiteralString = matched + page_where + seek + " " + scored
+        query = (
+            prelude
+            + total
+            + "CALL (area, here, areaCode, lucene) { "
+            + source
+            + "WITH n, score, "
+            + distance
+            + " AS distanceKm "
+            "WITH n, score, distanceKm, " + sort.expression + " AS sortValue WHERE " + keyset + " "
+            "WITH n, score, distanceKm, sortValue ORDER BY " + order + " LIMIT $limit " + collected + ending
+        )
     params["limit"] = request.first + 1
     return query, params, sort_name
 

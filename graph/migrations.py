@@ -11,8 +11,8 @@ import logging
 from dataclasses import dataclass
 from typing import LiteralString
 
-from graph import case_types
-from graph.search import fulltext_index_statements
+from graph import ancestry, case_types
+from graph.search import area_index_statements, fulltext_index_statements
 from graph.store import Store
 
 log = logging.getLogger(__name__)
@@ -169,6 +169,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX auditentry_at IF NOT EXISTS FOR (e:AuditEntry) ON (e.at)",
             "CREATE INDEX auditentry_actor IF NOT EXISTS FOR (e:AuditEntry) ON (e.actor)",
         ),
+    ),
+    Migration(
+        32,
+        "every actor's, conflict's, project's and resource's territory ancestry (graph.ancestry), indexed with "
+        "its words: a search with a territory filter reads only the hits inside the territory",
+        (*ancestry.RECOMPUTE_ALL, *area_index_statements()),
     ),
 )
 

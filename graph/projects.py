@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
+from graph import ancestry
 from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
 from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
@@ -21,6 +22,7 @@ PROJECT_LIST = ListSpec(
     default_sort="TITLE",
     area_filter="EXISTS { MATCH (n)-[:LOCATED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }",
     area_source="MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:LOCATED_IN]-(n:Project)",
+    area_codes=True,
 )
 
 
@@ -68,6 +70,7 @@ PROJECT_NODE = EditableNode(
         LinkField("territory", "LOCATED_IN", "Territory"),
         LinkField("themes", "ABOUT", "Theme", key="code"),
     ),
+    after_links=ancestry.refresh_in_call("n", "Project") + ancestry.refresh_documenting("n"),
 )
 
 

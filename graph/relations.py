@@ -14,7 +14,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from graph import case_types
+from graph import ancestry, case_types
 from graph.editing import Editor, NotAllowed, UnknownReference, owns, write_tx
 from graph.store import Store, run_in_tx
 
@@ -42,8 +42,8 @@ RELATIONS: dict[str, RelationSpec] = {
     "takesPartIn": RelationSpec("Actor", "TAKES_PART_IN", "Project"),
     "resourceTheme": RelationSpec("Resource", "ABOUT", "Theme", end_key="code", owners=("start",)),
     "resourceConflictType": RelationSpec("Resource", "ABOUT", "ConflictType", end_key="code", owners=("start",)),
-    "documentsConflict": RelationSpec("Resource", "DOCUMENTS", "Conflict"),
-    "documentsProject": RelationSpec("Resource", "DOCUMENTS", "Project"),
+    "documentsConflict": RelationSpec("Resource", "DOCUMENTS", "Conflict", after=ancestry.refresh("a", "Resource")),
+    "documentsProject": RelationSpec("Resource", "DOCUMENTS", "Project", after=ancestry.refresh("a", "Resource")),
     "applicationByProject": RelationSpec(
         "Project", "APPLIED_TO", "CommonsCall", owners=("start",), on_create=", r.submittedAt = datetime()"
     ),

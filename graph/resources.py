@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
+from graph import ancestry
 from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
 from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
@@ -26,6 +27,7 @@ RESOURCE_LIST = ListSpec(
     area_source=(
         "MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:LOCATED_IN]-(:Conflict|Project)<-[:DOCUMENTS]-(n:Resource)"
     ),
+    area_codes=True,
 )
 
 
@@ -86,6 +88,7 @@ RESOURCE_NODE = EditableNode(
         LinkField("themes", "ABOUT", "Theme", key="code"),
         LinkField("conflictTypes", "ABOUT", "ConflictType", key="code"),
     ),
+    after_links=ancestry.refresh_in_call("n", "Resource"),
 )
 
 

@@ -22,10 +22,12 @@ __all__ = [
     "FULLTEXT_INDEXES",
     "MAX_SEARCH_LENGTH",
     "MAX_WORD_LENGTH",
+    "area_index_statements",
     "fulltext_index_statements",
     "lucene_query",
     "search_text",
     "search_text_problem",
+    "searched_text",
 ]
 
 ANALYZER: LiteralString = "french"
@@ -84,6 +86,34 @@ def fulltext_index_statements() -> tuple[LiteralString, ...]:
             "OPTIONS {indexConfig: {`fulltext.analyzer`: '" + ANALYZER + "'}}"
         )
     return tuple(statements)
+
+
+# The labels whose full-text index also holds `areaCodes` (graph.ancestry, migration 32).
+AREA_INDEXED: tuple[LiteralString, ...] = ("Actor", "Conflict", "Project", "Resource")
+
+
+def area_index_statements() -> tuple[LiteralString, ...]:
+    """Migration 32: the full-text indexes of `AREA_INDEXED` again, on `searchText` and `areaCodes`.
+
+    A search with a territory filter then adds `+areaCodes:d35^0` to the user's words: Lucene returns
+    only the hits inside the territory, and the boost 0 leaves every score as it was.
+    """
+    statements: list[LiteralString] = []
+    for label in AREA_INDEXED:
+        index = FULLTEXT_INDEXES[label]
+        statements.append("DROP INDEX " + index + " IF EXISTS")
+        statements.append(
+            "CREATE FULLTEXT INDEX " + index + " IF NOT EXISTS FOR (n:" + label + ") "
+            "ON EACH [n.searchText, n.areaCodes] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: '" + ANALYZER + "'}}"
+        )
+    return tuple(statements)
+
+
+def searched_text(query: str) -> str:
+    """A `lucene_query` confined to `searchText`: an index that also holds `areaCodes` must not match
+    a user's word against a territory token (`d35`), nor score it."""
+    return "+searchText:(" + query + ")"
 
 
 def _label(label: str) -> LiteralString:

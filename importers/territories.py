@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from neo4j.spatial import WGS84Point
 
+from graph import ancestry
 from graph import taxonomy as taxonomy_store
 from graph import territories as territory_store
 from graph.model import derived_properties
@@ -216,6 +217,11 @@ async def import_territories(
             progress,
         )
 
+    if before.part_of:
+        # a commune may have changed EPCI: the records' territory ancestry follows (graph.ancestry)
+        started_ancestry = time.perf_counter()
+        await ancestry.recompute(store)
+        log.info("territory ancestry recomputed in %.1f s", time.perf_counter() - started_ancestry)
     gone = await territory_store.territories_not_in(store, [row["id"] for row in nodes])
     if gone:
         report.warnings.append(

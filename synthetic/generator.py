@@ -13,7 +13,7 @@ import random
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from typing import Any
@@ -57,6 +57,40 @@ DEMO = NetworkSize(
 )
 SCALE = NetworkSize("scale", 50_000, 20_000, (2, 4), 10_000, 10_000, 100_000, 400, 200, 20, 300, 10)
 SIZES = {size.name: size for size in (DEMO, SCALE)}
+# The sizes `tec bench --growth` measures (actors of the scale network).
+GROWTH_ACTORS: tuple[int, ...] = (3_000, 50_000, 200_000)
+MIN_SCALED_ACTORS = 1_000
+MAX_SCALED_ACTORS = 1_000_000
+
+
+def scaled(actors: int, base: NetworkSize = SCALE) -> NetworkSize:
+    """The scale network with `actors` actors, every other count in proportion (at least 1 of each).
+
+    The anchor cases (the benchmark's known places) stay as they are; the name stays `scale`, so a seed
+    of another size replaces the previous one with `--reset`.
+    """
+    if not MIN_SCALED_ACTORS <= actors <= MAX_SCALED_ACTORS:
+        raise ValueError(f"the network takes {MIN_SCALED_ACTORS:,} to {MAX_SCALED_ACTORS:,} actors, not {actors:,}")
+    if actors == base.actors:
+        return base
+    ratio = actors / base.actors
+
+    def part(count: int) -> int:
+        return max(1, round(count * ratio))
+
+    return replace(
+        base,
+        actors=actors,
+        conflicts=part(base.conflicts),
+        projects=part(base.projects),
+        resources=part(base.resources),
+        cooperations=part(base.cooperations),
+        applications=part(base.applications),
+        sponsorships=part(base.sponsorships),
+        task_forces=part(base.task_forces),
+        hotspots=part(base.hotspots),
+    )
+
 
 # Shares of the non-collectivité kinds; collectivités (régions, départements, EPCI, communes) take the rest.
 KIND_SHARES = (

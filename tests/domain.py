@@ -12,7 +12,7 @@ from typing import Any
 
 from strawberry import relay
 
-from graph import case_types
+from graph import ancestry, case_types
 from graph.model import derived_properties
 from graph.store import Store
 
@@ -41,7 +41,7 @@ async def make_actor(
         "a.createdAt = datetime(), a.updatedAt = datetime(), a.createdBy = 'tests' "
         "WITH a OPTIONAL MATCH (t:Territory {level: 'COMMUNE', code: $basedIn}) "
         "FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (a)-[:BASED_IN]->(t)) "
-        "SET a.location = t.location",
+        "SET a.location = t.location " + ancestry.refresh("a", "Actor"),
         {
             "id": actor_id,
             "props": {"name": name, "kind": kind, "description": description, "source": source, **props},
@@ -71,7 +71,7 @@ async def make_conflict(
         "CREATE (c:Conflict {id: $id, title: $title, summary: $summary, status: $status, startedOn: $startedOn, "
         "  year: $startedOn.year, source: $source, searchText: $searchText, createdAt: datetime(), "
         "  updatedAt: datetime(), createdBy: 'tests', location: t.location}) "
-        "CREATE (c)-[:OF_TYPE]->(ct) CREATE (c)-[:LOCATED_IN]->(t)",
+        "CREATE (c)-[:OF_TYPE]->(ct) CREATE (c)-[:LOCATED_IN]->(t) " + ancestry.refresh("c", "Conflict"),
         {
             "id": conflict_id,
             "title": title,
@@ -121,7 +121,7 @@ async def make_resource(
         "CALL (r) { UNWIND $types AS code MATCH (t:ConflictType {code: code}) CREATE (r)-[:ABOUT]->(t) } "
         "CALL (r) { UNWIND $authors AS a MATCH (x:Actor {id: a}) CREATE (x)-[:AUTHORED]->(r) } "
         "CALL (r) { UNWIND $documents AS d MATCH (x {id: d}) WHERE x:Conflict OR x:Project "
-        "  CREATE (r)-[:DOCUMENTS]->(x) }",
+        "  CREATE (r)-[:DOCUMENTS]->(x) } " + ancestry.refresh("r", "Resource"),
         {
             "id": resource_id,
             "title": title,
@@ -157,7 +157,8 @@ async def make_project(
         "  createdBy: 'tests'}) "
         "WITH p OPTIONAL MATCH (t:Territory {level: 'COMMUNE', code: $territory}) "
         "FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (p)-[:LOCATED_IN]->(t)) "
-        "WITH p CALL (p) { UNWIND $runs AS a MATCH (x:Actor {id: a}) CREATE (x)-[:RUNS]->(p) }",
+        "WITH p CALL (p) { UNWIND $runs AS a MATCH (x:Actor {id: a}) CREATE (x)-[:RUNS]->(p) } "
+        + ancestry.refresh("p", "Project"),
         {
             "id": project_id,
             "title": title,

@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
+from bench.growth import main as run_growth
 from bench.peer import PeerMismatch, PeerUnavailable
 from bench.suite import PARTS
 from bench.suite import main as run_bench
+from synthetic.generator import MAX_SCALED_ACTORS, MIN_SCALED_ACTORS
 from tec.cli.common import fail
 
 
@@ -39,8 +41,31 @@ def bench(
         ),
     ] = False,
     peer_rounds: Annotated[int, typer.Option(help="Interleaved rounds of each peer comparison.")] = 5,
+    growth: Annotated[
+        bool,
+        typer.Option(
+            "--growth",
+            help="Instead of the suite: directory search, conflict search and matching on the scale network at "
+            "several sizes (latency and db hits per size; each size seeded once in var/bench-growth-N).",
+        ),
+    ] = False,
+    growth_sizes: Annotated[
+        str, typer.Option("--growth-sizes", help="Comma-separated numbers of actors for --growth.")
+    ] = "3000,50000,200000",
+    growth_runs: Annotated[int, typer.Option("--growth-runs", help="Timed runs per question for --growth.")] = 30,
 ) -> None:
     """Measure latency, throughput, round trips, import speed and memory (docs/performance.md)."""
+    if growth:
+        try:
+            sizes = tuple(int(part.replace("_", "")) for part in growth_sizes.split(",") if part.strip())
+        except ValueError:
+            raise fail("--growth-sizes takes numbers of actors separated by commas, e.g. 3000,50000.") from None
+        if not sizes or any(not MIN_SCALED_ACTORS <= size <= MAX_SCALED_ACTORS for size in sizes):
+            raise fail(f"--growth-sizes: each size must be {MIN_SCALED_ACTORS:,} to {MAX_SCALED_ACTORS:,} actors.")
+        if growth_runs < 1:
+            raise fail("--growth-runs must be at least 1.")
+        run_growth(json_path, sizes, growth_runs)
+        return
     if network not in ("demo", "scale"):
         raise fail("--network must be demo or scale.")
     parts = PARTS if only is None else tuple(part.strip() for part in only.split(",") if part.strip())

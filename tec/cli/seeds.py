@@ -8,7 +8,7 @@ import typer
 
 from graph import bulk
 from graph.store import Store
-from synthetic.generator import DEMO, SCALE, NetworkSize
+from synthetic.generator import DEMO, MAX_SCALED_ACTORS, MIN_SCALED_ACTORS, SCALE, NetworkSize, scaled
 from synthetic.seeding import SeedRefused, SeedReport, seed_network
 from tec.cli.common import fail, progress_reporter, with_store
 
@@ -42,6 +42,20 @@ def seed_demo(reset: ResetOption = False) -> None:
     _run(DEMO, reset)
 
 
-def seed_scale(reset: ResetOption = False) -> None:
+def seed_scale(
+    reset: ResetOption = False,
+    actors: Annotated[
+        int,
+        typer.Option(
+            "--actors",
+            help=f"Actors to generate ({MIN_SCALED_ACTORS:,} to {MAX_SCALED_ACTORS:,}); every other count follows "
+            "in proportion. Seeding another size over a previous one needs --reset.",
+        ),
+    ] = SCALE.actors,
+) -> None:
     """Load the scale network of the benchmark (50,000 actors, 20,000 conflicts, 100,000 cooperation links)."""
-    _run(SCALE, reset)
+    try:
+        size = scaled(actors)
+    except ValueError as error:
+        raise fail(f"--actors: {error}.") from None
+    _run(size, reset)

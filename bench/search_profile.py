@@ -1,0 +1,99 @@
+"""Database hits (PROFILE) and Neo4j time of search pages with a territory filter, against a running Neo4j.
+
+    python -m bench.search_profile bolt://127.0.0.1:7687 [--runs 20] [--builder old_listing.py]
+
+Asks the searches of `bench.growth` (directory, conflicts) and a few resource searches, each a page of
+20 with its total, as the service builds them (`graph.listing.page_query`). `--builder` takes another
+version of `graph/listing.py` (e.g. `git show e7e2f0f:graph/listing.py > /tmp/old_listing.py`, the
+code before the territory ancestry) to profile the queries it built on the same graph: that is how
+docs/performance.md compares before and after. The graph must be migrated (schema 32 or later).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from bench.growth import CONFLICT_SEARCHES, DIRECTORY_SEARCHES, profiled_hits
+from bench.runner import connect, latency_summary
+from graph import listing
+from graph.actors import ACTOR_LIST, ActorFilter
+from graph.conflicts import CONFLICT_LIST, ConflictFilter
+from graph.resources import RESOURCE_LIST, ResourceFilter
+
+RESOURCE_SEARCHES: tuple[tuple[str, str], ...] = (("guide", "35"), ("concertation", "44"), ("eau", "69"))
+
+
+def load_builder(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("listing_under_test", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+async def profile(uri: str, runs: int, builder: ModuleType) -> list[dict[str, Any]]:
+    store = connect(uri)
+    rows: list[dict[str, Any]] = []
+    try:
+        questions = [
+            *(("directory", ACTOR_LIST, ActorFilter().clauses(), w, t) for w, t in DIRECTORY_SEARCHES),
+            *(("conflicts", CONFLICT_LIST, ConflictFilter().clauses(), w, t) for w, t in CONFLICT_SEARCHES),
+            *(("resources", RESOURCE_LIST, ResourceFilter().clauses(), w, t) for w, t in RESOURCE_SEARCHES),
+        ]
+        for part, spec, (clauses, params), words, territory in questions:
+            request = builder.ListRequest(first=20, search=words, area=territory, with_total=True, timestamps=False)
+            request.clauses, request.params = list(clauses), dict(params)
+            # the current builder's name, or `build` in a version from before the renames (issue 16)
+            page_query = getattr(builder, "page_query", None) or builder.build
+            query, values, _ = page_query(spec, request)
+            result = await store.read("bench.searchProfile", query, values)
+            for _ in range(2):
+                await store.read("bench.searchProfile", query, values)
+            samples: list[float] = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                await store.read("bench.searchProfile", query, values)
+                samples.append((time.perf_counter() - started) * 1000)
+            rows.append(
+                {
+                    "part": part,
+                    "search": words,
+                    "territory": territory,
+                    "total": result[0]["total"],
+                    "ids": [item["node"]["id"] for item in result[0]["items"]],
+                    "db_hits": await profiled_hits(store, query, values),
+                    **latency_summary(samples),
+                }
+            )
+            row = rows[-1]
+            print(
+                f"{row['part']:9} {row['search']!r:16} in {row['territory']:>3}: total {row['total']:>5}, "
+                f"db hits {row['db_hits']:>9,}, p50 {row['p50_ms']:7.1f} ms, first ids {row['ids'][:3]}",
+                flush=True,
+            )
+    finally:
+        await store.close()
+    return rows
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("uri")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--builder", type=Path, default=None, help="another version of graph/listing.py")
+    args = parser.parse_args(argv)
+    builder = load_builder(args.builder) if args.builder else listing
+    asyncio.run(profile(args.uri, args.runs, builder))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
