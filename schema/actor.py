@@ -14,7 +14,7 @@ from schema.enums import CooperationKind, ExpertiseKind, InvolvementRole, Projec
 from schema.errors import forbidden_field
 from schema.involvement import involvement_fields, involvement_of
 from schema.related import related_links, related_nodes, related_one
-from schema.scalars import GeoPoint, iso
+from schema.scalars import GeoPoint, iso, near_distance, near_distance_field
 from schema.source_record import traceability_fields
 from schema.taxonomy import Theme
 from schema.territory import Territory
@@ -62,13 +62,10 @@ class Actor(relay.Node):
     created_at: str | None
     updated_at: str | None
     record: strawberry.Private[dict[str, Any]]
-    distance_km: float | None = strawberry.field(
-        default=None, description="Distance from the `near` centre, when the list was asked with `near`."
-    )
+    distance_km: float | None = near_distance_field()
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Actor:
-        distance = record.get("_distanceKm")
         return cls(
             id=record["id"],
             name=record["name"],
@@ -84,7 +81,7 @@ class Actor(relay.Node):
             created_at=iso(record.get("createdAt")),
             updated_at=iso(record.get("updatedAt")),
             record=record,
-            distance_km=None if distance is None else round(float(distance), 3),
+            distance_km=near_distance(record),
         )
 
     @strawberry.field(description="What it is alerted about (a key scoped to this actor, or admin).")

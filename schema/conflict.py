@@ -12,7 +12,7 @@ from schema.context import Info
 from schema.enums import ConflictStatus, ExpertiseKind, Intensity, InvolvementRole, Mobilisation, Outcome
 from schema.involvement import involvement_fields, involvement_of
 from schema.related import related_links, related_nodes, related_one
-from schema.scalars import GeoPoint, iso
+from schema.scalars import GeoPoint, iso, near_distance, near_distance_field
 from schema.source_record import traceability_fields
 from schema.taxonomy import ConflictType
 from schema.territory import Territory
@@ -40,13 +40,10 @@ class Conflict(relay.Node):
     created_at: str | None
     updated_at: str | None
     record: strawberry.Private[dict[str, Any]]
-    distance_km: float | None = strawberry.field(
-        default=None, description="Distance from the `near` centre, when the list was asked with `near`."
-    )
+    distance_km: float | None = near_distance_field()
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Conflict:
-        distance = record.get("_distanceKm")
         return cls(
             id=record["id"],
             title=str(record.get("title") or ""),
@@ -62,7 +59,7 @@ class Conflict(relay.Node):
             created_at=iso(record.get("createdAt")),
             updated_at=iso(record.get("updatedAt")),
             record=record,
-            distance_km=None if distance is None else round(float(distance), 3),
+            distance_km=near_distance(record),
         )
 
     @strawberry.field(description="Its type in the taxonomy (the type's parents give its category and family).")
