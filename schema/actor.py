@@ -12,10 +12,10 @@ from schema.alert_preferences import AlertPreferences, own_key_or_admin
 from schema.context import Info
 from schema.enums import CooperationKind, ExpertiseKind, InvolvementRole, ProjectRole
 from schema.errors import forbidden_field
-from schema.related import related, related_one
-from schema.scalars import GeoPoint, iso
-from schema.source import Source, source_named
-from schema.source_record import SourceRecord, source_records_of
+from schema.involvement import involvement_fields, involvement_of
+from schema.related import related_links, related_nodes, related_one
+from schema.scalars import GeoPoint, iso, near_distance, near_distance_field
+from schema.source_record import traceability_fields
 from schema.taxonomy import Theme
 from schema.territory import Territory
 from schema.values import to_enum, to_int
@@ -62,13 +62,10 @@ class Actor(relay.Node):
     created_at: str | None
     updated_at: str | None
     record: strawberry.Private[dict[str, Any]]
-    distance_km: float | None = strawberry.field(
-        default=None, description="Distance from the `near` centre, when the list was asked with `near`."
-    )
+    distance_km: float | None = near_distance_field()
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Actor:
-        distance = record.get("_distanceKm")
         return cls(
             id=record["id"],
             name=record["name"],
@@ -84,7 +81,7 @@ class Actor(relay.Node):
             created_at=iso(record.get("createdAt")),
             updated_at=iso(record.get("updatedAt")),
             record=record,
-            distance_km=None if distance is None else round(float(distance), 3),
+            distance_km=near_distance(record),
         )
 
     @strawberry.field(description="What it is alerted about (a key scoped to this actor, or admin).")
@@ -104,16 +101,7 @@ class Actor(relay.Node):
     def contact_name(self, info: Info) -> str | None:
         return _private(info, self.record, "contactName", "Actor.contactName")
 
-    @strawberry.field(description="The data source this record comes from (none when entered through the API).")
-    async def source(self, info: Info) -> Source | None:
-        return await source_named(info, self.record.get("source"))
-
-    @strawberry.field(
-        description="Every source this record was imported from, with the partner's id for it (empty when "
-        "entered through the API)."
-    )
-    async def source_records(self, info: Info) -> list[SourceRecord]:
-        return await source_records_of(info, "Actor", self.id)
+    source, source_records = traceability_fields("Actor")
 
     @strawberry.field(description="The commune where the actor is based.")
     async def based_in(self, info: Info) -> Territory | None:
@@ -127,29 +115,27 @@ class Actor(relay.Node):
 
     @strawberry.field(description="Its area of action: territories of any level.")
     async def acts_in(self, info: Info, first: int | None = None) -> list[Territory]:
-        return [
-            Territory.from_record(item["node"]) for item in await related(info, "actor.actsIn", self.id, first=first)
-        ]
+        return await related_nodes(info, "actor.actsIn", self.id, Territory.from_record, first=first)
 
     @strawberry.field(description="The themes it works on.")
     async def themes(self, info: Info, first: int | None = None) -> list[Theme]:
-        return [Theme.from_record(item["node"]) for item in await related(info, "actor.themes", self.id, first=first)]
+        return await related_nodes(info, "actor.themes", self.id, Theme.from_record, first=first)
 
     @strawberry.field(description="Conflicts it took part in, newest first, with its role and period.")
     async def conflicts(
         self, info: Info, first: int | None = None, roles: list[InvolvementRole] | None = None
     ) -> list[ActorInvolvement]:
-        only = [role.value for role in roles] if roles else None
-        items = await related(info, "actor.conflicts", self.id, first=first, only=only)
-        return [ActorInvolvement.from_item(item) for item in items]
+        return await related_links(
+            info, "actor.conflicts", self.id, ActorInvolvement.from_item, first=first, kinds=roles
+        )
 
     @strawberry.field(description="Projects it runs or takes part in.")
     async def projects(
         self, info: Info, first: int | None = None, roles: list[ProjectRole] | None = None
     ) -> list[ProjectParticipation]:
-        only = [role.value for role in roles] if roles else None
-        items = await related(info, "actor.projects", self.id, first=first, only=only)
-        return [ProjectParticipation.from_item(item) for item in items]
+        return await related_links(
+            info, "actor.projects", self.id, ProjectParticipation.from_item, first=first, kinds=roles
+        )
 
     @strawberry.field(description="Resources and blog articles it wrote, newest first.")
     async def resources(
@@ -157,51 +143,40 @@ class Actor(relay.Node):
     ) -> list[Annotated[Resource, strawberry.lazy("schema.resource")]]:
         from schema.resource import Resource
 
-        return [
-            Resource.from_record(item["node"]) for item in await related(info, "actor.resources", self.id, first=first)
-        ]
+        return await related_nodes(info, "actor.resources", self.id, Resource.from_record, first=first)
 
     @strawberry.field(description="Actors it cooperates with (either direction), with the kind and period.")
     async def cooperations(
         self, info: Info, first: int | None = None, kinds: list[CooperationKind] | None = None
     ) -> list[Cooperation]:
-        only = [kind.value for kind in kinds] if kinds else None
-        items = await related(info, "actor.cooperations", self.id, first=first, only=only)
-        return [Cooperation.from_item(item) for item in items]
+        return await related_links(info, "actor.cooperations", self.id, Cooperation.from_item, first=first, kinds=kinds)
 
     @strawberry.field(description="The networks it is a member of.")
     async def networks(self, info: Info, first: int | None = None) -> list[Actor]:
-        return [Actor.from_record(item["node"]) for item in await related(info, "actor.networks", self.id, first=first)]
+        return await related_nodes(info, "actor.networks", self.id, Actor.from_record, first=first)
 
     @strawberry.field(description="Its members, when it is a network.")
     async def members(self, info: Info, first: int | None = None) -> list[Actor]:
-        return [Actor.from_record(item["node"]) for item in await related(info, "actor.members", self.id, first=first)]
+        return await related_nodes(info, "actor.members", self.id, Actor.from_record, first=first)
+
+
+_FROM, _TO, _EXPERTISE, _ROLE_LABEL = involvement_fields()
 
 
 @strawberry.type(description="An actor's part in a conflict.")
 class ActorInvolvement:
     conflict: Annotated[Conflict, strawberry.lazy("schema.conflict")]
     role: InvolvementRole | None
-    from_year: int | None = strawberry.field(name="from", description="First year of its involvement.")
-    to_year: int | None = strawberry.field(name="to", description="Last year of its involvement (none: ongoing).")
-    expertise: ExpertiseKind | None = strawberry.field(
-        description="The kind of expertise the source named (an EXPERT's LEGAL or TECHNICAL know-how…)."
-    )
-    role_label: str | None = strawberry.field(description="The source's own words for the role, as given.")
+    from_year: int | None = _FROM
+    to_year: int | None = _TO
+    expertise: ExpertiseKind | None = _EXPERTISE
+    role_label: str | None = _ROLE_LABEL
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> ActorInvolvement:
         from schema.conflict import Conflict
 
-        rel = item["rel"]
-        return cls(
-            conflict=Conflict.from_record(item["node"]),
-            role=to_enum(InvolvementRole, rel.get("role")),
-            from_year=to_int(rel.get("from")),
-            to_year=to_int(rel.get("to")),
-            expertise=to_enum(ExpertiseKind, rel.get("expertise")),
-            role_label=rel.get("roleLabel"),
-        )
+        return cls(conflict=Conflict.from_record(item["node"]), **involvement_of(item["rel"]))
 
 
 @strawberry.type(description="An actor's part in a project.")

@@ -10,10 +10,10 @@ from strawberry import relay
 
 from schema.context import Info
 from schema.enums import ConflictStatus, ExpertiseKind, Intensity, InvolvementRole, Mobilisation, Outcome
-from schema.related import related, related_one
-from schema.scalars import GeoPoint, iso
-from schema.source import Source, source_named
-from schema.source_record import SourceRecord, source_records_of
+from schema.involvement import involvement_fields, involvement_of
+from schema.related import related_links, related_nodes, related_one
+from schema.scalars import GeoPoint, iso, near_distance, near_distance_field
+from schema.source_record import traceability_fields
 from schema.taxonomy import ConflictType
 from schema.territory import Territory
 from schema.values import to_date, to_enum, to_int
@@ -40,13 +40,10 @@ class Conflict(relay.Node):
     created_at: str | None
     updated_at: str | None
     record: strawberry.Private[dict[str, Any]]
-    distance_km: float | None = strawberry.field(
-        default=None, description="Distance from the `near` centre, when the list was asked with `near`."
-    )
+    distance_km: float | None = near_distance_field()
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Conflict:
-        distance = record.get("_distanceKm")
         return cls(
             id=record["id"],
             title=str(record.get("title") or ""),
@@ -62,7 +59,7 @@ class Conflict(relay.Node):
             created_at=iso(record.get("createdAt")),
             updated_at=iso(record.get("updatedAt")),
             record=record,
-            distance_km=None if distance is None else round(float(distance), 3),
+            distance_km=near_distance(record),
         )
 
     @strawberry.field(description="Its type in the taxonomy (the type's parents give its category and family).")
@@ -86,9 +83,9 @@ class Conflict(relay.Node):
     async def actors(
         self, info: Info, first: int | None = None, roles: list[InvolvementRole] | None = None
     ) -> list[ConflictParticipant]:
-        only = [role.value for role in roles] if roles else None
-        items = await related(info, "conflict.actors", self.id, first=first, only=only)
-        return [ConflictParticipant.from_item(item) for item in items]
+        return await related_links(
+            info, "conflict.actors", self.id, ConflictParticipant.from_item, first=first, kinds=roles
+        )
 
     @strawberry.field(description="Resources that document it, newest first.")
     async def resources(
@@ -96,42 +93,25 @@ class Conflict(relay.Node):
     ) -> list[Annotated[Resource, strawberry.lazy("schema.resource")]]:
         from schema.resource import Resource
 
-        items = await related(info, "conflict.resources", self.id, first=first)
-        return [Resource.from_record(item["node"]) for item in items]
+        return await related_nodes(info, "conflict.resources", self.id, Resource.from_record, first=first)
 
-    @strawberry.field(description="The data source this record comes from (none when entered through the API).")
-    async def source(self, info: Info) -> Source | None:
-        return await source_named(info, self.record.get("source"))
+    source, source_records = traceability_fields("Conflict")
 
-    @strawberry.field(
-        description="Every source this record was imported from, with the partner's id for it (empty when "
-        "entered through the API)."
-    )
-    async def source_records(self, info: Info) -> list[SourceRecord]:
-        return await source_records_of(info, "Conflict", self.id)
+
+_FROM, _TO, _EXPERTISE, _ROLE_LABEL = involvement_fields()
 
 
 @strawberry.type(description="An actor involved in a conflict, with its role and period.")
 class ConflictParticipant:
     actor: Annotated[Actor, strawberry.lazy("schema.actor")]
     role: InvolvementRole | None
-    from_year: int | None = strawberry.field(name="from", description="First year of its involvement.")
-    to_year: int | None = strawberry.field(name="to", description="Last year of its involvement (none: ongoing).")
-    expertise: ExpertiseKind | None = strawberry.field(
-        description="The kind of expertise the source named (an EXPERT's LEGAL or TECHNICAL know-how…)."
-    )
-    role_label: str | None = strawberry.field(description="The source's own words for the role, as given.")
+    from_year: int | None = _FROM
+    to_year: int | None = _TO
+    expertise: ExpertiseKind | None = _EXPERTISE
+    role_label: str | None = _ROLE_LABEL
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> ConflictParticipant:
         from schema.actor import Actor
 
-        rel = item["rel"]
-        return cls(
-            actor=Actor.from_record(item["node"]),
-            role=to_enum(InvolvementRole, rel.get("role")),
-            from_year=to_int(rel.get("from")),
-            to_year=to_int(rel.get("to")),
-            expertise=to_enum(ExpertiseKind, rel.get("expertise")),
-            role_label=rel.get("roleLabel"),
-        )
+        return cls(actor=Actor.from_record(item["node"]), **involvement_of(item["rel"]))

@@ -16,7 +16,7 @@ from schema.errors import ApiError
 from schema.inputs import decode_id
 from schema.matching import Ranking, SponsorCandidate
 from schema.related import related, related_one
-from schema.scalars import iso
+from schema.scalars import iso, near_distance_field
 from schema.sponsorship import Sponsorship
 from schema.task_force import TaskForce
 from schema.task_force_input import TaskForceProposal
@@ -85,9 +85,7 @@ class Need(relay.Node):
     posted_at: str | None
     closed_at: str | None
     outcome: NeedOutcome | None = strawberry.field(description="How it ended, once closed.")
-    distance_km: float | None = strawberry.field(
-        default=None, description="Distance from the `near` centre, when the list was asked with `near`."
-    )
+    distance_km: float | None = near_distance_field()
     record: strawberry.Private[dict[str, Any]]
 
     @classmethod

@@ -20,6 +20,20 @@ _TERRITORY = r"^[0-9A-Za-z_-]{1,64}$"
 MAX_ALERT_TYPES = 50
 
 
+def _each_once(help_kinds: list[str]) -> list[str]:
+    """A need's kinds of help, each named only once (postNeed and updateNeed alike)."""
+    if len(set(help_kinds)) != len(help_kinds):
+        raise ValueError("each kind of help only once")
+    return help_kinds
+
+
+def _not_in_past(due_on: date | None) -> date | None:
+    """A need's due date: none, today or later."""
+    if due_on is not None and due_on < date.today():
+        raise ValueError("must not be in the past")
+    return due_on
+
+
 @strawberry.input(description="Post a need for an actor (a key that may act for it, or admin).")
 class PostNeedInput:
     actor: strawberry.ID = strawberry.field(description="The actor that needs help (usually a local authority).")
@@ -81,16 +95,12 @@ class NeedFields(CleanTextModel):
     @field_validator("help")
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("each kind of help only once")
-        return value
+        return _each_once(value)
 
     @field_validator("due_on")
     @classmethod
     def _not_past(cls, value: date | None) -> date | None:
-        if value is not None and value < date.today():
-            raise ValueError("must not be in the past")
-        return value
+        return _not_in_past(value)
 
     @model_validator(mode="after")
     def _one_subject(self) -> NeedFields:
@@ -111,16 +121,12 @@ class NeedChanges(CleanTextModel):
     @field_validator("help")
     @classmethod
     def _distinct(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None and len(set(value)) != len(value):
-            raise ValueError("each kind of help only once")
-        return value
+        return None if value is None else _each_once(value)
 
     @field_validator("due_on")
     @classmethod
     def _not_past(cls, value: date | None) -> date | None:
-        if value is not None and value < date.today():
-            raise ValueError("must not be in the past")
-        return value
+        return _not_in_past(value)
 
 
 class ClosingFields(CleanTextModel):

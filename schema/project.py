@@ -10,10 +10,9 @@ from strawberry import relay
 
 from schema.context import Info
 from schema.enums import ApplicationStatus, ProjectKind, ProjectRole, ProjectStatus
-from schema.related import related, related_one
+from schema.related import related_links, related_nodes, related_one
 from schema.scalars import iso
-from schema.source import Source, source_named
-from schema.source_record import SourceRecord, source_records_of
+from schema.source_record import traceability_fields
 from schema.taxonomy import Theme
 from schema.territory import Territory
 from schema.values import to_date, to_enum
@@ -60,15 +59,13 @@ class Project(relay.Node):
 
     @strawberry.field(description="Its themes.")
     async def themes(self, info: Info, first: int | None = None) -> list[Theme]:
-        return [Theme.from_record(i["node"]) for i in await related(info, "project.themes", self.id, first=first)]
+        return await related_nodes(info, "project.themes", self.id, Theme.from_record, first=first)
 
     @strawberry.field(description="The actors that run it or take part in it.")
     async def actors(
         self, info: Info, first: int | None = None, roles: list[ProjectRole] | None = None
     ) -> list[ProjectActor]:
-        only = [role.value for role in roles] if roles else None
-        items = await related(info, "project.actors", self.id, first=first, only=only)
-        return [ProjectActor.from_item(item) for item in items]
+        return await related_links(info, "project.actors", self.id, ProjectActor.from_item, first=first, kinds=roles)
 
     @strawberry.field(description="Conflicts about it.")
     async def conflicts(
@@ -76,8 +73,7 @@ class Project(relay.Node):
     ) -> list[Annotated[Conflict, strawberry.lazy("schema.conflict")]]:
         from schema.conflict import Conflict
 
-        items = await related(info, "project.conflicts", self.id, first=first)
-        return [Conflict.from_record(item["node"]) for item in items]
+        return await related_nodes(info, "project.conflicts", self.id, Conflict.from_record, first=first)
 
     @strawberry.field(description="Resources that document it.")
     async def resources(
@@ -85,24 +81,13 @@ class Project(relay.Node):
     ) -> list[Annotated[Resource, strawberry.lazy("schema.resource")]]:
         from schema.resource import Resource
 
-        items = await related(info, "project.resources", self.id, first=first)
-        return [Resource.from_record(item["node"]) for item in items]
+        return await related_nodes(info, "project.resources", self.id, Resource.from_record, first=first)
 
     @strawberry.field(description="Its applications to calls for commons.")
     async def applications(self, info: Info, first: int | None = None) -> list[ProjectApplication]:
-        items = await related(info, "project.applications", self.id, first=first)
-        return [ProjectApplication.from_item(item) for item in items]
+        return await related_links(info, "project.applications", self.id, ProjectApplication.from_item, first=first)
 
-    @strawberry.field(description="The data source this record comes from (none when entered through the API).")
-    async def source(self, info: Info) -> Source | None:
-        return await source_named(info, self.record.get("source"))
-
-    @strawberry.field(
-        description="Every source this record was imported from, with the partner's id for it (empty when "
-        "entered through the API)."
-    )
-    async def source_records(self, info: Info) -> list[SourceRecord]:
-        return await source_records_of(info, "Project", self.id)
+    source, source_records = traceability_fields("Project")
 
 
 @strawberry.type(description="An actor that runs a project or takes part in it.")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from enum import Enum
+from typing import Any, TypeVar
 
 from graph.neighbours import neighbours
 from graph.store import Store
@@ -12,6 +13,8 @@ from schema.pagination import page_size
 from schema.selection import asks_timestamps
 
 NESTED_DEFAULT = 20
+
+T = TypeVar("T")
 
 
 async def related(
@@ -35,3 +38,24 @@ async def related_one(info: Info, hop: str, key: str) -> dict[str, Any] | None:
     """The single neighbour through `hop` (a base commune, a conflict's type…), or None."""
     items = await related(info, hop, key, first=1)
     return items[0]["node"] if items else None
+
+
+async def related_nodes(
+    info: Info, hop: str, key: str, build: Callable[[dict[str, Any]], T], *, first: int | None = None
+) -> list[T]:
+    """The neighbours through `hop`, each built from its node record (`Theme.from_record`…)."""
+    return [build(item["node"]) for item in await related(info, hop, key, first=first)]
+
+
+async def related_links(
+    info: Info,
+    hop: str,
+    key: str,
+    build: Callable[[dict[str, Any]], T],
+    *,
+    first: int | None = None,
+    kinds: Sequence[Enum] | None = None,
+) -> list[T]:
+    """The links through `hop`, each built from its {node, rel} item; `kinds` (roles…) keeps only those."""
+    only = [kind.value for kind in kinds] if kinds else None
+    return [build(item) for item in await related(info, hop, key, first=first, only=only)]

@@ -10,10 +10,9 @@ from strawberry import relay
 
 from schema.context import Info
 from schema.enums import ResourceKind
-from schema.related import related
+from schema.related import related_nodes
 from schema.scalars import iso
-from schema.source import Source, source_named
-from schema.source_record import SourceRecord, source_records_of
+from schema.source_record import traceability_fields
 from schema.taxonomy import ConflictType, Theme
 from schema.values import to_date, to_enum
 
@@ -57,16 +56,15 @@ class Resource(relay.Node):
     ) -> list[Annotated[Actor, strawberry.lazy("schema.actor")]]:
         from schema.actor import Actor
 
-        return [Actor.from_record(i["node"]) for i in await related(info, "resource.authors", self.id, first=first)]
+        return await related_nodes(info, "resource.authors", self.id, Actor.from_record, first=first)
 
     @strawberry.field(description="The themes it is about.")
     async def themes(self, info: Info, first: int | None = None) -> list[Theme]:
-        return [Theme.from_record(i["node"]) for i in await related(info, "resource.themes", self.id, first=first)]
+        return await related_nodes(info, "resource.themes", self.id, Theme.from_record, first=first)
 
     @strawberry.field(description="The conflict types it is about.")
     async def conflict_types(self, info: Info, first: int | None = None) -> list[ConflictType]:
-        items = await related(info, "resource.conflictTypes", self.id, first=first)
-        return [ConflictType.from_record(item["node"]) for item in items]
+        return await related_nodes(info, "resource.conflictTypes", self.id, ConflictType.from_record, first=first)
 
     @strawberry.field(description="The conflicts it documents.")
     async def conflicts(
@@ -74,8 +72,7 @@ class Resource(relay.Node):
     ) -> list[Annotated[Conflict, strawberry.lazy("schema.conflict")]]:
         from schema.conflict import Conflict
 
-        items = await related(info, "resource.conflicts", self.id, first=first)
-        return [Conflict.from_record(item["node"]) for item in items]
+        return await related_nodes(info, "resource.conflicts", self.id, Conflict.from_record, first=first)
 
     @strawberry.field(description="The projects it documents.")
     async def projects(
@@ -83,16 +80,6 @@ class Resource(relay.Node):
     ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
         from schema.project import Project
 
-        items = await related(info, "resource.projects", self.id, first=first)
-        return [Project.from_record(item["node"]) for item in items]
+        return await related_nodes(info, "resource.projects", self.id, Project.from_record, first=first)
 
-    @strawberry.field(description="The data source this record comes from (none when entered through the API).")
-    async def source(self, info: Info) -> Source | None:
-        return await source_named(info, self.record.get("source"))
-
-    @strawberry.field(
-        description="Every source this record was imported from, with the partner's id for it (empty when "
-        "entered through the API)."
-    )
-    async def source_records(self, info: Info) -> list[SourceRecord]:
-        return await source_records_of(info, "Resource", self.id)
+    source, source_records = traceability_fields("Resource")

@@ -25,3 +25,16 @@ def iso(value: Any) -> str | None:
     if value is None:
         return None
     return str(value.iso_format()) if hasattr(value, "iso_format") else str(value)
+
+
+def near_distance_field() -> Any:
+    """The `distanceKm` field of the types a list can be asked `near` a point for."""
+    return strawberry.field(
+        default=None, description="Distance from the `near` centre, when the list was asked with `near`."
+    )
+
+
+def near_distance(record: dict[str, Any]) -> float | None:
+    """The distance a `near` query put on the record (`_distanceKm`), to the metre; None when not asked."""
+    distance = record.get("_distanceKm")
+    return None if distance is None else round(float(distance), 3)

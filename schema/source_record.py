@@ -11,7 +11,7 @@ from graph import sources as source_store
 from graph.store import Store
 from schema.context import Info
 from schema.scalars import iso
-from schema.source import Source
+from schema.source import Source, source_named
 
 
 @strawberry.type(description="One source a record was imported from, with the partner's id for it.")
@@ -49,3 +49,24 @@ async def source_records_of(info: Info, label: str, record_id: str) -> list[Sour
     """The sources of one record (batched across the request: one round trip per type asked for)."""
     rows = await info.context.loaders.get(f"sourceRecords.{label}", _LOADERS[label]).load(record_id)
     return [SourceRecord.from_row(row) for row in rows]
+
+
+def traceability_fields(label: str) -> tuple[Any, Any]:
+    """The `source` and `sourceRecords` fields of a traceable type (its GraphQL name and label: `label`)."""
+
+    async def source(self: Any, info: Info) -> Source | None:
+        return await source_named(info, self.record.get("source"))
+
+    async def source_records(self: Any, info: Info) -> list[SourceRecord]:
+        return await source_records_of(info, label, self.id)
+
+    return (
+        strawberry.field(
+            resolver=source, description="The data source this record comes from (none when entered through the API)."
+        ),
+        strawberry.field(
+            resolver=source_records,
+            description="Every source this record was imported from, with the partner's id for it (empty when "
+            "entered through the API).",
+        ),
+    )
