@@ -32,7 +32,7 @@ from graph.editing import (
     resolve_references,
     write_tx,
 )
-from graph.errors import GraphError
+from graph.errors import FieldRefused, GraphError
 from graph.listing import DISTANCE, FilterClauses, ListRequest, ListSpec, SortKey, list_page
 from graph.outbox import NewEvent
 from graph.pagination import Page
@@ -41,14 +41,8 @@ from graph.store import Store, run_in_tx
 MET: tuple[str, ...] = ("NEED_MET", "PARTLY_MET")  # the outcomes that may name the help that met the need
 
 
-class NeedRefused(GraphError):
+class NeedRefused(FieldRefused):
     """The request breaks a rule of needs (an input field is named); nothing was written."""
-
-    code = "BAD_USER_INPUT"
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class NeedClosed(GraphError):
