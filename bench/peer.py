@@ -99,15 +99,24 @@ query Directory($search: String!, $territory: String!) {
 # Territory containment as @neo4j/graphql users write it: nested relationship filters. The territory
 # graph is two levels deep (commune → EPCI and département, département → région), so a record is in
 # the territory when its own territory is it, or a parent of it, or a parent's parent.
-PEER_DIRECTORY = """
+IN_TERRITORY = """{OR: [
+  {id: {eq: $territory}}
+  {partOf: {some: {id: {eq: $territory}}}}
+  {partOf: {some: {partOf: {some: {id: {eq: $territory}}}}}}
+]}"""
+
+
+def _with_territory(query: str) -> str:
+    """A peer query in which the word IN_TERRITORY stands for the containment filter above."""
+    return query.replace("IN_TERRITORY", IN_TERRITORY)
+
+
+PEER_DIRECTORY = _with_territory(
+    """
 query Directory($phrase: String!, $territory: ID!) {
   actorSearch(
     phrase: $phrase
-    where: {node: {basedIn: {some: {OR: [
-      {id: {eq: $territory}}
-      {partOf: {some: {id: {eq: $territory}}}}
-      {partOf: {some: {partOf: {some: {id: {eq: $territory}}}}}}
-    ]}}}}
+    where: {node: {basedIn: {some: IN_TERRITORY}}}
     sort: [{score: DESC}, {node: {id: ASC}}]
     first: 20
   ) {
@@ -116,6 +125,7 @@ query Directory($phrase: String!, $territory: ID!) {
   }
 }
 """
+)
 
 PROJECT_CONFLICTS = """
 query Conflicts($search: String!, $territory: String!) {
@@ -126,15 +136,12 @@ query Conflicts($search: String!, $territory: String!) {
 }
 """
 
-PEER_CONFLICTS = """
+PEER_CONFLICTS = _with_territory(
+    """
 query Conflicts($phrase: String!, $territory: ID!) {
   conflictSearch(
     phrase: $phrase
-    where: {node: {locatedIn: {some: {OR: [
-      {id: {eq: $territory}}
-      {partOf: {some: {id: {eq: $territory}}}}
-      {partOf: {some: {partOf: {some: {id: {eq: $territory}}}}}}
-    ]}}}}
+    where: {node: {locatedIn: {some: IN_TERRITORY}}}
     sort: [{score: DESC}, {node: {id: ASC}}]
     first: 20
   ) {
@@ -143,6 +150,7 @@ query Conflicts($phrase: String!, $territory: ID!) {
   }
 }
 """
+)
 
 PROJECT_RESOURCES = """
 query Resources($search: String!, $territory: String!) {
@@ -154,21 +162,14 @@ query Resources($search: String!, $territory: String!) {
 """
 
 # A resource is in a territory when a conflict or project it documents is located there.
-PEER_RESOURCES = """
+PEER_RESOURCES = _with_territory(
+    """
 query Resources($phrase: String!, $territory: ID!) {
   resourceSearch(
     phrase: $phrase
     where: {node: {documents: {some: {
-      Conflict: {locatedIn: {some: {OR: [
-        {id: {eq: $territory}}
-        {partOf: {some: {id: {eq: $territory}}}}
-        {partOf: {some: {partOf: {some: {id: {eq: $territory}}}}}}
-      ]}}}
-      Project: {locatedIn: {some: {OR: [
-        {id: {eq: $territory}}
-        {partOf: {some: {id: {eq: $territory}}}}
-        {partOf: {some: {partOf: {some: {id: {eq: $territory}}}}}}
-      ]}}}
+      Conflict: {locatedIn: {some: IN_TERRITORY}}
+      Project: {locatedIn: {some: IN_TERRITORY}}
     }}}}
     sort: [{score: DESC}, {node: {id: ASC}}]
     first: 20
@@ -178,6 +179,7 @@ query Resources($phrase: String!, $territory: ID!) {
   }
 }
 """
+)
 
 PROJECT_MATCHING = """
 query Match($type: String!, $lat: Float!, $lon: Float!) {

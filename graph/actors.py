@@ -7,7 +7,7 @@ from typing import Any, LiteralString
 
 from graph import ancestry, case_types
 from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
-from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
+from graph.listing import DISTANCE, RELEVANCE, FilterClauses, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
 from graph.store import Store
 
@@ -42,33 +42,24 @@ class ActorFilter:
     network: str | None = None  # id of a network the actor is a member of
 
     def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
-        clauses: list[LiteralString] = []
-        params: dict[str, Any] = {}
-        if self.kinds:
-            clauses.append("n.kind IN $kinds")
-            params["kinds"] = list(self.kinds)
-        if self.themes:
-            clauses.append("EXISTS { MATCH (n)-[:WORKS_ON]->(th:Theme) WHERE th.code IN $themes }")
-            params["themes"] = list(self.themes)
+        where = FilterClauses()
+        where.any_of("n.kind IN $kinds", "kinds", self.kinds)
+        where.any_of("EXISTS { MATCH (n)-[:WORKS_ON]->(th:Theme) WHERE th.code IN $themes }", "themes", self.themes)
         if self.conflict_types or self.roles:
-            clauses.append(
+            where.add(
                 "EXISTS { MATCH (n)-[inv:INVOLVED_IN]->(:Conflict)-[:OF_TYPE]->(:ConflictType)"
                 "-[:SUBTYPE_OF*0..3]->(ct:ConflictType) "
                 "WHERE ($conflictTypes IS NULL OR ct.code IN $conflictTypes) "
-                "AND ($roles IS NULL OR inv.role IN $roles) }"
+                "AND ($roles IS NULL OR inv.role IN $roles) }",
+                conflictTypes=list(self.conflict_types) or None,
+                roles=list(self.roles) or None,
             )
-            params["conflictTypes"] = list(self.conflict_types) or None
-            params["roles"] = list(self.roles) or None
-        if self.open_to_sponsorship is not None:
-            clauses.append("coalesce(n.openToSponsorship, false) = $openToSponsorship")
-            params["openToSponsorship"] = self.open_to_sponsorship
-        if self.source is not None:
-            clauses.append("n.source = $source")
-            params["source"] = self.source
-        if self.network is not None:
-            clauses.append("EXISTS { MATCH (n)-[:MEMBER_OF]->(:Actor {id: $network}) }")
-            params["network"] = self.network
-        return clauses, params
+        where.equal(
+            "coalesce(n.openToSponsorship, false) = $openToSponsorship", "openToSponsorship", self.open_to_sponsorship
+        )
+        where.source(self.source)
+        where.equal("EXISTS { MATCH (n)-[:MEMBER_OF]->(:Actor {id: $network}) }", "network", self.network)
+        return where.result()
 
 
 async def actor_page(store: Store, filters: ActorFilter, request: ListRequest) -> Page:

@@ -45,14 +45,29 @@ def _check(value: str, allowed: tuple[str, ...], what: str) -> str:
 
 
 @dataclass(frozen=True)
-class CountedConflicts:
-    """Which conflicts an aggregate counts; every given filter must hold."""
+class ConflictSelection:
+    """The conflict filters of the aggregates and of the exports, as the parameters their queries share
+    (`$type`, `$family`, `$statuses`, `$since`, `$until` over a conflict and its type)."""
 
     conflict_type: str | None = None  # a code at any level: that type and all its subtypes
     family: str | None = None
     statuses: tuple[str, ...] = ()
     since: int | None = None  # start year, inclusive
     until: int | None = None  # start year, inclusive
+
+    def selection_params(self) -> dict[str, Any]:
+        return {
+            "type": self.conflict_type,
+            "family": self.family,
+            "statuses": list(self.statuses),
+            "since": self.since,
+            "until": self.until,
+        }
+
+
+@dataclass(frozen=True)
+class CountedConflicts(ConflictSelection):
+    """Which conflicts an aggregate counts; every given filter must hold."""
 
     def params(self) -> dict[str, Any]:
         for status in self.statuses:
@@ -61,13 +76,7 @@ class CountedConflicts:
             _check(self.family, CONFLICT_FAMILIES, "family")
         if self.since is not None and self.until is not None and self.since > self.until:
             raise AnalyticsInputError(f"`since` ({self.since}) is after `until` ({self.until}).")
-        return {
-            "type": self.conflict_type,
-            "family": self.family,
-            "statuses": list(self.statuses),
-            "since": self.since,
-            "until": self.until,
-        }
+        return self.selection_params()
 
 
 # The conflicts a CountedConflicts keeps, as `c` with its type `t`.

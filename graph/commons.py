@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, LiteralString
 
 from graph.editing import EditableNode, Editor, References, delete_owned, save_node
-from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
+from graph.listing import RELEVANCE, FilterClauses, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
 from graph.store import Store
 
@@ -29,15 +29,12 @@ class CallFilter:
     source: str | None = None
 
     def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
-        clauses: list[LiteralString] = []
-        params: dict[str, Any] = {}
-        if self.open_on is not None:
-            clauses.append("coalesce(n.opensOn <= $openOn, true) AND coalesce(n.closesOn >= $openOn, true)")
-            params["openOn"] = self.open_on
-        if self.source is not None:
-            clauses.append("n.source = $source")
-            params["source"] = self.source
-        return clauses, params
+        where = FilterClauses()
+        where.equal(
+            "coalesce(n.opensOn <= $openOn, true) AND coalesce(n.closesOn >= $openOn, true)", "openOn", self.open_on
+        )
+        where.source(self.source)
+        return where.result()
 
 
 async def call_page(store: Store, filters: CallFilter, request: ListRequest) -> Page:

@@ -10,7 +10,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph import ancestry, case_types
 from graph.editing import Announce, EditableNode, Editor, LinkField, References, delete_owned, save_node
-from graph.listing import DISTANCE, RELEVANCE, ListRequest, ListSpec, SortKey, list_page
+from graph.listing import DISTANCE, RELEVANCE, FilterClauses, ListRequest, ListSpec, SortKey, list_page
 from graph.needs import alert_events
 from graph.outbox import NewEvent
 from graph.pagination import Page
@@ -46,40 +46,27 @@ class ConflictFilter:
     source: str | None = None
 
     def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
-        clauses: list[LiteralString] = []
-        params: dict[str, Any] = {}
-        if self.statuses:
-            clauses.append("n.status IN $statuses")
-            params["statuses"] = list(self.statuses)
-        if self.intensities:
-            clauses.append("n.intensity IN $intensities")
-            params["intensities"] = list(self.intensities)
-        if self.outcomes:
-            clauses.append("n.outcome IN $outcomes")
-            params["outcomes"] = list(self.outcomes)
-        if self.conflict_types:
-            clauses.append(
-                "EXISTS { MATCH (n)-[:OF_TYPE]->(:ConflictType)-[:SUBTYPE_OF*0..3]->(ct:ConflictType) "
-                "WHERE ct.code IN $conflictTypes }"
-            )
-            params["conflictTypes"] = list(self.conflict_types)
-        if self.year_from is not None:
-            clauses.append("n.year >= $yearFrom")
-            params["yearFrom"] = self.year_from
-        if self.year_to is not None:
-            clauses.append("n.year <= $yearTo")
-            params["yearTo"] = self.year_to
+        where = FilterClauses()
+        where.any_of("n.status IN $statuses", "statuses", self.statuses)
+        where.any_of("n.intensity IN $intensities", "intensities", self.intensities)
+        where.any_of("n.outcome IN $outcomes", "outcomes", self.outcomes)
+        where.any_of(
+            "EXISTS { MATCH (n)-[:OF_TYPE]->(:ConflictType)-[:SUBTYPE_OF*0..3]->(ct:ConflictType) "
+            "WHERE ct.code IN $conflictTypes }",
+            "conflictTypes",
+            self.conflict_types,
+        )
+        where.equal("n.year >= $yearFrom", "yearFrom", self.year_from)
+        where.equal("n.year <= $yearTo", "yearTo", self.year_to)
         if self.actor is not None or self.roles:
-            clauses.append(
+            where.add(
                 "EXISTS { MATCH (n)<-[inv:INVOLVED_IN]-(who:Actor) "
-                "WHERE ($actor IS NULL OR who.id = $actor) AND ($roles IS NULL OR inv.role IN $roles) }"
+                "WHERE ($actor IS NULL OR who.id = $actor) AND ($roles IS NULL OR inv.role IN $roles) }",
+                actor=self.actor,
+                roles=list(self.roles) or None,
             )
-            params["actor"] = self.actor
-            params["roles"] = list(self.roles) or None
-        if self.source is not None:
-            clauses.append("n.source = $source")
-            params["source"] = self.source
-        return clauses, params
+        where.source(self.source)
+        return where.result()
 
 
 async def conflict_page(store: Store, filters: ConflictFilter, request: ListRequest) -> Page:

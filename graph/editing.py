@@ -16,7 +16,7 @@ from typing import Any, LiteralString, TypeVar
 from neo4j import AsyncManagedTransaction, unit_of_work
 
 from graph import ancestry, audit, case_types, outbox
-from graph.errors import GraphError
+from graph.errors import FieldRefused, GraphError
 from graph.model import derived_properties
 from graph.outbox import NewEvent
 from graph.store import Record, Store, run_in_tx
@@ -45,14 +45,8 @@ class NotAllowed(GraphError):
     code = "FORBIDDEN"
 
 
-class UnknownReference(GraphError):
+class UnknownReference(FieldRefused):
     """An input field names something that does not exist (a territory, a type, a record)."""
-
-    code = "BAD_USER_INPUT"
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class RecordMissing(GraphError):

@@ -41,6 +41,16 @@ class ConstraintConflict(GraphError):
     code = "CONFLICT"
 
 
+class FieldRefused(GraphError):
+    """A write refused because of one input field (named in `field`); nothing was written."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class NotFoundError(GraphError):
     """A record the caller named does not exist."""
 

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
+from graph.analytics import ConflictSelection
 from graph.store import Store
 
 DEFAULT_CHUNK = 1000
@@ -131,21 +132,12 @@ async def actor_link_chunks(
 
 
 @dataclass(frozen=True)
-class ConflictScope:
-    conflict_type: str | None = None
-    family: str | None = None
-    statuses: tuple[str, ...] = ()
-    since: int | None = None
-    until: int | None = None
+class ConflictScope(ConflictSelection):
     place: Place | None = None
 
     def params(self) -> dict[str, Any]:
         return {
-            "type": self.conflict_type,
-            "family": self.family,
-            "statuses": list(self.statuses),
-            "since": self.since,
-            "until": self.until,
+            **self.selection_params(),
             "placeLevel": self.place.level if self.place else None,
             "placeCode": self.place.code if self.place else None,
         }

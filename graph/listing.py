@@ -54,6 +54,36 @@ class ListSpec:
     area_codes: bool = False
 
 
+class FilterClauses:
+    """The WHERE clauses of a list filter over `n` and their parameters; a filter left empty adds nothing."""
+
+    def __init__(self) -> None:
+        self.clauses: list[LiteralString] = []
+        self.params: dict[str, Any] = {}
+
+    def add(self, clause: LiteralString, **params: Any) -> None:
+        """A clause that always holds its parameters (the caller decided it applies)."""
+        self.clauses.append(clause)
+        self.params.update(params)
+
+    def any_of(self, clause: LiteralString, param: str, values: tuple[Any, ...]) -> None:
+        """`clause` with `$param` bound to the values as a list, when some are given."""
+        if values:
+            self.add(clause, **{param: list(values)})
+
+    def equal(self, clause: LiteralString, param: str, value: Any) -> None:
+        """`clause` with `$param` bound to the value, when it is given (not None)."""
+        if value is not None:
+            self.add(clause, **{param: value})
+
+    def source(self, source: str | None) -> None:
+        """Imported from this source."""
+        self.equal("n.source = $source", "source", source)
+
+    def result(self) -> tuple[list[LiteralString], dict[str, Any]]:
+        return self.clauses, self.params
+
+
 @dataclass
 class ListRequest:
     first: int

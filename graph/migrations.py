@@ -12,26 +12,14 @@ from dataclasses import dataclass
 from typing import LiteralString
 
 from graph import ancestry, case_types
+from graph.exploration import EXPLORABLE_LABELS
 from graph.search import area_index_statements, fulltext_index_statements
 from graph.store import Store
 
 log = logging.getLogger(__name__)
 
-LABELS_WITH_ID: tuple[LiteralString, ...] = (
-    "Territory",
-    "Actor",
-    "ConflictType",
-    "Conflict",
-    "Project",
-    "Resource",
-    "Theme",
-    "Sponsorship",
-    "TaskForce",
-    "CommonsCall",
-    "Source",
-    "ApiKey",
-    "Need",
-)
+# Every label the exploration shows, and two it never shows (the order of migration 1's constraints is free).
+LABELS_WITH_ID: tuple[LiteralString, ...] = (*EXPLORABLE_LABELS, "ApiKey", "Need")
 
 
 @dataclass(frozen=True)

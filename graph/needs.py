@@ -32,8 +32,8 @@ from graph.editing import (
     resolve_references,
     write_tx,
 )
-from graph.errors import GraphError
-from graph.listing import DISTANCE, ListRequest, ListSpec, SortKey, list_page
+from graph.errors import FieldRefused, GraphError
+from graph.listing import DISTANCE, FilterClauses, ListRequest, ListSpec, SortKey, list_page
 from graph.outbox import NewEvent
 from graph.pagination import Page
 from graph.store import Store, run_in_tx
@@ -41,14 +41,8 @@ from graph.store import Store, run_in_tx
 MET: tuple[str, ...] = ("NEED_MET", "PARTLY_MET")  # the outcomes that may name the help that met the need
 
 
-class NeedRefused(GraphError):
+class NeedRefused(FieldRefused):
     """The request breaks a rule of needs (an input field is named); nothing was written."""
-
-    code = "BAD_USER_INPUT"
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class NeedClosed(GraphError):
@@ -84,27 +78,18 @@ class NeedFilter:
     help: tuple[str, ...] = ()
 
     def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
-        clauses: list[LiteralString] = []
-        params: dict[str, Any] = {}
-        if self.statuses:
-            clauses.append("n.status IN $statuses")
-            params["statuses"] = list(self.statuses)
-        if self.conflict_types:
-            clauses.append(
-                "EXISTS { MATCH (n)-[:ON]->(:ConflictType)-[:SUBTYPE_OF*0..3]->(ct:ConflictType) "
-                "WHERE ct.code IN $conflictTypes }"
-            )
-            params["conflictTypes"] = list(self.conflict_types)
-        if self.themes:
-            clauses.append("EXISTS { MATCH (n)-[:ON]->(th:Theme) WHERE th.code IN $themes }")
-            params["themes"] = list(self.themes)
-        if self.actor is not None:
-            clauses.append("EXISTS { MATCH (n)<-[:POSTED]-(:Actor {id: $actor}) }")
-            params["actor"] = self.actor
-        if self.help:
-            clauses.append("any(h IN n.help WHERE h IN $help)")
-            params["help"] = list(self.help)
-        return clauses, params
+        where = FilterClauses()
+        where.any_of("n.status IN $statuses", "statuses", self.statuses)
+        where.any_of(
+            "EXISTS { MATCH (n)-[:ON]->(:ConflictType)-[:SUBTYPE_OF*0..3]->(ct:ConflictType) "
+            "WHERE ct.code IN $conflictTypes }",
+            "conflictTypes",
+            self.conflict_types,
+        )
+        where.any_of("EXISTS { MATCH (n)-[:ON]->(th:Theme) WHERE th.code IN $themes }", "themes", self.themes)
+        where.equal("EXISTS { MATCH (n)<-[:POSTED]-(:Actor {id: $actor}) }", "actor", self.actor)
+        where.any_of("any(h IN n.help WHERE h IN $help)", "help", self.help)
+        return where.result()
 
 
 async def need_page(store: Store, filters: NeedFilter, request: ListRequest) -> Page:

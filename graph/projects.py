@@ -7,7 +7,7 @@ from typing import Any, LiteralString
 
 from graph import ancestry
 from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
-from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
+from graph.listing import RELEVANCE, FilterClauses, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
 from graph.store import Store
 
@@ -36,27 +36,14 @@ class ProjectFilter:
     source: str | None = None
 
     def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
-        clauses: list[LiteralString] = []
-        params: dict[str, Any] = {}
-        if self.kinds:
-            clauses.append("n.kind IN $kinds")
-            params["kinds"] = list(self.kinds)
-        if self.statuses:
-            clauses.append("n.status IN $statuses")
-            params["statuses"] = list(self.statuses)
-        if self.themes:
-            clauses.append("EXISTS { MATCH (n)-[:ABOUT]->(th:Theme) WHERE th.code IN $themes }")
-            params["themes"] = list(self.themes)
-        if self.actor is not None:
-            clauses.append("EXISTS { MATCH (n)<-[:RUNS|TAKES_PART_IN]-(:Actor {id: $actor}) }")
-            params["actor"] = self.actor
-        if self.call is not None:
-            clauses.append("EXISTS { MATCH (n)-[:APPLIED_TO]->(:CommonsCall {id: $call}) }")
-            params["call"] = self.call
-        if self.source is not None:
-            clauses.append("n.source = $source")
-            params["source"] = self.source
-        return clauses, params
+        where = FilterClauses()
+        where.any_of("n.kind IN $kinds", "kinds", self.kinds)
+        where.any_of("n.status IN $statuses", "statuses", self.statuses)
+        where.any_of("EXISTS { MATCH (n)-[:ABOUT]->(th:Theme) WHERE th.code IN $themes }", "themes", self.themes)
+        where.equal("EXISTS { MATCH (n)<-[:RUNS|TAKES_PART_IN]-(:Actor {id: $actor}) }", "actor", self.actor)
+        where.equal("EXISTS { MATCH (n)-[:APPLIED_TO]->(:CommonsCall {id: $call}) }", "call", self.call)
+        where.source(self.source)
+        return where.result()
 
 
 async def project_page(store: Store, filters: ProjectFilter, request: ListRequest) -> Page:

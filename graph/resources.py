@@ -8,7 +8,7 @@ from typing import Any, LiteralString
 
 from graph import ancestry
 from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
-from graph.listing import RELEVANCE, ListRequest, ListSpec, SortKey, list_page
+from graph.listing import RELEVANCE, FilterClauses, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
 from graph.store import Store
 
@@ -43,38 +43,23 @@ class ResourceFilter:
     source: str | None = None
 
     def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
-        clauses: list[LiteralString] = []
-        params: dict[str, Any] = {}
-        if self.kinds:
-            clauses.append("n.kind IN $kinds")
-            params["kinds"] = list(self.kinds)
-        if self.themes:
-            clauses.append("EXISTS { MATCH (n)-[:ABOUT]->(th:Theme) WHERE th.code IN $themes }")
-            params["themes"] = list(self.themes)
-        if self.conflict_types:
-            # A guide about wind farms serves an ONSHORE_WIND case, and one about ENERGY does too.
-            clauses.append(
-                "EXISTS { MATCH (n)-[:ABOUT]->(ct:ConflictType) WHERE "
-                "EXISTS { MATCH (ct)-[:SUBTYPE_OF*0..3]->(x:ConflictType) WHERE x.code IN $conflictTypes } "
-                "OR EXISTS { MATCH (x:ConflictType)-[:SUBTYPE_OF*0..3]->(ct) WHERE x.code IN $conflictTypes } }"
-            )
-            params["conflictTypes"] = list(self.conflict_types)
-        if self.language is not None:
-            clauses.append("coalesce(n.language, 'fr') = $language")
-            params["language"] = self.language
-        if self.author is not None:
-            clauses.append("EXISTS { MATCH (n)<-[:AUTHORED]-(:Actor {id: $author}) }")
-            params["author"] = self.author
-        if self.published_from is not None:
-            clauses.append("n.publishedOn >= $publishedFrom")
-            params["publishedFrom"] = self.published_from
-        if self.published_to is not None:
-            clauses.append("n.publishedOn <= $publishedTo")
-            params["publishedTo"] = self.published_to
-        if self.source is not None:
-            clauses.append("n.source = $source")
-            params["source"] = self.source
-        return clauses, params
+        where = FilterClauses()
+        where.any_of("n.kind IN $kinds", "kinds", self.kinds)
+        where.any_of("EXISTS { MATCH (n)-[:ABOUT]->(th:Theme) WHERE th.code IN $themes }", "themes", self.themes)
+        # A guide about wind farms serves an ONSHORE_WIND case, and one about ENERGY does too.
+        where.any_of(
+            "EXISTS { MATCH (n)-[:ABOUT]->(ct:ConflictType) WHERE "
+            "EXISTS { MATCH (ct)-[:SUBTYPE_OF*0..3]->(x:ConflictType) WHERE x.code IN $conflictTypes } "
+            "OR EXISTS { MATCH (x:ConflictType)-[:SUBTYPE_OF*0..3]->(ct) WHERE x.code IN $conflictTypes } }",
+            "conflictTypes",
+            self.conflict_types,
+        )
+        where.equal("coalesce(n.language, 'fr') = $language", "language", self.language)
+        where.equal("EXISTS { MATCH (n)<-[:AUTHORED]-(:Actor {id: $author}) }", "author", self.author)
+        where.equal("n.publishedOn >= $publishedFrom", "publishedFrom", self.published_from)
+        where.equal("n.publishedOn <= $publishedTo", "publishedTo", self.published_to)
+        where.source(self.source)
+        return where.result()
 
 
 async def resource_page(store: Store, filters: ResourceFilter, request: ListRequest) -> Page:

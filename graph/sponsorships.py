@@ -17,7 +17,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph import needs, outbox
 from graph.editing import Editor, NotAllowed, RecordMissing, owns, write_tx
-from graph.errors import GraphError
+from graph.errors import FieldRefused, GraphError
 from graph.outbox import NewEvent
 from graph.store import Store, run_in_tx
 
@@ -32,14 +32,8 @@ BUSY: tuple[str, ...] = ("ACCEPTED", "ACTIVE")  # the statuses that count agains
 DEFAULT_CAPACITY = 2
 
 
-class SponsorshipRefused(GraphError):
+class SponsorshipRefused(FieldRefused):
     """The request breaks a rule of the workflow (an input field is named); nothing was written."""
-
-    code = "BAD_USER_INPUT"
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class InvalidTransition(GraphError):

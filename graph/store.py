@@ -284,23 +284,13 @@ class Store:
         return Query(text, timeout=self._timeout(timeout))
 
     async def read(
-        self,
-        name: str,
-        query: LiteralString,
-        params: Mapping[str, Any] | None = None,
-        *,
-        timeout: float | None = None,
+        self, name: str, query: LiteralString, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
     ) -> list[Record]:
         """Run a read query (routed to readers) and return its records as dicts."""
         return await self._execute(name, query, params, RoutingControl.READ, timeout)
 
     async def read_once(
-        self,
-        name: str,
-        query: LiteralString,
-        params: Mapping[str, Any] | None = None,
-        *,
-        timeout: float | None = None,
+        self, name: str, query: LiteralString, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
     ) -> list[Record]:
         """Run one read query as an auto-commit transaction and return its records as the driver decoded them.
 
@@ -338,12 +328,7 @@ class Store:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def write(
-        self,
-        name: str,
-        query: LiteralString,
-        params: Mapping[str, Any] | None = None,
-        *,
-        timeout: float | None = None,
+        self, name: str, query: LiteralString, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
     ) -> list[Record]:
         """Run one write query in a managed transaction (it may be retried: keep it idempotent)."""
         counter = _count(name, write=True)

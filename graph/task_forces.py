@@ -20,7 +20,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph import needs, outbox
 from graph.editing import Editor, NotAllowed, RecordMissing, write_tx
-from graph.errors import GraphError
+from graph.errors import FieldRefused
 from graph.model import TASK_FORCE_ROLES
 from graph.outbox import NewEvent
 from graph.scoring import MatchingWeights
@@ -42,14 +42,8 @@ POOL = 6  # best candidates per role considered by the team search
 QUICK_POOL = 25  # best candidates per role (by the query's quick score) scored fully in Python
 
 
-class TaskForceRefused(GraphError):
+class TaskForceRefused(FieldRefused):
     """The team breaks a rule (an input field is named); nothing was written."""
-
-    code = "BAD_USER_INPUT"
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 _CANDIDATES: LiteralString = """

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from graph.apikeys import find_api_key
 from graph.editing import Editor, NotAllowed, RecordMissing, UnknownReference
+from graph.errors import FieldRefused
 from graph.store import Store
 from schema.context import Info, Principal
 from schema.errors import Forbidden, NotFound, ValidationFailed
@@ -45,11 +46,16 @@ def write_refusal(info: Info, action: str) -> Forbidden | None:
     return Forbidden(message=f"{action} needs an API key with the editor or admin role.")
 
 
-async def guarded(call: Awaitable[T], fields: dict[str, str] | None = None) -> T | Refusal:
-    """Await a graph write, turning its expected refusals into result types (`fields` renames input paths)."""
+async def guarded(
+    call: Awaitable[T],
+    fields: dict[str, str] | None = None,
+    refused: tuple[type[FieldRefused], ...] = (UnknownReference,),
+) -> T | Refusal:
+    """Await a graph write, turning its expected refusals into result types: the `refused` errors name an
+    input field (`fields` renames input paths)."""
     try:
         return await call
-    except UnknownReference as error:
+    except refused as error:
         field = (fields or {}).get(error.field, error.field)
         return ValidationFailed.single(field, str(error))
     except RecordMissing as error:

@@ -11,7 +11,7 @@ from graph import conflicts as conflict_store
 from graph.editing import Editor
 from graph.store import Store
 from resolvers.needs import conflict_alerts
-from resolvers.paging import list_request
+from resolvers.paging import TITLE_AND_SUMMARY_SEARCH, list_request
 from resolvers.records import EXTERNAL_ID_ARGUMENT, SOURCE_ARGUMENT, delete_in_store, record_by_reference, save_in_store
 from schema.conflict import Conflict
 from schema.conflict_input import (
@@ -78,12 +78,7 @@ async def conflicts(
     first: int | None = 20,
     after: str | None = None,
     where: ConflictWhere | None = None,
-    search: Annotated[
-        str | None,
-        strawberry.argument(
-            description="French full text on title and summary: accents, case and plurals do not matter."
-        ),
-    ] = None,
+    search: TITLE_AND_SUMMARY_SEARCH = None,
     order_by: Annotated[
         ConflictSort | None,
         strawberry.argument(

@@ -29,6 +29,14 @@ class TooManySubscriptions(Exception):
     pass
 
 
+async def cancel_task(task: asyncio.Task[None] | None) -> None:
+    """Cancel a background loop (if it runs) and wait until it has stopped."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 @dataclass(eq=False)
 class Subscriber:
     queue: asyncio.Queue[outbox.Event] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
@@ -56,11 +64,8 @@ class EventHub:
         self._task = asyncio.create_task(self._run(), name="tec.events.hub")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_task(self._task)
+        self._task = None
 
     def check_capacity(self) -> None:
         """Refuse a new subscription when the process serves its most already."""

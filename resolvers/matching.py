@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import strawberry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -16,6 +17,8 @@ from schema.errors import ApiError, bad_input
 from schema.matching import ExperiencedActor, MatchingRole, Ranking, ranking, record_fields
 from schema.pagination import page_size
 from schema.selection import asked_field_names, asks_timestamps
+
+T = TypeVar("T")
 
 
 @strawberry.input(description="A place: a territory (INSEE code, EPCI SIREN or territory id) or a latitude/longitude.")
@@ -156,6 +159,25 @@ def scales(info: Info, request: MatchRequest) -> dict[str, Any]:
     return {"tau_km": request.radius_km * weights.distance_scale, "half_life": weights.half_life_years}
 
 
+async def ranked_match(
+    info: Info, request: MatchRequest, build: Callable[..., T], *, after: str | None, what: str
+) -> Ranking[T]:
+    """Run the matching query and rank its items, built by `build` (a `from_record`); `what` names them in the
+    note about the radius."""
+    result = await run_match(info, request)
+    asked = asked_field_names(info)
+    items = [build(item, **scales(info, request), asked=asked) for item in result.items]
+    return ranking(
+        result,
+        items,
+        radius_km=request.radius_km,
+        outer_km=request.widen_to_km or request.radius_km,
+        first=request.first,
+        after=after,
+        what=what,
+    )
+
+
 async def experienced_actors(
     info: Info,
     conflict_type: str,
@@ -180,15 +202,4 @@ async def experienced_actors(
         kinds=kinds,
         roles=roles,
     )
-    result = await run_match(info, request)
-    asked = asked_field_names(info)
-    items = [ExperiencedActor.from_record(item, **scales(info, request), asked=asked) for item in result.items]
-    return ranking(
-        result,
-        items,
-        radius_km=request.radius_km,
-        outer_km=request.widen_to_km or request.radius_km,
-        first=request.first,
-        after=after,
-        what="actors",
-    )
+    return await ranked_match(info, request, ExperiencedActor.from_record, after=after, what="actors")

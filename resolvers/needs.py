@@ -14,10 +14,10 @@ from graph import alerts as alert_store
 from graph import needs as need_store
 from graph.alerts import AlertPreferences as Preferences
 from graph.alerts import AlertSubject
-from graph.editing import NotAllowed, RecordMissing, UnknownReference
+from graph.editing import UnknownReference
 from graph.near import Near
 from graph.needs import NeedClosed, NeedRefused, NewNeed
-from resolvers.auth import editor_of, write_refusal
+from resolvers.auth import editor_of, guarded, write_refusal
 from resolvers.paging import list_request
 from schema.actor import Actor
 from schema.alert_preferences import AlertPreferences
@@ -101,13 +101,7 @@ async def _guard(
     call: Awaitable[dict[str, Any]],
 ) -> dict[str, Any] | NeedAlreadyClosed | ValidationFailed | NotFound | Forbidden:
     try:
-        return await call
-    except RecordMissing as error:
-        return NotFound(message=str(error), id=error.record_id)
-    except NotAllowed as error:
-        return Forbidden(message=str(error))
-    except (NeedRefused, UnknownReference) as error:
-        return ValidationFailed.single(error.field, str(error))
+        return await guarded(call, refused=(NeedRefused, UnknownReference))
     except NeedClosed as error:
         return NeedAlreadyClosed(message=str(error), id=strawberry.ID(error.need_id))
 
@@ -147,14 +141,21 @@ async def conflict_alerts(info: Info, links: dict[str, list[str]]) -> list[tuple
     )
 
 
-async def post_need(info: Info, input: PostNeedInput) -> PostNeedResult:
-    refusal = write_refusal(info, "Posting a need")
+def _writing_actor(info: Info, action: str, actor: object) -> str | Forbidden | ValidationFailed:
+    """The actor a write is for (its `actor` input), or why the write is refused."""
+    refusal = write_refusal(info, action)
     if refusal is not None:
         return refusal
     try:
-        actor_id = decode_id(str(input.actor), "Actor")
+        return decode_id(str(actor), "Actor")
     except ValueError as error:
         return ValidationFailed.single("actor", str(error))
+
+
+async def post_need(info: Info, input: PostNeedInput) -> PostNeedResult:
+    actor_id = _writing_actor(info, "Posting a need", input.actor)
+    if not isinstance(actor_id, str):
+        return actor_id
     try:
         conflict_id = decode_id(str(input.conflict), "Conflict") if input.conflict is not None else None
     except ValueError as error:
@@ -254,13 +255,9 @@ async def close_need(info: Info, input: CloseNeedInput) -> NeedStepResult:
 
 
 async def set_alert_preferences(info: Info, input: SetAlertPreferencesInput) -> SetAlertPreferencesResult:
-    refusal = write_refusal(info, "Setting alert preferences")
-    if refusal is not None:
-        return refusal
-    try:
-        actor_id = decode_id(str(input.actor), "Actor")
-    except ValueError as error:
-        return ValidationFailed.single("actor", str(error))
+    actor_id = _writing_actor(info, "Setting alert preferences", input.actor)
+    if not isinstance(actor_id, str):
+        return actor_id
     given = input_data(input)
     given.pop("actor", None)
     muted = given.pop("muted", None)

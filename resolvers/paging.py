@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
+
+import strawberry
 
 from graph.listing import ListRequest
 from graph.near import Near
@@ -11,6 +14,12 @@ from schema.context import Info
 from schema.errors import bad_input
 from schema.pagination import page_size
 from schema.selection import asks_timestamps
+
+TITLE_AND_SUMMARY_SEARCH = Annotated[
+    str | None,
+    strawberry.argument(description="French full text on title and summary: accents, case and plurals do not matter."),
+]
+"""The `search` argument of the lists of conflicts, projects and resources."""
 
 
 def checked_search(search: str | None) -> str | None:

@@ -23,13 +23,10 @@ from schema.privacy import (
 log = logging.getLogger(__name__)
 
 
-def _admin_refusal(info: Info, action: str) -> Forbidden | None:
-    if info.context.principal.is_admin:
-        return None
-    return Forbidden(message=f"{action} needs an API key with the admin role.")
-
-
-def _actor_id(input: PersonalDataInput) -> str | ValidationFailed:
+def _actor_id(info: Info, input: PersonalDataInput, action: str) -> str | Forbidden | ValidationFailed:
+    """The actor of a personal-data request, or why it is refused (only admins may ask)."""
+    if not info.context.principal.is_admin:
+        return Forbidden(message=f"{action} needs an API key with the admin role.")
     try:
         return decode_id(str(input.actor), "Actor")
     except ValueError as error:
@@ -37,11 +34,8 @@ def _actor_id(input: PersonalDataInput) -> str | ValidationFailed:
 
 
 async def export_personal_data(info: Info, input: PersonalDataInput) -> ExportPersonalDataResult:
-    refusal = _admin_refusal(info, "Exporting personal data")
-    if refusal is not None:
-        return refusal
-    actor_id = _actor_id(input)
-    if isinstance(actor_id, ValidationFailed):
+    actor_id = _actor_id(info, input, "Exporting personal data")
+    if not isinstance(actor_id, str):
         return actor_id
     try:
         document: Any = await privacy.export_actor(info.context.store, actor_id)
@@ -51,11 +45,8 @@ async def export_personal_data(info: Info, input: PersonalDataInput) -> ExportPe
 
 
 async def erase_personal_data(info: Info, input: PersonalDataInput) -> ErasePersonalDataResult:
-    refusal = _admin_refusal(info, "Erasing personal data")
-    if refusal is not None:
-        return refusal
-    actor_id = _actor_id(input)
-    if isinstance(actor_id, ValidationFailed):
+    actor_id = _actor_id(info, input, "Erasing personal data")
+    if not isinstance(actor_id, str):
         return actor_id
     try:
         erasure = await privacy.erase_actor(info.context.store, actor_id)

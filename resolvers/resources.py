@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 
 from graph import resources as resource_store
-from resolvers.paging import list_request
+from resolvers.paging import TITLE_AND_SUMMARY_SEARCH, list_request
 from resolvers.records import EXTERNAL_ID_ARGUMENT, SOURCE_ARGUMENT, delete_in_store, record_by_reference, save_in_store
 from schema.context import Info
 from schema.enums import ResourceKind
@@ -57,12 +57,7 @@ async def resources(
     first: int | None = 20,
     after: str | None = None,
     where: ResourceWhere | None = None,
-    search: Annotated[
-        str | None,
-        strawberry.argument(
-            description="French full text on title and summary: accents, case and plurals do not matter."
-        ),
-    ] = None,
+    search: TITLE_AND_SUMMARY_SEARCH = None,
     order_by: Annotated[
         ResourceSort | None,
         strawberry.argument(description="Default: RELEVANCE with `search`, else PUBLISHED_ON (newest first)."),

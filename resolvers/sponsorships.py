@@ -11,18 +11,16 @@ import strawberry
 from pydantic import BaseModel, ValidationError
 
 from graph import sponsorships as sponsorship_store
-from graph.editing import NotAllowed, RecordMissing
 from graph.needs import NeedRefused, need_facts
 from graph.sponsorships import InvalidTransition as InvalidTransitionError
 from graph.sponsorships import Proposal, SponsorshipRefused
-from resolvers.auth import editor_of, write_refusal
-from resolvers.matching import match_request, run_match, scales
+from resolvers.auth import Refusal, editor_of, guarded, write_refusal
+from resolvers.matching import match_request, ranked_match
 from schema.actor import ActorKind
 from schema.context import Info
-from schema.errors import Forbidden, NotFound, ValidationFailed, bad_input
+from schema.errors import ValidationFailed, bad_input
 from schema.inputs import decode_id
-from schema.matching import Ranking, SponsorCandidate, ranking
-from schema.selection import asked_field_names
+from schema.matching import Ranking, SponsorCandidate
 from schema.sponsorship import Sponsorship
 from schema.sponsorship_input import (
     CompleteSponsorshipInput,
@@ -67,18 +65,7 @@ async def sponsorship_candidates(
         kinds=kinds,
         beneficiary=beneficiary_id,
     )
-    result = await run_match(info, request)
-    asked = asked_field_names(info)
-    items = [SponsorCandidate.from_record(item, **scales(info, request), asked=asked) for item in result.items]
-    return ranking(
-        result,
-        items,
-        radius_km=request.radius_km,
-        outer_km=request.widen_to_km or request.radius_km,
-        first=request.first,
-        after=after,
-        what="candidates",
-    )
+    return await ranked_match(info, request, SponsorCandidate.from_record, after=after, what="candidates")
 
 
 def _validate(model: type[BaseModel], data: dict[str, Any]) -> ValidationFailed | None:
@@ -89,15 +76,8 @@ def _validate(model: type[BaseModel], data: dict[str, Any]) -> ValidationFailed 
     return None
 
 
-async def _guard(call: Awaitable[dict[str, Any]]) -> dict[str, Any] | ValidationFailed | NotFound | Forbidden:
-    try:
-        return await call
-    except RecordMissing as error:
-        return NotFound(message=str(error), id=error.record_id)
-    except NotAllowed as error:
-        return Forbidden(message=str(error))
-    except (SponsorshipRefused, NeedRefused) as error:
-        return ValidationFailed.single(error.field, str(error))
+async def _guard(call: Awaitable[dict[str, Any]]) -> dict[str, Any] | Refusal:
+    return await guarded(call, refused=(SponsorshipRefused, NeedRefused))
 
 
 def _ids(**values: str) -> dict[str, str] | ValidationFailed:

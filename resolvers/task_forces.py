@@ -9,12 +9,11 @@ from typing import Any
 import strawberry
 
 from graph import task_forces as task_force_store
-from graph.editing import NotAllowed, RecordMissing
 from graph.needs import NeedRefused
 from graph.task_forces import Proposal, TaskForceRefused
-from resolvers.auth import editor_of, write_refusal
+from resolvers.auth import Refusal, editor_of, guarded, write_refusal
 from schema.context import Info
-from schema.errors import ApiError, Forbidden, NotFound, ValidationFailed, bad_input
+from schema.errors import ApiError, NotFound, ValidationFailed, bad_input
 from schema.inputs import decode_id
 from schema.task_force import TaskForce
 from schema.task_force_input import (
@@ -66,15 +65,8 @@ async def task_force_proposal(
     return TaskForceProposal.from_proposal(proposal)
 
 
-async def _guard(call: Awaitable[dict[str, Any]]) -> dict[str, Any] | ValidationFailed | NotFound | Forbidden:
-    try:
-        return await call
-    except RecordMissing as error:
-        return NotFound(message=str(error), id=error.record_id)
-    except NotAllowed as error:
-        return Forbidden(message=str(error))
-    except (TaskForceRefused, NeedRefused) as error:
-        return ValidationFailed.single(error.field, str(error))
+async def _guard(call: Awaitable[dict[str, Any]]) -> dict[str, Any] | Refusal:
+    return await guarded(call, refused=(TaskForceRefused, NeedRefused))
 
 
 def _decode(field: str, value: object, type_name: str) -> str | ValidationFailed:
@@ -137,7 +129,10 @@ async def create_task_force(info: Info, input: CreateTaskForceInput) -> CreateTa
     return TaskForceCreated(task_force=TaskForce.from_record(record), unfilled_roles=unfilled_roles(unfilled))
 
 
-async def add_task_force_member(info: Info, input: AddTaskForceMemberInput) -> TaskForceMemberResult:
+def _member_change(
+    info: Info, input: AddTaskForceMemberInput | RemoveTaskForceMemberInput
+) -> tuple[str, str] | Refusal:
+    """The task force and actor ids of a member change, or why it is refused."""
     refusal = write_refusal(info, "Changing a task force")
     if refusal is not None:
         return refusal
@@ -147,6 +142,14 @@ async def add_task_force_member(info: Info, input: AddTaskForceMemberInput) -> T
     actor_id = _decode("actor", input.actor, "Actor")
     if isinstance(actor_id, ValidationFailed):
         return actor_id
+    return task_force_id, actor_id
+
+
+async def add_task_force_member(info: Info, input: AddTaskForceMemberInput) -> TaskForceMemberResult:
+    ids = _member_change(info, input)
+    if not isinstance(ids, tuple):
+        return ids
+    task_force_id, actor_id = ids
     reason = (input.reason or "").strip() or "Named by hand."
     record = await _guard(
         task_force_store.add_member(
@@ -159,15 +162,10 @@ async def add_task_force_member(info: Info, input: AddTaskForceMemberInput) -> T
 
 
 async def remove_task_force_member(info: Info, input: RemoveTaskForceMemberInput) -> TaskForceMemberResult:
-    refusal = write_refusal(info, "Changing a task force")
-    if refusal is not None:
-        return refusal
-    task_force_id = _decode("taskForce", input.task_force, "TaskForce")
-    if isinstance(task_force_id, ValidationFailed):
-        return task_force_id
-    actor_id = _decode("actor", input.actor, "Actor")
-    if isinstance(actor_id, ValidationFailed):
-        return actor_id
+    ids = _member_change(info, input)
+    if not isinstance(ids, tuple):
+        return ids
+    task_force_id, actor_id = ids
     record = await _guard(
         task_force_store.remove_member(info.context.store, task_force_id, actor_id, editor_of(info.context.principal))
     )

@@ -14,7 +14,6 @@ again by another instance.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -27,7 +26,7 @@ import httpx
 from graph import delivery
 from graph.errors import GraphError
 from graph.store import Store
-from resolvers.event_hub import EventHub
+from resolvers.event_hub import EventHub, cancel_task
 from resolvers.events import audience, visible, webhook_wants
 from schema.event import event_json
 from tec.app.webhook_signing import signed_headers
@@ -72,11 +71,8 @@ class DeliveryWorker:
         self._task = asyncio.create_task(self._run(), name="tec.webhooks.worker")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_task(self._task)
+        self._task = None
         await self.client.aclose()
 
     async def run_once(self, *, known_work: bool = False) -> int:
