@@ -21,7 +21,7 @@ from graph.apikeys import create_api_key
 from graph.migrations import migrate
 from graph.store import Store
 from graph.territories import upsert_territories
-from importers.reference import read_territory_snapshot
+from importers.reference import Taxonomy, TerritorySnapshot, read_taxonomy, read_territory_snapshot
 from importers.territories import NODE_BATCH, load_missing_reference_data, territory_rows
 from tec import neo4j_local
 from tec.app.main import create_app
@@ -65,6 +65,18 @@ async def session_store(settings: Settings) -> AsyncIterator[Store]:
     await migrate(store)
     yield store
     await store.close()
+
+
+@pytest.fixture(scope="module")
+def snapshot() -> TerritorySnapshot:
+    """The shipped territory snapshot, read once per test module."""
+    return read_territory_snapshot()
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    """The shipped conflict taxonomy, read once per test module."""
+    return read_taxonomy()
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -10,26 +10,20 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, ConsoleMessage, Page, Request, async_playwright
 
 from graph.store import Store
-from importers.reference import read_territory_snapshot
-from synthetic.generator import DEMO
 from synthetic.seeding import seed_needs, seed_network
-from tec import neo4j_local
 from tests.conftest import REFERENCE_LABELS
+from tests.services import bretagne_territories, small_demo, tec_serve
 
 CHROMIUM = Path(os.environ.get("TEC_CHROMIUM", "/usr/bin/chromium"))
 # `make screenshots` (TEC_SCREENSHOTS=docs/img) refreshes the README's pictures; a plain test run keeps its
@@ -37,21 +31,7 @@ CHROMIUM = Path(os.environ.get("TEC_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(os.environ.get("TEC_SCREENSHOTS") or Path(tempfile.gettempdir()) / "tec-screenshots")
 AXE_SOURCE = (Path(__file__).resolve().parent / "axe.min.js").read_text(encoding="utf-8") + "\n;undefined"
 
-SMALL_DEMO = replace(
-    DEMO,
-    name="browser-demo",
-    actors=400,
-    conflicts=200,
-    involvements=(3, 5),
-    projects=60,
-    resources=60,
-    cooperations=700,
-    applications=10,
-    sponsorships=5,
-    task_forces=1,
-    hotspots=5,
-    anchor_cases=2,
-)
+SMALL_DEMO = small_demo("browser-demo")
 
 
 @pytest_asyncio.fixture(scope="package")
@@ -65,64 +45,15 @@ async def demo_data(session_store: Store, reference_data: None) -> None:
         "MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $keep) DETACH DELETE n",
         {"keep": list(REFERENCE_LABELS)},
     )
-    snapshot = read_territory_snapshot().territories
-    communes = [t for t in snapshot if t.level == "COMMUNE" and t.region == "53"]
-    epcis = {c.epci for c in communes}
-    others = [
-        t
-        for t in snapshot
-        if (t.level == "REGION" and t.code == "53")
-        or (t.level == "DEPARTEMENT" and t.region == "53")
-        or (t.level == "EPCI" and t.code in epcis)
-    ]
-    await seed_network(session_store, SMALL_DEMO, territories=others + communes)
+    await seed_network(session_store, SMALL_DEMO, territories=bretagne_territories())
     await seed_needs(session_store, SMALL_DEMO.name)  # the demo's open needs, posted as `tec seed demo` posts them
 
 
 @pytest.fixture(scope="package")
 def service(demo_data: None, neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`tec serve` on a free port of 127.0.0.1; yields its base URL."""
-    folder = tmp_path_factory.mktemp("explorer-service")
-    port = neo4j_local.free_port()
-    env = {
-        **os.environ,
-        "NEO4J_URI": neo4j_uri,
-        "TEC_ENV": "test",
-        "NEO4J_TX_TIMEOUT": "600",
-        "TEC_LOG_LEVEL": "warning",
-        "TEC_RATE_LIMIT": "0",
-        "TEC_NEO4J_DATA": str(folder / "unused-neo4j"),
-    }
-    log_path = folder / "service.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tec", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"the service exited with {process.returncode}:\n{log_path.read_text()}")
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail("the service did not answer /healthz within 120 s")
-                time.sleep(0.3)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with tec_serve(neo4j_uri, tmp_path_factory.mktemp("explorer-service"), TEC_RATE_LIMIT="0") as base:
+        yield base
 
 
 @pytest.fixture(scope="package")

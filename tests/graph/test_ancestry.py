@@ -11,7 +11,6 @@ import asyncio
 import base64
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -23,6 +22,7 @@ from graph.store import Store
 from importers.reference import TerritorySnapshot, read_territory_snapshot
 from importers.territories import import_territories
 from tec.cli.main import app
+from tests.api_writes import create_brest_wind_conflict, create_bruz_mediator, mutate
 from tests.conftest import GraphQL
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -48,13 +48,6 @@ async def all_kept(store: Store) -> None:
     assert [(c.label, c.stale, c.examples) for c in await ancestry.check(store) if c.stale] == []
 
 
-async def mutate(gql: GraphQL, token: str, name: str, input_type: str, payload: dict[str, Any], out: str) -> Any:
-    query = f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename {out} }} }}"
-    body = (await gql(query, {"input": payload}, token=token)).json()
-    assert "errors" not in body, body
-    return body["data"][name]
-
-
 async def search(gql: GraphQL, field: str, text: str, territory: str) -> list[str]:
     """Titles (or names) a list returns for words in a territory, with its total equal to them."""
     title = "name" if field == "actors" else "title"
@@ -73,16 +66,7 @@ async def test_the_api_writes_keep_the_ancestry_through_moves_links_and_deletes(
     gql: GraphQL, store: Store, api_key: ApiKey
 ) -> None:
     token = await api_key("admin")
-    actor = (
-        await mutate(
-            gql,
-            token,
-            "createActor",
-            "CreateActorInput",
-            {"name": "Médiation de Bruz", "kind": "ASSOCIATION", "basedIn": "35047"},
-            "... on ActorCreated { actor { id } }",
-        )
-    )["actor"]["id"]
+    actor = await create_bruz_mediator(gql, token)
     assert await codes(store, actor) == BRUZ
     assert await search(gql, "actors", "mediation", "243500139") == ["Médiation de Bruz"]
     assert await search(gql, "actors", "mediation", "29") == []
@@ -92,16 +76,7 @@ async def test_the_api_writes_keep_the_ancestry_through_moves_links_and_deletes(
     assert await search(gql, "actors", "mediation", "29") == ["Médiation de Bruz"]
     assert await search(gql, "actors", "mediation", "35") == []
 
-    conflict = (
-        await mutate(
-            gql,
-            token,
-            "createConflict",
-            "CreateConflictInput",
-            {"title": "Éoliennes de Brest", "type": "ONSHORE_WIND", "territory": "29019"},
-            "... on ConflictCreated { conflict { id } }",
-        )
-    )["conflict"]["id"]
+    conflict = await create_brest_wind_conflict(gql, token)
     assert await codes(store, conflict) == BREST
     resource = (
         await mutate(

@@ -19,6 +19,7 @@ from graph.bulk import BulkWriter
 from graph.imports import ensure_source, upsert_batch
 from graph.store import Store
 from tec.cli.main import app
+from tests.api_writes import create_brest_wind_conflict, create_bruz_mediator, mutate
 from tests.conftest import GraphQL
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -66,36 +67,12 @@ async def stale(store: Store) -> list[dict[str, Any]]:
     return await store.read("tests.staleCaseTypes", case_types.STALE)
 
 
-async def mutate(gql: GraphQL, token: str, name: str, input_type: str, payload: dict[str, Any], out: str) -> Any:
-    query = f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename {out} }} }}"
-    body = (await gql(query, {"input": payload}, token=token)).json()
-    assert "errors" not in body, body
-    return body["data"][name]
-
-
 async def test_the_api_writes_keep_case_types_through_links_type_changes_and_deletes(
     gql: GraphQL, store: Store, api_key: ApiKey
 ) -> None:
     token = await api_key("admin")
-    created = await mutate(
-        gql,
-        token,
-        "createActor",
-        "CreateActorInput",
-        {"name": "Médiation de Bruz", "kind": "ASSOCIATION", "basedIn": "35047"},
-        "... on ActorCreated { actor { id } }",
-    )
-    actor = created["actor"]["id"]
-    conflict = (
-        await mutate(
-            gql,
-            token,
-            "createConflict",
-            "CreateConflictInput",
-            {"title": "Éoliennes de Brest", "type": "ONSHORE_WIND", "territory": "29019"},
-            "... on ConflictCreated { conflict { id } }",
-        )
-    )["conflict"]["id"]
+    actor = await create_bruz_mediator(gql, token)
+    conflict = await create_brest_wind_conflict(gql, token)
     actor_id = (await store.read("t", "MATCH (a:Actor {name: 'Médiation de Bruz'}) RETURN a.id AS id"))[0]["id"]
     assert await stored(store, actor_id) == []  # a new actor: known to have no case (not "unknown")
     assert not found_from_base(await experts(gql, "ONSHORE_WIND"), "Médiation de Bruz", "Éoliennes de Brest")

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from graph import case_types
 from graph.matching import MatchingWeights, MatchRequest, MatchResult, experienced_actors
 from graph.near import Near
 from graph.store import Store
+from tests.analyst_graph import involve
 
 YEAR = 2026
 RENNES = Near(territory="35238")
@@ -63,15 +63,6 @@ async def add_conflict(
         },
     )
     return conflict_id
-
-
-async def involve(store: Store, actor_id: str, conflict_id: str, role: str = "MEDIATOR") -> None:
-    await store.write(
-        "tests.involve",
-        "MATCH (a:Actor {id: $a}), (c:Conflict {id: $c}) CREATE (a)-[:INVOLVED_IN {role: $role}]->(c) "
-        + case_types.refresh("a"),
-        {"a": actor_id, "c": conflict_id, "role": role},
-    )
 
 
 async def case(store: Store, name: str, type_code: str, commune: str, role: str = "MEDIATOR", **kw: Any) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph.store import Store, counting_round_trips
-from tests.graph.test_matching import add_actor, add_conflict, case, involve, match
+from tests.analyst_graph import involve
+from tests.graph.test_matching import add_actor, add_conflict, case, match
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

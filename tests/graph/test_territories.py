@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from graph import territories as territory_store
@@ -11,23 +9,15 @@ from graph.near import Near
 from graph.pagination import InvalidCursor
 from graph.store import Store, counting_round_trips
 from graph.text import fold
-from importers.reference import TerritorySnapshot, read_territory_snapshot
+from importers.reference import TerritorySnapshot
+from tests import geo
 
 pytestmark = pytest.mark.usefixtures("pristine_territories")
 
-NEO4J_EARTH_RADIUS_KM = 6378.14  # the sphere Neo4j's point.distance uses for WGS84 points
-
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * NEO4J_EARTH_RADIUS_KM * math.asin(math.sqrt(h))
-
-
-@pytest.fixture(scope="module")
-def snapshot() -> TerritorySnapshot:
-    return read_territory_snapshot()
+    """The distance Neo4j's point.distance measures between two WGS84 points."""
+    return geo.haversine_km(lat1, lon1, lat2, lon2, radius_km=geo.NEO4J_EARTH_RADIUS_KM)
 
 
 async def test_near_returns_every_territory_in_the_circle_nearest_first(

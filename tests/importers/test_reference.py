@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from importers.reference import (
     read_taxonomy,
     read_territory_snapshot,
 )
+from tests.geo import haversine_km
 
 # EPCI in data/epci.json of @etalab/decoupage-administratif 6.0.0 (the 2026 DGCL list).
 SOURCE_EPCI_COUNT = 1255
@@ -39,23 +39,6 @@ SAMPLE_CONFLICT_LABELS = (
     "retenue de substitution",
     "épandage près des habitations",
 )
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
-
-
-@pytest.fixture(scope="module")
-def snapshot() -> TerritorySnapshot:
-    return read_territory_snapshot()
-
-
-@pytest.fixture(scope="module")
-def taxonomy() -> Taxonomy:
-    return read_taxonomy()
 
 
 # --- territories -----------------------------------------------------------------------------------

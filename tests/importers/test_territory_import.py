@@ -12,16 +12,11 @@ import pytest_asyncio
 from typer.testing import CliRunner
 
 from graph.store import Store
-from importers.reference import TerritoryRecord, TerritorySnapshot, read_territory_snapshot
+from importers.reference import TerritoryRecord, TerritorySnapshot
 from importers.territories import import_taxonomy, import_territories
 from tec.cli.main import app
 
 pytestmark = pytest.mark.usefixtures("pristine_territories")
-
-
-@pytest.fixture(scope="module")
-def snapshot() -> TerritorySnapshot:
-    return read_territory_snapshot()
 
 
 async def rows(store: Store, query: LiteralString, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:

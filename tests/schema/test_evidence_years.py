@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from graph.store import Store
+from tests.analyst_graph import involve
 from tests.conftest import GraphQL
-from tests.graph.test_matching import add_actor, add_conflict, involve
+from tests.graph.test_matching import add_actor, add_conflict
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

@@ -8,8 +8,9 @@ import math
 import pytest
 
 from graph.store import Store
+from tests.analyst_graph import involve
 from tests.conftest import GraphQL
-from tests.graph.test_matching import add_actor, add_conflict, case, involve
+from tests.graph.test_matching import add_actor, add_conflict, case
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 

@@ -11,8 +11,9 @@ from strawberry.relay import GlobalID, to_base64
 from graph import outbox
 from graph.outbox import Event
 from graph.store import Store
+from tests.analyst_graph import involve
 from tests.conftest import GraphQL
-from tests.graph.test_matching import add_actor, add_conflict, involve
+from tests.graph.test_matching import add_actor, add_conflict
 from tests.schema.test_sponsorships import COMPLETE, PROPOSE, RESPOND, START
 
 pytestmark = pytest.mark.usefixtures("reference_data")

@@ -9,8 +9,9 @@ import pytest
 from strawberry.relay import to_base64
 
 from graph.store import Store
+from tests.analyst_graph import involve
 from tests.conftest import GraphQL
-from tests.graph.test_matching import add_actor, add_conflict, involve
+from tests.graph.test_matching import add_actor, add_conflict
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 ApiKey = Callable[..., Awaitable[str]]

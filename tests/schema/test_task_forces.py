@@ -10,8 +10,9 @@ import pytest
 
 from graph.store import Store
 from graph.text import fold
+from tests.analyst_graph import involve
 from tests.conftest import GraphQL
-from tests.graph.test_matching import add_actor, add_conflict, involve
+from tests.graph.test_matching import add_actor, add_conflict
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 ApiKey = Callable[..., Awaitable[str]]

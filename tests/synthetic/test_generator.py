@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import Any
@@ -11,30 +10,12 @@ import pytest
 
 from graph.bulk import node_rows, rel_rows
 from graph.model import ACTOR_KINDS, INVOLVEMENT_ROLES
-from importers.reference import Taxonomy, TerritorySnapshot, read_taxonomy, read_territory_snapshot
+from importers.reference import Taxonomy, TerritorySnapshot
 from synthetic.generator import DEMO, SCALE, Network, generate
 from synthetic.geography import Geography
+from tests.geo import haversine_km as km
 
 RENNES = (48.1118, -1.68189)
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((phi2 - phi1) / 2) ** 2
-        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
-
-
-@pytest.fixture(scope="module")
-def snapshot() -> TerritorySnapshot:
-    return read_territory_snapshot()
-
-
-@pytest.fixture(scope="module")
-def taxonomy() -> Taxonomy:
-    return read_taxonomy()
 
 
 @pytest.fixture(scope="module")

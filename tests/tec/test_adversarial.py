@@ -27,6 +27,7 @@ from graph.store import Store
 from synthetic.generator import DEMO
 from synthetic.seeding import seed_network
 from tests.conftest import REFERENCE_LABELS
+from tests.services import stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -84,12 +85,7 @@ def service(demo_graph: Store, neo4j_uri: str) -> Iterator[tuple[str, psutil.Pro
             time.sleep(0.3)
         yield base, psutil.Process(process.pid)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=15)
         if process.stderr is not None:
             process.stderr.close()
 

@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from graph.store import Store
-from tec import neo4j_local
+from tests.services import tec_serve
 
 AUDIT = Path(__file__).resolve().parent.parent / "http_audit"
 STAMP = AUDIT / "node_modules" / ".tec-lock-sha256"
@@ -48,45 +44,8 @@ def _installed_audit() -> None:
 @pytest.fixture
 def service(store: Store, neo4j_uri: str, tmp_path: Path) -> Iterator[str]:
     """`tec serve` on a free port against the test session's Neo4j; yields the GraphQL URL."""
-    port = neo4j_local.free_port()
-    env = {
-        **os.environ,
-        "NEO4J_URI": neo4j_uri,
-        "TEC_ENV": "test",
-        "NEO4J_TX_TIMEOUT": "600",  # as the in-process tests: a busy test machine plans slowly
-        "TEC_LOG_LEVEL": "warning",
-        "TEC_NEO4J_DATA": str(tmp_path / "unused-neo4j"),
-    }
-    log = (tmp_path / "service.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tec", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the service exited with {process.returncode}:\n{(tmp_path / 'service.log').read_text()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the service did not answer /healthz within 120 s")
-            time.sleep(0.3)
+    with tec_serve(neo4j_uri, tmp_path) as base:
         yield f"{base}/graphql"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def test_the_service_passes_every_graphql_over_http_audit_without_a_warning(service: str) -> None:

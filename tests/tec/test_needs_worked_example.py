@@ -21,7 +21,8 @@ from graph import delivery, outbox
 from graph.store import Store
 from tec.app.webhook_signing import verify
 from tec.settings import Settings
-from tests.graph.test_matching import add_actor, add_conflict, involve
+from tests.analyst_graph import involve
+from tests.graph.test_matching import add_actor, add_conflict
 from tests.tec.events_client import Receiver, eventually, receive, receiving, running_service, silent, subscribed
 
 pytestmark = pytest.mark.usefixtures("reference_data")

@@ -31,6 +31,15 @@ EMAIL = "marie.quere@vilaine-concertation.example.fr"
 PHONE = "02 99 12 34 56"
 CONTACT = "Marie Quéré-Lannion"
 VALUES = (EMAIL, PHONE, CONTACT)
+# the actor the erasure test creates, then creates again with the same Idempotency-Key
+VILAINE = {
+    "name": "Collectif Vilaine",
+    "kind": "COLLECTIF_CITOYEN",
+    "basedIn": "35238",
+    "email": EMAIL,
+    "phone": PHONE,
+    "contactName": CONTACT,
+}
 
 CREATE = """
 mutation Create($input: CreateActorInput!) {
@@ -133,14 +142,7 @@ async def test_a_contact_is_exported_then_erased_everywhere(
             CREATE,
             admin,
             {"Idempotency-Key": "create-vilaine-1"},
-            input={
-                "name": "Collectif Vilaine",
-                "kind": "COLLECTIF_CITOYEN",
-                "basedIn": "35238",
-                "email": EMAIL,
-                "phone": PHONE,
-                "contactName": CONTACT,
-            },
+            input=VILAINE,
         )
         actor = created["data"]["createActor"]["actor"]
         assert actor["email"] == EMAIL
@@ -195,14 +197,7 @@ async def test_a_contact_is_exported_then_erased_everywhere(
             CREATE,
             admin,
             {"Idempotency-Key": "create-vilaine-1"},
-            input={
-                "name": "Collectif Vilaine",
-                "kind": "COLLECTIF_CITOYEN",
-                "basedIn": "35238",
-                "email": EMAIL,
-                "phone": PHONE,
-                "contactName": CONTACT,
-            },
+            input=VILAINE,
         )
         assert EMAIL not in json.dumps(again)  # the retried request replays the redacted answer
 

@@ -10,45 +10,21 @@ from typer.testing import CliRunner
 
 from graph import bulk, outbox
 from graph.store import Store
-from importers.reference import TerritoryRecord, read_territory_snapshot
-from synthetic.generator import DEMO
+from importers.reference import TerritoryRecord
 from synthetic.seeding import SeedRefused, seed_needs, seed_network
 from tec.cli.bootstrap import first_run
 from tec.cli.main import app
+from tests.services import bretagne_territories, small_demo
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
-SMALL = replace(
-    DEMO,
-    name="small",
-    actors=400,
-    conflicts=150,
-    involvements=(3, 5),
-    projects=60,
-    resources=50,
-    cooperations=500,
-    applications=10,
-    sponsorships=5,
-    task_forces=1,
-    hotspots=5,
-    anchor_cases=2,
-)
+SMALL = small_demo("small", conflicts=150, resources=50, cooperations=500)
 
 
 @pytest.fixture(scope="module")
 def bretagne() -> list[TerritoryRecord]:
     """Bretagne's région, départements, EPCI and communes: the real records of the snapshot."""
-    snapshot = read_territory_snapshot().territories
-    communes = [t for t in snapshot if t.level == "COMMUNE" and t.region == "53"]
-    epcis = {c.epci for c in communes}
-    others = [
-        t
-        for t in snapshot
-        if (t.level == "REGION" and t.code == "53")
-        or (t.level == "DEPARTEMENT" and t.region == "53")
-        or (t.level == "EPCI" and t.code in epcis)
-    ]
-    return others + communes
+    return bretagne_territories()
 
 
 async def graph_counts(store: Store, source: str) -> tuple[dict[str, int], dict[str, int]]:

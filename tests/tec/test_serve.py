@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -14,6 +13,7 @@ import pytest
 
 from graph.store import Store
 from tec import neo4j_local
+from tests.services import wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "metrics-token-of-the-serve-test"
@@ -42,14 +42,7 @@ def test_production_serve_sends_no_banner_and_logs_one_json_object_per_line(neo4
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        ready = False
-        while not ready and process.poll() is None and time.monotonic() < deadline:
-            try:
-                ready = httpx.get(base + "/readyz", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        if not ready:
+        if not wait_until_ready(process, base, seconds=180):
             process.kill()
             pytest.fail(f"the service did not become ready: {process.communicate(timeout=30)[1][-3000:]}")
         health = httpx.get(base + "/healthz")

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -18,6 +17,7 @@ from graph.store import Store
 from tec import neo4j_local
 from tec.cli.main import app
 from tec.settings import SettingsError, load_settings
+from tests.services import wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,14 +53,8 @@ def test_two_workers_are_two_processes_answering_on_one_port(neo4j_uri: str, sto
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300  # each worker plans the matching queries as it starts
-        ready = False
-        while not ready and process.poll() is None and time.monotonic() < deadline:
-            try:
-                ready = httpx.get(base + "/readyz", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        if not ready:
+        # each worker plans the matching queries as it starts
+        if not wait_until_ready(process, base, seconds=300):
             os.killpg(process.pid, signal.SIGKILL)
             pytest.fail(f"the service did not become ready: {process.communicate(timeout=30)[1][-3000:]!r}")
         answers = [httpx.post(base + "/graphql", json={"query": "{ __typename }"}).json() for _ in range(4)]

@@ -22,6 +22,7 @@ from graph import delivery
 from graph.outbox import NewEvent
 from graph.store import Store
 from tec.neo4j_local import free_port
+from tests.services import stop_process
 from tests.tec.events_client import Receiver, announce, eventually, receiving
 
 SECRET = "the-partner-secret-0123456789"
@@ -50,12 +51,7 @@ def service(neo4j_uri: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
         yield process, f"http://127.0.0.1:{port}"
     finally:
         if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process, timeout=15)
 
 
 async def ready(process: subprocess.Popen[bytes], base: str) -> None:

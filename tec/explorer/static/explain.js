@@ -3,6 +3,15 @@
 import { h, km, number } from "./dom.js";
 import { FACTORS, MATCHES, OUTCOMES, ROLES, label } from "./labels.js";
 
+// The fields of a ranked actor's `evidence` that scoreSentence and evidenceList read, for the queries.
+export const EVIDENCE_FIELDS = `evidence {
+  title match role year startedYear outcome distanceKm measuredFrom caseScore rank rankWeight contribution
+  conflict { id }
+  conflictType { label }
+  place { name }
+  factors { type distance recency outcome role }
+}`;
+
 const FACTOR_WHY = {
   TYPE: (v, best) => `le cas porte sur ${label(MATCHES, best.match)} (${number(v)})`,
   DISTANCE: (v, best) =>

@@ -8,13 +8,23 @@ import { placeOptions } from "./match.js";
 
 // The directory's `territory` filter takes a code; a région is named by its id (REGION-53), since a
 // bare code shared by a région and a département means the département.
-async function territoryOptions(text) {
+export async function territoryOptions(text) {
   return (await placeOptions(text)).map((o) => ({ ...o, value: o.level === "REGION" ? `REGION-${o.value}` : o.value }));
 }
 
 const PAGE = 20;
 
 const THEMES = `query Themes { themes { code label } }`;
+
+// The taxonomy's themes, for a filter; null when they could not be read (the error is then shown in `main`).
+export async function filterThemes(main) {
+  try {
+    return (await gql(THEMES)).themes;
+  } catch (error) {
+    put(main, errorBox(error));
+    return null;
+  }
+}
 
 export const ACTORS = `query Directory($search: String, $where: ActorWhere, $first: Int!, $after: String) {
   actors(search: $search, where: $where, first: $first, after: $after) {
@@ -25,13 +35,8 @@ export const ACTORS = `query Directory($search: String, $where: ActorWhere, $fir
 }`;
 
 export async function directoryPage(main, params) {
-  let themes = [];
-  try {
-    themes = (await gql(THEMES)).themes;
-  } catch (error) {
-    put(main, errorBox(error));
-    return;
-  }
+  const themes = await filterThemes(main);
+  if (!themes) return;
   const search = h("input", { id: "recherche", type: "search", value: params.get("q") || "" });
   const territory = combobox({
     id: "territoire",

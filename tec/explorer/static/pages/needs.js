@@ -4,17 +4,26 @@
 import { explorerConfig, gql } from "../api.js";
 import { combobox } from "../combobox.js";
 import { h, put, errorBox, km, number } from "../dom.js";
-import { evidenceList, scoreSentence } from "../explain.js";
+import { EVIDENCE_FIELDS, evidenceList, scoreSentence } from "../explain.js";
 import { follow } from "../live.js";
 import { KINDS, NEED_HELP, NEED_OUTCOMES, NEED_STATUSES, SPONSORSHIP_STATUSES, TEAM_ROLES, label } from "../labels.js";
 import { drawMap } from "../map.js";
-import { conflictTypeOption, placeOptions, typeOptions } from "./match.js";
+import { filterThemes, territoryOptions } from "./directory.js";
+import { conflictTypeOption, typeOptions } from "./match.js";
 
 const PAGE = 10;
 
-const THEMES = `query Themes { themes { code label } }`;
-
 const POSTER = `query Poster($id: ID!) { actor(id: $id) { id name } }`;
+
+// What a card of the board shows of a need (a live event fetches the same for the need it names).
+const NEED_CARD = `fragment NeedCard on Need {
+  id description status help dueOn postedAt outcome
+  actor { id name kind }
+  conflictType { code label }
+  theme { label }
+  territory { name code location { lat lon } }
+  conflict { id title }
+}`;
 
 export const NEEDS = `query Needs($where: NeedWhere, $first: Int!, $after: String) {
   needs(where: $where, first: $first, after: $after) {
@@ -23,24 +32,10 @@ export const NEEDS = `query Needs($where: NeedWhere, $first: Int!, $after: Strin
     nodes { ...NeedCard }
   }
 }
-fragment NeedCard on Need {
-  id description status help dueOn postedAt outcome
-  actor { id name kind }
-  conflictType { code label }
-  theme { label }
-  territory { name code location { lat lon } }
-  conflict { id title }
-}`;
+${NEED_CARD}`;
 
 const NEED = `query Need($id: ID!) { node(id: $id) { ... on Need { ...NeedCard } } }
-fragment NeedCard on Need {
-  id description status help dueOn postedAt outcome
-  actor { id name kind }
-  conflictType { code label }
-  theme { label }
-  territory { name code location { lat lon } }
-  conflict { id title }
-}`;
+${NEED_CARD}`;
 
 export const HELPERS = `query NeedHelpers($id: ID!, $withTeam: Boolean!) {
   node(id: $id) {
@@ -52,13 +47,7 @@ export const HELPERS = `query NeedHelpers($id: ID!, $withTeam: Boolean!) {
           score distanceKm beyondRadius casesFound activeSponsorships capacity
           actor { id name kind }
           scoreFactors { name value }
-          evidence {
-            title match role year startedYear outcome distanceKm measuredFrom caseScore rank rankWeight contribution
-            conflict { id }
-            conflictType { label }
-            place { name }
-            factors { type distance recency outcome role }
-          }
+          ${EVIDENCE_FIELDS}
         }
       }
       taskForceProposal(size: 5) @include(if: $withTeam) {
@@ -83,11 +72,6 @@ const EVENT_TEXT = {
   CONFLICT_CREATED: "Nouveau conflit signalé",
   TASK_FORCE_CREATED: "Équipe d'appui constituée",
 };
-
-// The directory's `within` takes a code; a région is named by its id (REGION-53).
-async function territoryOptions(text) {
-  return (await placeOptions(text)).map((o) => ({ ...o, value: o.level === "REGION" ? `REGION-${o.value}` : o.value }));
-}
 
 function date(value) {
   return value ? new Date(value).toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" }) : "";
@@ -201,13 +185,8 @@ function matches(need, params) {
 }
 
 export async function needsPage(main, params) {
-  let themes = [];
-  try {
-    themes = (await gql(THEMES)).themes;
-  } catch (error) {
-    put(main, errorBox(error));
-    return;
-  }
+  const themes = await filterThemes(main);
+  if (!themes) return;
   const territory = combobox({
     id: "territoire-besoin",
     label: "Territoire",

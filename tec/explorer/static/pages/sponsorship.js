@@ -4,7 +4,7 @@
 import { gql } from "../api.js";
 import { combobox } from "../combobox.js";
 import { h, clear, put, errorBox, km, number } from "../dom.js";
-import { evidenceList, scoreSentence } from "../explain.js";
+import { EVIDENCE_FIELDS, evidenceList, scoreSentence } from "../explain.js";
 import { KINDS, label } from "../labels.js";
 import { conflictTypeOption, typeOptions } from "./match.js";
 
@@ -27,13 +27,7 @@ export const CANDIDATES = `query Candidates($beneficiary: ID!, $type: String!, $
       basedIn { name }
       cooperationPath { hops actors { id name } }
       scoreFactors { name value }
-      evidence {
-        title match role year startedYear outcome distanceKm measuredFrom caseScore rank rankWeight contribution
-        conflict { id }
-        conflictType { label }
-        place { name }
-        factors { type distance recency outcome role }
-      }
+      ${EVIDENCE_FIELDS}
     }
   }
 }`;
