@@ -15,6 +15,7 @@ from typing import Any, LiteralString
 from graph import ancestry
 from graph.errors import ListRefused
 from graph.near import Near
+from graph.neighbours import HOPS, RELATED_NAMES, RelatedAsk
 from graph.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
 from graph.search import FULLTEXT_INDEXES, lucene_query, searched_text
 from graph.store import Store
@@ -96,6 +97,9 @@ class ListRequest:
     timestamps: bool = True  # return createdAt/updatedAt (decoding them is a good part of a page's CPU)
     clauses: list[LiteralString] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
+    # Relationship fields of the page's nodes fetched in the same query (`graph.neighbours`): each item
+    # then carries, per ask, the neighbours `neighbours()` would return for it (`Page.related`).
+    related: tuple[RelatedAsk, ...] = ()
 
 
 def _rank(var: LiteralString) -> LiteralString:
@@ -258,8 +262,10 @@ def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dic
             seek = " AND n." + sort.indexed + (" <= " if sort.descending else " >= ") + "$afterValue"
     order: LiteralString = "sortValue DESC, n.id" if sort.descending else "sortValue, n.id"
     node: LiteralString = NODE_WITH_TIMESTAMPS if request.timestamps else NODE_WITHOUT_TIMESTAMPS
+    fetched, related = _related(spec, request, params)
     collected: LiteralString = (
-        "RETURN collect({node: " + node + ", score: score, distanceKm: distanceKm, sortValue: sortValue}) AS items } "
+        fetched + "RETURN collect({node: " + node + ", score: score, distanceKm: distanceKm, sortValue: sortValue, "
+        "related: [" + related + "]}) AS items } "
     )
     ending: LiteralString = "RETURN total, items, area IS NOT NULL AS areaFound, originFound"
     query: LiteralString
@@ -299,10 +305,29 @@ def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dic
     return query, params, sort_name
 
 
+def _related(spec: ListSpec, request: ListRequest, params: dict[str, Any]) -> tuple[LiteralString, LiteralString]:
+    """The subqueries fetching the page's relationship fields along, and the list of what they bind."""
+    if not request.related:
+        return "", ""
+    if len(request.related) > len(RELATED_NAMES):
+        raise ValueError(f"a page fetches at most {len(RELATED_NAMES)} relationship fields along")
+    fetched: LiteralString = "WITH n AS s, score, distanceKm, sortValue "  # the hops bind their own `n`
+    names: LiteralString = ""
+    for ask, name in zip(request.related, RELATED_NAMES, strict=False):
+        hop = HOPS[ask.hop]
+        if hop.start != spec.label:
+            raise ValueError(f"{ask.hop} does not start from {spec.label}")
+        fetched += hop.inline(name, ask.timestamps)
+        params[name + "Limit"] = ask.limit
+        params[name + "Filter"] = list(ask.only) if ask.only is not None else None
+        names += ", " + name
+    return fetched + "WITH s AS n, score, distanceKm, sortValue" + names + " ", names.removeprefix(", ")
+
+
 async def list_page(store: Store, spec: ListSpec, request: ListRequest, *, name: str) -> Page:
     """One page of `spec` nodes; each item is the node's properties plus `_distanceKm` and `_score`."""
     query, params, sort_name = page_query(spec, request)
-    rows = await store.read(name, query, params)
+    rows = await store.read_once(name, query, params)  # one exchange with the server: a single read
     row = rows[0]
     if request.area is not None and not row["areaFound"]:
         raise ListRefused("AREA_NOT_FOUND", f"no territory has the code {request.area!r}", code=request.area)
@@ -314,10 +339,13 @@ async def list_page(store: Store, spec: ListSpec, request: ListRequest, *, name:
     entries = entries[: request.first]
     items: list[dict[str, Any]] = []
     cursors: list[str] = []
+    related: list[dict[str, list[dict[str, Any]]]] = [{} for _ in request.related]
     for entry in entries:
         record = dict(entry["node"])
         record["_distanceKm"] = entry["distanceKm"]
         record["_score"] = entry["score"] if request.search else None
         items.append(record)
         cursors.append(encode_cursor([sort_name, entry["sortValue"], record["id"]]))
-    return Page(items=items, cursors=cursors, has_next=has_next, total=row["total"])
+        for fetched, neighbours in zip(related, entry["related"], strict=True):
+            fetched[record["id"]] = neighbours
+    return Page(items=items, cursors=cursors, has_next=has_next, total=row["total"], related=related)

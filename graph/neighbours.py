@@ -10,6 +10,7 @@ order with the properties of the relationship that links them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from graph.store import Store
@@ -21,16 +22,37 @@ class Hop:
     def __init__(
         self, start: LiteralString, pattern: LiteralString, order: LiteralString, where: LiteralString = "true"
     ) -> None:
+        self.start = start
+        self.pattern = pattern
+        self.order = order
+        self.where = where
         head: LiteralString = (
             "UNWIND $keys AS key CALL (key) { MATCH (s:" + start + " {id: key})" + pattern + " "
             "WHERE $filter IS NULL OR " + where + " "
             "RETURN n, r ORDER BY " + order + " LIMIT $limit } "
-            "RETURN key, collect({rel: r {.*, type: type(r), createdAt: null, updatedAt: null}, labels: labels(n), "
+            "RETURN key, "
         )
-        self.with_timestamps: LiteralString = head + "node: n {.*, searchText: null, caseTypes: null}}) AS items"
-        self.without_timestamps: LiteralString = (
-            head + "node: n {.*, searchText: null, caseTypes: null, createdAt: null, updatedAt: null}}) AS items"
+        self.with_timestamps: LiteralString = head + "collect(" + _item(True) + ") AS items"
+        self.without_timestamps: LiteralString = head + "collect(" + _item(False) + ") AS items"
+
+    def inline(self, name: LiteralString, timestamps: bool) -> LiteralString:
+        """The same neighbours of the node bound to `s` inside a larger query (where `n` and `r` are not
+        bound): a subquery binding the list `name` (as `neighbours` returns it for one key), with its
+        parameters `$<name>Limit` and `$<name>Filter`. A list page fetches its nodes' fields with it."""
+        where = self.where.replace("$filter", "$" + name + "Filter")
+        return (
+            "CALL (s) { MATCH (s)" + self.pattern + " "
+            "WHERE $" + name + "Filter IS NULL OR " + where + " "
+            "WITH n, r ORDER BY " + self.order + " LIMIT $" + name + "Limit "
+            "RETURN collect(" + _item(timestamps) + ") AS " + name + " } "
         )
+
+
+def _item(timestamps: bool) -> LiteralString:
+    """One neighbour as the API reads it: the link's properties, the end node's labels and properties."""
+    node: LiteralString = "n {.*, searchText: null, caseTypes: null, areaCodes: null"
+    node += "}" if timestamps else ", createdAt: null, updatedAt: null}"
+    return "{rel: r {.*, type: type(r), createdAt: null, updatedAt: null}, labels: labels(n), node: " + node + "}"
 
 
 _BY_NAME: LiteralString = "coalesce(n.nameKey, toLower(n.name)), n.id"
@@ -91,6 +113,29 @@ HOPS: dict[str, Hop] = {
     "need.metBy": Hop("Need", "-[r:MET_BY]->(n)", "n.id"),
     "actor.needs": Hop("Actor", "-[r:POSTED]->(n:Need)", "n.postedAt DESC, n.id", "n.status IN $filter"),
 }
+
+
+@dataclass(frozen=True)
+class RelatedAsk:
+    """The neighbours a list page fetches for each of its nodes: what `neighbours` would be asked."""
+
+    hop: str
+    limit: int
+    only: tuple[str, ...] | None = None
+    timestamps: bool = True
+
+
+# The names of the lists a page fetches along (an allow-list: they become Cypher variables).
+RELATED_NAMES: tuple[LiteralString, ...] = (
+    "related0",
+    "related1",
+    "related2",
+    "related3",
+    "related4",
+    "related5",
+    "related6",
+    "related7",
+)
 
 
 async def neighbours(

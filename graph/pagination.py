@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graph.errors import GraphError
@@ -26,6 +26,8 @@ class Page:
     cursors: list[str]
     has_next: bool
     total: int | None
+    # Per `ListRequest.related` ask: {node id: its neighbours}, fetched with the page (graph.listing).
+    related: list[dict[str, list[dict[str, Any]]]] = field(default_factory=list)
 
 
 def encode_cursor(values: list[Any]) -> str:

@@ -10,6 +10,7 @@ import strawberry
 from graph import actors as actor_store
 from resolvers.paging import list_request
 from resolvers.records import EXTERNAL_ID_ARGUMENT, SOURCE_ARGUMENT, delete_in_store, record_by_reference, save_in_store
+from schema.actor import ALONG as ACTOR_ALONG
 from schema.actor import Actor, ActorKind
 from schema.actor_input import (
     ActorCreated,
@@ -24,6 +25,7 @@ from schema.context import Info
 from schema.enums import InvolvementRole
 from schema.inputs import DeleteInput, DeleteResult, NearPlaceInput, filter_id, to_near
 from schema.pagination import Connection
+from schema.related import asked_along, prime_along
 
 
 @strawberry.enum(description="Sort orders for actors (ties are broken by id).")
@@ -87,7 +89,9 @@ async def actors(
 ) -> Connection[Actor]:
     where = where or ActorWhere()
     request = list_request(info, first, after, order_by, search, where.territory, to_near(where.near))
+    request.related = asked_along(info, ACTOR_ALONG)
     page = await actor_store.actor_page(info.context.store, _filter(where), request)
+    prime_along(info, request.related, page)
     return Connection[Actor].from_page(page, Actor.from_record, after=after)
 
 

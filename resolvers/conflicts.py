@@ -13,6 +13,7 @@ from graph.store import Store
 from resolvers.needs import conflict_alerts
 from resolvers.paging import TITLE_AND_SUMMARY_SEARCH, list_request
 from resolvers.records import EXTERNAL_ID_ARGUMENT, SOURCE_ARGUMENT, delete_in_store, record_by_reference, save_in_store
+from schema.conflict import ALONG as CONFLICT_ALONG
 from schema.conflict import Conflict
 from schema.conflict_input import (
     ConflictCreated,
@@ -27,6 +28,7 @@ from schema.context import Info
 from schema.enums import ConflictStatus, Intensity, InvolvementRole, Outcome
 from schema.inputs import DeleteInput, DeleteResult, NearPlaceInput, filter_id, to_near
 from schema.pagination import Connection
+from schema.related import asked_along, prime_along
 
 
 @strawberry.enum(description="Sort orders for conflicts (ties are broken by id).")
@@ -88,7 +90,9 @@ async def conflicts(
 ) -> Connection[Conflict]:
     where = where or ConflictWhere()
     request = list_request(info, first, after, order_by, search, where.territory, to_near(where.near))
+    request.related = asked_along(info, CONFLICT_ALONG)
     page = await conflict_store.conflict_page(info.context.store, _filter(where), request)
+    prime_along(info, request.related, page)
     return Connection[Conflict].from_page(page, Conflict.from_record, after=after)
 
 

@@ -14,6 +14,7 @@ from schema.context import Info
 from schema.enums import ProjectKind, ProjectStatus
 from schema.inputs import DeleteInput, DeleteResult, filter_id
 from schema.pagination import Connection
+from schema.project import ALONG as PROJECT_ALONG
 from schema.project import Project
 from schema.project_input import (
     CreateProjectInput,
@@ -24,6 +25,7 @@ from schema.project_input import (
     UpdateProjectInput,
     UpdateProjectResult,
 )
+from schema.related import asked_along, prime_along
 
 
 @strawberry.enum(description="Sort orders for projects (ties are broken by id).")
@@ -67,7 +69,9 @@ async def projects(
         source=where.source,
     )
     request = list_request(info, first, after, order_by, search, where.territory)
+    request.related = asked_along(info, PROJECT_ALONG)
     page = await project_store.project_page(info.context.store, filters, request)
+    prime_along(info, request.related, page)
     return Connection[Project].from_page(page, Project.from_record, after=after)
 
 

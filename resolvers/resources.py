@@ -15,6 +15,8 @@ from schema.context import Info
 from schema.enums import ResourceKind
 from schema.inputs import DeleteInput, DeleteResult, filter_id
 from schema.pagination import Connection
+from schema.related import asked_along, prime_along
+from schema.resource import ALONG as RESOURCE_ALONG
 from schema.resource import Resource
 from schema.resource_input import (
     CreateResourceInput,
@@ -75,7 +77,9 @@ async def resources(
         source=where.source,
     )
     request = list_request(info, first, after, order_by, search, where.territory)
+    request.related = asked_along(info, RESOURCE_ALONG)
     page = await resource_store.resource_page(info.context.store, filters, request)
+    prime_along(info, request.related, page)
     return Connection[Resource].from_page(page, Resource.from_record, after=after)
 
 

@@ -13,7 +13,7 @@ from schema.context import Info
 from schema.enums import CooperationKind, ExpertiseKind, InvolvementRole, ProjectRole
 from schema.errors import forbidden_field
 from schema.involvement import involvement_fields, involvement_of
-from schema.related import related_links, related_nodes, related_one
+from schema.related import Along, related_links, related_nodes, related_one
 from schema.scalars import GeoPoint, iso, near_distance, near_distance_field
 from schema.source_record import traceability_fields
 from schema.taxonomy import Theme
@@ -44,6 +44,15 @@ def _private(info: Info, record: dict[str, Any], key: str, what: str) -> str | N
         raise forbidden_field(what)
     value = record.get(key)
     return str(value) if value is not None else None
+
+
+# The relationship fields a page of actors fetches with its nodes (`resolvers.actors`), by field name;
+# their resolvers below ask the same hops, so what the page fetched is what they would have read.
+ALONG: dict[str, Along] = {
+    "basedIn": Along("actor.basedIn", first=1),
+    "themes": Along("actor.themes"),
+    "conflicts": Along("actor.conflicts", filter_argument="roles"),
+}
 
 
 @strawberry.type(description="An actor of the directory: an authority, association, company, network…")
@@ -105,7 +114,7 @@ class Actor(relay.Node):
 
     @strawberry.field(description="The commune where the actor is based.")
     async def based_in(self, info: Info) -> Territory | None:
-        record = await related_one(info, "actor.basedIn", self.id)
+        record = await related_one(info, ALONG["basedIn"].hop, self.id)
         return Territory.from_record(record) if record else None
 
     @strawberry.field(description="The territory a local authority governs (COLLECTIVITE only).")
@@ -119,14 +128,14 @@ class Actor(relay.Node):
 
     @strawberry.field(description="The themes it works on.")
     async def themes(self, info: Info, first: int | None = None) -> list[Theme]:
-        return await related_nodes(info, "actor.themes", self.id, Theme.from_record, first=first)
+        return await related_nodes(info, ALONG["themes"].hop, self.id, Theme.from_record, first=first)
 
     @strawberry.field(description="Conflicts it took part in, newest first, with its role and period.")
     async def conflicts(
         self, info: Info, first: int | None = None, roles: list[InvolvementRole] | None = None
     ) -> list[ActorInvolvement]:
         return await related_links(
-            info, "actor.conflicts", self.id, ActorInvolvement.from_item, first=first, kinds=roles
+            info, ALONG["conflicts"].hop, self.id, ActorInvolvement.from_item, first=first, kinds=roles
         )
 
     @strawberry.field(description="Projects it runs or takes part in.")

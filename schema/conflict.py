@@ -11,7 +11,7 @@ from strawberry import relay
 from schema.context import Info
 from schema.enums import ConflictStatus, ExpertiseKind, Intensity, InvolvementRole, Mobilisation, Outcome
 from schema.involvement import involvement_fields, involvement_of
-from schema.related import related_links, related_nodes, related_one
+from schema.related import Along, related_links, related_nodes, related_one
 from schema.scalars import GeoPoint, iso, near_distance, near_distance_field
 from schema.source_record import traceability_fields
 from schema.taxonomy import ConflictType
@@ -22,6 +22,17 @@ if TYPE_CHECKING:
     from schema.actor import Actor
     from schema.project import Project
     from schema.resource import Resource
+
+
+# The relationship fields a page of conflicts fetches with its nodes (`resolvers.conflicts`), by field name;
+# their resolvers below ask the same hops, so what the page fetched is what they would have read.
+ALONG: dict[str, Along] = {
+    "type": Along("conflict.type", first=1),
+    "territory": Along("conflict.territory", first=1),
+    "project": Along("conflict.project", first=1),
+    "actors": Along("conflict.actors", filter_argument="roles"),
+    "resources": Along("conflict.resources"),
+}
 
 
 @strawberry.type(description="A local conflict: a contested development project or rival uses of a space.")
@@ -64,19 +75,19 @@ class Conflict(relay.Node):
 
     @strawberry.field(description="Its type in the taxonomy (the type's parents give its category and family).")
     async def type(self, info: Info) -> ConflictType | None:
-        record = await related_one(info, "conflict.type", self.id)
+        record = await related_one(info, ALONG["type"].hop, self.id)
         return ConflictType.from_record(record) if record else None
 
     @strawberry.field(description="Where it happens: a commune, or a larger territory.")
     async def territory(self, info: Info) -> Territory | None:
-        record = await related_one(info, "conflict.territory", self.id)
+        record = await related_one(info, ALONG["territory"].hop, self.id)
         return Territory.from_record(record) if record else None
 
     @strawberry.field(description="The project it is about, if any.")
     async def project(self, info: Info) -> Annotated[Project, strawberry.lazy("schema.project")] | None:
         from schema.project import Project
 
-        record = await related_one(info, "conflict.project", self.id)
+        record = await related_one(info, ALONG["project"].hop, self.id)
         return Project.from_record(record) if record else None
 
     @strawberry.field(description="The actors involved, by role then name; `roles` keeps only those roles.")
@@ -84,7 +95,7 @@ class Conflict(relay.Node):
         self, info: Info, first: int | None = None, roles: list[InvolvementRole] | None = None
     ) -> list[ConflictParticipant]:
         return await related_links(
-            info, "conflict.actors", self.id, ConflictParticipant.from_item, first=first, kinds=roles
+            info, ALONG["actors"].hop, self.id, ConflictParticipant.from_item, first=first, kinds=roles
         )
 
     @strawberry.field(description="Resources that document it, newest first.")
@@ -93,7 +104,7 @@ class Conflict(relay.Node):
     ) -> list[Annotated[Resource, strawberry.lazy("schema.resource")]]:
         from schema.resource import Resource
 
-        return await related_nodes(info, "conflict.resources", self.id, Resource.from_record, first=first)
+        return await related_nodes(info, ALONG["resources"].hop, self.id, Resource.from_record, first=first)
 
     source, source_records = traceability_fields("Conflict")
 

@@ -10,7 +10,7 @@ from strawberry import relay
 
 from schema.context import Info
 from schema.enums import ApplicationStatus, ProjectKind, ProjectRole, ProjectStatus
-from schema.related import related_links, related_nodes, related_one
+from schema.related import Along, related_links, related_nodes, related_one
 from schema.scalars import iso
 from schema.source_record import traceability_fields
 from schema.taxonomy import Theme
@@ -22,6 +22,18 @@ if TYPE_CHECKING:
     from schema.commons_call import CommonsCall
     from schema.conflict import Conflict
     from schema.resource import Resource
+
+
+# The relationship fields a page of projects fetches with its nodes (`resolvers.projects`), by field name;
+# their resolvers below ask the same hops, so what the page fetched is what they would have read.
+ALONG: dict[str, Along] = {
+    "territory": Along("project.territory", first=1),
+    "themes": Along("project.themes"),
+    "actors": Along("project.actors", filter_argument="roles"),
+    "conflicts": Along("project.conflicts"),
+    "resources": Along("project.resources"),
+    "applications": Along("project.applications"),
+}
 
 
 @strawberry.type(description="A project: what conflicts are about and what actors run.")
@@ -54,18 +66,18 @@ class Project(relay.Node):
 
     @strawberry.field(description="Where it takes place.")
     async def territory(self, info: Info) -> Territory | None:
-        record = await related_one(info, "project.territory", self.id)
+        record = await related_one(info, ALONG["territory"].hop, self.id)
         return Territory.from_record(record) if record else None
 
     @strawberry.field(description="Its themes.")
     async def themes(self, info: Info, first: int | None = None) -> list[Theme]:
-        return await related_nodes(info, "project.themes", self.id, Theme.from_record, first=first)
+        return await related_nodes(info, ALONG["themes"].hop, self.id, Theme.from_record, first=first)
 
     @strawberry.field(description="The actors that run it or take part in it.")
     async def actors(
         self, info: Info, first: int | None = None, roles: list[ProjectRole] | None = None
     ) -> list[ProjectActor]:
-        return await related_links(info, "project.actors", self.id, ProjectActor.from_item, first=first, kinds=roles)
+        return await related_links(info, ALONG["actors"].hop, self.id, ProjectActor.from_item, first=first, kinds=roles)
 
     @strawberry.field(description="Conflicts about it.")
     async def conflicts(
@@ -73,7 +85,7 @@ class Project(relay.Node):
     ) -> list[Annotated[Conflict, strawberry.lazy("schema.conflict")]]:
         from schema.conflict import Conflict
 
-        return await related_nodes(info, "project.conflicts", self.id, Conflict.from_record, first=first)
+        return await related_nodes(info, ALONG["conflicts"].hop, self.id, Conflict.from_record, first=first)
 
     @strawberry.field(description="Resources that document it.")
     async def resources(
@@ -81,11 +93,11 @@ class Project(relay.Node):
     ) -> list[Annotated[Resource, strawberry.lazy("schema.resource")]]:
         from schema.resource import Resource
 
-        return await related_nodes(info, "project.resources", self.id, Resource.from_record, first=first)
+        return await related_nodes(info, ALONG["resources"].hop, self.id, Resource.from_record, first=first)
 
     @strawberry.field(description="Its applications to calls for commons.")
     async def applications(self, info: Info, first: int | None = None) -> list[ProjectApplication]:
-        return await related_links(info, "project.applications", self.id, ProjectApplication.from_item, first=first)
+        return await related_links(info, ALONG["applications"].hop, self.id, ProjectApplication.from_item, first=first)
 
     source, source_records = traceability_fields("Project")
 

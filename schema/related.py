@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
 
-from graph.neighbours import neighbours
+from strawberry.dataloader import DataLoader
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
+
+from graph.neighbours import RELATED_NAMES, RelatedAsk, neighbours
+from graph.pagination import Page
 from graph.store import Store
 from schema.context import Info
+from schema.errors import ApiError
 from schema.pagination import page_size
 from schema.selection import asks_timestamps
 
@@ -17,12 +23,8 @@ NESTED_DEFAULT = 20
 T = TypeVar("T")
 
 
-async def related(
-    info: Info, hop: str, key: str, *, first: int | None = None, only: Sequence[str] | None = None
-) -> list[dict[str, Any]]:
-    """The neighbours of one node through `hop` ({node, rel, labels} each), batched with its siblings."""
-    limit = page_size(info, first, NESTED_DEFAULT, nested=True)
-    wanted = tuple(only) if only is not None else None
+def _loader(info: Info, hop: str, limit: int, wanted: tuple[str, ...] | None) -> DataLoader[str, Any]:
+    """The request's DataLoader of `hop` with this limit and filter (one per combination)."""
     timestamps = asks_timestamps(info)
     name = f"{hop}|{limit}|{','.join(wanted) if wanted is not None else '*'}"
 
@@ -30,8 +32,75 @@ async def related(
         found = await neighbours(store, hop, keys, limit=limit, only=wanted, timestamps=timestamps)
         return [found.get(k, []) for k in keys]
 
-    items: list[dict[str, Any]] = await info.context.loaders.get(name, batch).load(key)
+    return info.context.loaders.get(name, batch)
+
+
+async def related(
+    info: Info, hop: str, key: str, *, first: int | None = None, only: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """The neighbours of one node through `hop` ({node, rel, labels} each), batched with its siblings."""
+    limit = page_size(info, first, NESTED_DEFAULT, nested=True)
+    wanted = tuple(only) if only is not None else None
+    items: list[dict[str, Any]] = await _loader(info, hop, limit, wanted).load(key)
     return items
+
+
+@dataclass(frozen=True)
+class Along:
+    """A relationship field that a list page can fetch with its nodes, in its own query (`graph.listing`):
+    the field's hop, its fixed size (1 for a single neighbour) or else its `first` argument, and the
+    argument that filters it (a filtered field is left to its DataLoader)."""
+
+    hop: str
+    first: int | None = None
+    filter_argument: str | None = None
+
+
+def _fields(selections: Iterable[Selection]) -> Iterable[SelectedField]:
+    """The fields of a selection, fragments spread."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        elif isinstance(selection, FragmentSpread | InlineFragment):
+            yield from _fields(selection.selections)
+
+
+def _node_fields(connection: SelectedField) -> Iterable[SelectedField]:
+    """The fields asked of each node of a connection (`edges { node { … } }` and `nodes { … }`)."""
+    for field in _fields(connection.selections):
+        if field.name == "nodes":
+            yield from _fields(field.selections)
+        elif field.name == "edges":
+            for inner in _fields(field.selections):
+                if inner.name == "node":
+                    yield from _fields(inner.selections)
+
+
+def asked_along(info: Info, along: Mapping[str, Along]) -> tuple[RelatedAsk, ...]:
+    """What the list field being resolved will ask of its nodes' relationship fields in `along`, as the
+    fields' DataLoaders would ask it (same hop, size and timestamps): the page fetches it along."""
+    timestamps = asks_timestamps(info)
+    asks: dict[RelatedAsk, None] = {}
+    for connection in _fields(info.selected_fields):
+        for field in _node_fields(connection):
+            fetch = along.get(field.name)
+            if fetch is None or (fetch.filter_argument and field.arguments.get(fetch.filter_argument)):
+                continue
+            first = fetch.first if fetch.first is not None else field.arguments.get("first")
+            try:
+                limit = page_size(info, None if first is None else int(first), NESTED_DEFAULT, nested=True)
+            except (ApiError, TypeError, ValueError):
+                continue  # the field itself reports what is wrong with its argument
+            asks[RelatedAsk(fetch.hop, limit, None, timestamps)] = None
+    return tuple(asks)[: len(RELATED_NAMES)]
+
+
+def prime_along(info: Info, asks: Sequence[RelatedAsk], page: Page) -> None:
+    """Hand what the page fetched along to the DataLoaders its nodes' fields will call."""
+    for ask, found in zip(asks, page.related, strict=True):
+        loader = _loader(info, ask.hop, ask.limit, ask.only)
+        for key, items in found.items():
+            loader.prime(key, items)
 
 
 async def related_one(info: Info, hop: str, key: str) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from strawberry import relay
 
 from schema.context import Info
 from schema.enums import ResourceKind
-from schema.related import related_nodes
+from schema.related import Along, related_nodes
 from schema.scalars import iso
 from schema.source_record import traceability_fields
 from schema.taxonomy import ConflictType, Theme
@@ -20,6 +20,17 @@ if TYPE_CHECKING:
     from schema.actor import Actor
     from schema.conflict import Conflict
     from schema.project import Project
+
+
+# The relationship fields a page of resources fetches with its nodes (`resolvers.resources`), by field name;
+# their resolvers below ask the same hops, so what the page fetched is what they would have read.
+ALONG: dict[str, Along] = {
+    "authors": Along("resource.authors"),
+    "themes": Along("resource.themes"),
+    "conflictTypes": Along("resource.conflictTypes"),
+    "conflicts": Along("resource.conflicts"),
+    "projects": Along("resource.projects"),
+}
 
 
 @strawberry.type(description="A resource of the resource centre, or a blog article (kind ARTICLE).")
@@ -56,15 +67,15 @@ class Resource(relay.Node):
     ) -> list[Annotated[Actor, strawberry.lazy("schema.actor")]]:
         from schema.actor import Actor
 
-        return await related_nodes(info, "resource.authors", self.id, Actor.from_record, first=first)
+        return await related_nodes(info, ALONG["authors"].hop, self.id, Actor.from_record, first=first)
 
     @strawberry.field(description="The themes it is about.")
     async def themes(self, info: Info, first: int | None = None) -> list[Theme]:
-        return await related_nodes(info, "resource.themes", self.id, Theme.from_record, first=first)
+        return await related_nodes(info, ALONG["themes"].hop, self.id, Theme.from_record, first=first)
 
     @strawberry.field(description="The conflict types it is about.")
     async def conflict_types(self, info: Info, first: int | None = None) -> list[ConflictType]:
-        return await related_nodes(info, "resource.conflictTypes", self.id, ConflictType.from_record, first=first)
+        return await related_nodes(info, ALONG["conflictTypes"].hop, self.id, ConflictType.from_record, first=first)
 
     @strawberry.field(description="The conflicts it documents.")
     async def conflicts(
@@ -72,7 +83,7 @@ class Resource(relay.Node):
     ) -> list[Annotated[Conflict, strawberry.lazy("schema.conflict")]]:
         from schema.conflict import Conflict
 
-        return await related_nodes(info, "resource.conflicts", self.id, Conflict.from_record, first=first)
+        return await related_nodes(info, ALONG["conflicts"].hop, self.id, Conflict.from_record, first=first)
 
     @strawberry.field(description="The projects it documents.")
     async def projects(
@@ -80,6 +91,6 @@ class Resource(relay.Node):
     ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
         from schema.project import Project
 
-        return await related_nodes(info, "resource.projects", self.id, Project.from_record, first=first)
+        return await related_nodes(info, ALONG["projects"].hop, self.id, Project.from_record, first=first)
 
     source, source_records = traceability_fields("Resource")

@@ -7,26 +7,31 @@ a thousand times takes seconds. Run in the event loop, that would stall every ot
 more than `MAX_SAME_NAME` times or spread more than `MAX_SPREADS` fragments, and documents whose
 fragments, written out, would hold more than `MAX_EXPANDED` fields (strawberry's depth limiter walks
 every path through the fragments) (`QUERY_TOO_COMPLEX`); and
-validation itself runs in a worker thread (cached by document, as strawberry's `ValidationCache`).
+validation itself runs in a worker thread, once per document: the answer is kept (as strawberry's
+`ValidationCache` keeps it), and a document validated before is answered on the loop without the
+thread hop (a request's turn through the thread pool costs more than the cached answer).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from collections.abc import AsyncIterator
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import AsyncIterator, Hashable
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
 )
 from strawberry.extensions import SchemaExtension
-from strawberry.extensions.validation_cache import _get_validate_cache
 
 from schema.errors import ApiError
 
@@ -103,12 +108,51 @@ def _selection_problem(selection_set: SelectionSetNode | None) -> str | None:
     return None
 
 
+class ValidatedDocuments:
+    """The validation errors of documents seen before (an LRU of `maxsize` entries), shared by requests."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._errors: OrderedDict[Hashable, list[GraphQLError]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def known(self, key: Hashable) -> list[GraphQLError] | None:
+        with self._lock:
+            errors = self._errors.get(key)
+            if errors is not None:
+                self._errors.move_to_end(key)
+            return errors
+
+    def keep(self, key: Hashable, errors: list[GraphQLError]) -> None:
+        with self._lock:
+            self._errors[key] = errors
+            self._errors.move_to_end(key)
+            while len(self._errors) > self.maxsize:
+                self._errors.popitem(last=False)
+
+
+_CACHES: dict[int, ValidatedDocuments] = {}
+
+
+def _validated_documents(maxsize: int) -> ValidatedDocuments:
+    return _CACHES.setdefault(maxsize, ValidatedDocuments(maxsize))
+
+
+def _validate(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+) -> list[GraphQLError]:
+    # strawberry's own validation (its rules added to ours), imported late as strawberry does (import cycle)
+    from strawberry.schema.schema import validate_document
+
+    return validate_document(schema, document, rules)
+
+
 class ValidationOffLoop(SchemaExtension):
-    """Check the document's shape, then validate it (through a shared LRU cache) in a worker thread."""
+    """Check the document's shape, then validate it in a worker thread, once per document."""
 
     def __init__(self, maxsize: int) -> None:
         super().__init__()
-        self.cached_validate_document = _get_validate_cache(maxsize)
+        self.documents = _validated_documents(maxsize)
 
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
@@ -117,8 +161,13 @@ class ValidationOffLoop(SchemaExtension):
         if problem:
             message = f"This query is too complex to check: {problem} Ask for each thing once."
             context.pre_execution_errors = [ApiError(message, "QUERY_TOO_COMPLEX", 400)]
-        else:
-            context.pre_execution_errors = await asyncio.to_thread(
-                self.cached_validate_document, context.schema._schema, document, context.validation_rules
-            )
+        elif document is not None:
+            schema = context.schema._schema
+            rules = tuple(context.validation_rules)
+            key = (id(schema), document, rules)  # the schema lives as long as the process
+            errors = self.documents.known(key)
+            if errors is None:
+                errors = await asyncio.to_thread(_validate, schema, document, rules)
+                self.documents.keep(key, errors)
+            context.pre_execution_errors = errors
         yield

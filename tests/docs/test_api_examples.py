@@ -156,6 +156,7 @@ async def test_every_documented_example_runs_and_costs_what_the_doc_says(
         assert page in names
     admin = await api_key("admin")
     results: dict[str, dict[str, Any]] = {}
+    trips: dict[str, tuple[int, int]] = {}  # example: (round trips found, round trips the doc states)
     for example in sorted(found, key=lambda e: e.kind == "mutation"):  # queries first: mutations use their ids
         variables = dict(example.variables)
         if example.name == "ActorProfile":
@@ -177,7 +178,8 @@ async def test_every_documented_example_runs_and_costs_what_the_doc_says(
         _assert_filled(example.name, body["data"])
         results[example.name] = body["data"]
         if example.round_trips is not None:
-            assert int(response.headers["x-db-round-trips"]) == example.round_trips, example.name
+            trips[example.name] = (int(response.headers["x-db-round-trips"]), example.round_trips)
+    assert {name: found for name, (found, stated) in trips.items() if found != stated} == {}, trips
     assert results["ActorProfile"]["actor"]["conflicts"][0]["conflict"]["type"]["code"] == "ONSHORE_WIND"
     assert results["RecordAnInvolvement"]["setInvolvement"]["__typename"] == "LinkSaved"
     assert RENNES in json.dumps(results["DirectorySearch"])
