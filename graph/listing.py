@@ -267,7 +267,12 @@ def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dic
         fetched + "RETURN collect({node: " + node + ", score: score, distanceKm: distanceKm, sortValue: sortValue, "
         "related: [" + related + "]}) AS items } "
     )
-    ending: LiteralString = "RETURN total, items, area IS NOT NULL AS areaFound, originFound"
+    # One record per item (and one without an item for an empty page): the service decodes a page record
+    # by record, giving other requests a turn between them (`Store.read_once`), however much it fetched along.
+    ending: LiteralString = (
+        "UNWIND CASE WHEN size(items) = 0 THEN [null] ELSE items END AS item "
+        "RETURN total, item, area IS NOT NULL AS areaFound, originFound"
+    )
     query: LiteralString
     if query_text is not None and request.with_total:
         # One pass over the hits: every match is counted, then the page is sorted out of the same rows
@@ -334,7 +339,7 @@ async def list_page(store: Store, spec: ListSpec, request: ListRequest, *, name:
     if not row["originFound"]:
         near_code = request.near.territory if request.near else None
         raise ListRefused("CENTRE_NOT_FOUND", f"no territory has the code {near_code!r}", code=near_code)
-    entries = row["items"]
+    entries = [record["item"] for record in rows if record["item"] is not None]
     has_next = len(entries) > request.first
     entries = entries[: request.first]
     items: list[dict[str, Any]] = []

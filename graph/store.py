@@ -197,6 +197,20 @@ async def _records(result: neo4j.AsyncResult) -> list[Record]:
     return rows
 
 
+async def _driver_records(result: neo4j.AsyncResult) -> list[Record]:
+    """The records as dicts of the driver's own values, the event loop getting a turn every `TURN_SECONDS`
+    of decoding (as in `_records`; the clock is read at every record: these are few and may be large)."""
+    keys = result.keys()
+    rows: list[Record] = []
+    turn = time.perf_counter()
+    async for record in result:
+        rows.append(dict(zip(keys, record, strict=True)))
+        if time.perf_counter() - turn > TURN_SECONDS:
+            await asyncio.sleep(0)
+            turn = time.perf_counter()
+    return rows
+
+
 def translate(error: Exception) -> GraphError:
     """Map a driver exception to the graph layer's own; unknown ones are re-raised by the caller."""
     if isinstance(error, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
@@ -316,8 +330,7 @@ class Store:
                     ) as session,
                 ):
                     result = await session.run(self._query(query, timeout), values)
-                    keys = result.keys()
-                    return [dict(zip(keys, record, strict=True)) async for record in result]
+                    return await _driver_records(result)
             except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as error:
                 if attempt == 1 and error.is_retryable():
                     log.info("query %s: retrying once after %s", name, type(error).__name__)
