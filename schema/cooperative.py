@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 from graphql import GraphQLObjectType
 from graphql.pyutils import Path
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema.execution import PlainValueExecution
 
 SLICE_SECONDS = 0.005  # the longest stretch of field resolution between two turns of the event loop
 CHECK_EVERY = 64  # fields resolved between two looks at the clock
@@ -43,9 +44,9 @@ async def built_in_turns(items: Iterable[T], build: Callable[[T], U]) -> list[U]
     return built
 
 
-class CooperativeExecution(StrawberryGraphQLCoreExecutionContext):
-    """strawberry's graphql-core executor, counting the fields of each object it completes (not a hook
-    called for every field: a plain value then costs graphql-core's own work only)."""
+class CooperativeExecution(PlainValueExecution):
+    """strawberry's graphql-core executor (with `schema.execution`'s short path for plain values),
+    counting the fields of each object it completes: no hook is called for every field."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,7 +5,8 @@ handling, `resolve_typename`, a `GlobalID` object, then its base64 when serializ
 holds ≈ 30 of them (each actor and each conflict): about a tenth of the service's own time per request
 (docs/performance.md, "Matching, near the driver"). The id is the base64 of `<Type>:<node id>`, the
 same string strawberry builds (`strawberry.relay.to_base64`); here it is computed by one small
-function that graphql-core calls directly.
+function that graphql-core calls directly (or, with `schema.execution`'s executor, without a resolver
+call at all).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from strawberry import relay
 from strawberry.relay.utils import to_base64
 from strawberry.types.base import StrawberryObjectDefinition
 
+from schema.execution import plain_value
+
 
 def _plain_id(
     type_name: str, origin: type[relay.Node], attribute: str, fallback: Callable[..., Any]
@@ -28,6 +31,15 @@ def _plain_id(
         return fallback(root, info, **kwargs)  # not one of our objects (strawberry resolves it its own way)
 
     return resolve
+
+
+def _id_of(type_name: str, origin: type[relay.Node], attribute: str) -> Callable[[Any], str]:
+    def read(root: Any) -> str:
+        if not isinstance(root, origin):
+            raise TypeError(type_name)  # the executor then calls the resolver, which knows what to do
+        return to_base64(type_name, getattr(root, attribute))
+
+    return read
 
 
 def _uses_default_id(origin: type) -> bool:
@@ -52,6 +64,8 @@ def plain_global_ids(schema: GraphQLSchema) -> list[str]:
         if field.resolve is None:
             continue
         origin = definition.origin
-        field.resolve = _plain_id(graphql_type.name, origin, origin.resolve_id_attr(), field.resolve)
+        attribute = origin.resolve_id_attr()
+        field.resolve = _plain_id(graphql_type.name, origin, attribute, field.resolve)
+        plain_value(field, _id_of(graphql_type.name, origin, attribute))  # `schema.execution`'s short path
         done.append(graphql_type.name)
     return sorted(done)

@@ -13,6 +13,7 @@ import strawberry
 from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.types import ExecutionContext
 
+from schema.execution import mark_plain_values
 from schema.global_ids import plain_global_ids
 from tec.settings import Settings
 
@@ -30,12 +31,14 @@ def introspection_rules(settings: Settings) -> list[type[ASTValidationRule]]:
 
 class HardenedSchema(strawberry.Schema):
     """strawberry's Schema, quiet about errors (ErrorCodes logs them) and optionally without suggestions;
-    the relay `id` of its Node types is resolved as a plain value (`schema.global_ids`)."""
+    the relay `id` of its Node types is resolved as a plain value (`schema.global_ids`), and the fields that
+    are plain values are marked for `schema.execution`'s short path."""
 
     def __init__(self, *args: Any, suggestions: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
         self.plain_id_types = plain_global_ids(self._schema)
+        self.plain_value_fields = mark_plain_values(self._schema)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         if self.suggestions:
