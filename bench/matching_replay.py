@@ -1,7 +1,7 @@
 """The service's own time on `experiencedActors`, in process, with Neo4j's answers replayed.
 
     python -m bench.matching_replay record bolt://127.0.0.1:<port> FILE [questions]
-    python -m bench.matching_replay replay FILE [requests] [--profile] [--answers OUT.json]
+    python -m bench.matching_replay replay FILE [requests] [--http] [--profile] [--answers OUT.json]
 
 `record` asks Neo4j the benchmark's matching questions (`bench.suite.match_request`: the Cypher and
 parameters the service sends for `MATCHING_QUERY`) and keeps its rows in FILE (pickle). `replay` runs
@@ -9,8 +9,12 @@ parameters the service sends for `MATCHING_QUERY`) and keeps its rows in FILE (p
 service builds it), its store answering from FILE: what remains is the service's own work per request
 (validation of the arguments, the matching types, graphql-core completing the answer), without Neo4j,
 the network or HTTP, so the figure does not depend on the machine's load as much as a latency does.
-Prints the median and mean per request, the cProfile top with `--profile`, and writes the answers
-with `--answers` (to check that two checkouts answer the same: run it in each, compare the files).
+With `--http` each request goes through the whole ASGI application instead (`tec.app.main.create_app`:
+its middleware, authentication, the response cache's bookkeeping, JSON in and out), called directly
+without a server or client. Prints the median and mean per request (wall clock) and the process's
+CPU time per request (less sensitive to other processes on a busy machine), the cProfile top with
+`--profile`, and writes the answers with `--answers` (to check that two checkouts answer the same:
+run it in each, compare the files).
 Run from a checkout's root, it measures that checkout (`cd <checkout> && python -m bench.matching_replay
 …`, with this file copied there for an older commit).
 """
@@ -35,6 +39,7 @@ from bench.suite import match_request, match_variables
 from graph.matching import EXPERTS_QUERY, MatchingWeights, match_params
 from resolvers.root.schema import build_schema
 from schema.context import Context
+from tec.app.main import create_app
 from tec.settings import Settings
 
 
@@ -63,7 +68,59 @@ class ReplayedStore:
         return self.copies.pop()
 
 
-async def replay(recorded: list[bytes], requests: int, profile: bool) -> list[Any]:
+class AsgiCall:
+    """One POST /graphql through an ASGI application, as uvicorn would make it (no network)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def post(self, body: bytes) -> dict[str, Any]:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/graphql",
+            "raw_path": b"/graphql",
+            "query_string": b"",
+            "root_path": "",
+            "headers": [
+                (b"host", b"bench"),
+                (b"content-type", b"application/json"),
+                (b"accept", b"application/graphql-response+json, application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 8000),
+            "state": {},
+        }
+        sent = False
+        chunks: list[bytes] = []
+        status = 0
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                await asyncio.sleep(3600)
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, send)
+        answer: dict[str, Any] = json.loads(b"".join(chunks))
+        if status != 200:
+            raise SystemExit(f"HTTP {status}: {answer}")
+        return answer
+
+
+async def replay(recorded: list[bytes], requests: int, profile: bool, http: bool = False) -> list[Any]:
     """Replay the recorded answers (one pickle each); returns the first answer to each question."""
     questions = len(recorded)
     settings = Settings()
@@ -73,27 +130,36 @@ async def replay(recorded: list[bytes], requests: int, profile: bool) -> list[An
     # every request mutates its rows (sorting, maps): one fresh copy each, made before the clock runs
     copies = [pickle.loads(recorded[i % questions]) for i in reversed(range(total))]  # noqa: S301
     store = ReplayedStore(copies)
+    app = AsgiCall(create_app(settings, store, run_migrations=False)) if http else None  # type: ignore[arg-type]
     profiler = cProfile.Profile()
     samples: list[float] = []
+    cpu: list[float] = []
     answers: list[Any] = []
     for index in range(total):
         context = Context(store=store, settings=settings)  # type: ignore[arg-type]
         variables = match_variables(index % questions)
         if profile and index == warmup:
             profiler.enable()
-        started = time.perf_counter()
-        result = await schema.execute(MATCHING_QUERY, variable_values=variables, context_value=context)
-        elapsed = time.perf_counter() - started
-        if result.errors:
-            raise SystemExit(f"question {index}: {result.errors[0].message}")
+        started, started_cpu = time.perf_counter(), time.process_time()
+        if app is not None:
+            answer = await app.post(json.dumps({"query": MATCHING_QUERY, "variables": variables}).encode())
+            data, errors = answer.get("data"), answer.get("errors")
+        else:
+            result = await schema.execute(MATCHING_QUERY, variable_values=variables, context_value=context)
+            data, errors = result.data, result.errors
+        elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        if errors:
+            raise SystemExit(f"question {index}: {errors[0]}")
         if index >= warmup:
             samples.append(elapsed * 1000)
+            cpu.append(elapsed_cpu * 1000)
         if index < questions:
-            answers.append(result.data)
+            answers.append(data)
     profiler.disable()
     print(
         f"{requests} requests replayed: median {statistics.median(samples):.3f} ms, "
-        f"mean {statistics.fmean(samples):.3f} ms per request{' (under cProfile)' if profile else ''}"
+        f"mean {statistics.fmean(samples):.3f} ms per request; CPU median {statistics.median(cpu):.3f} ms, "
+        f"total {sum(cpu):.0f} ms{' (under cProfile)' if profile else ''}"
     )
     if profile:
         out = io.StringIO()
@@ -116,6 +182,6 @@ if __name__ == "__main__":
     else:
         rows = [pickle.dumps(answer) for answer in pickle.loads(Path(arguments[1]).read_bytes())]  # noqa: S301
         count = int(arguments[2]) if len(arguments) > 2 and arguments[2].isdigit() else 500
-        data = asyncio.run(replay(rows, count, "--profile" in arguments))
+        data = asyncio.run(replay(rows, count, "--profile" in arguments, "--http" in arguments))
         if answers_file is not None:
             answers_file.write_text(json.dumps(data, indent=1, sort_keys=True))
