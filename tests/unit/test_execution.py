@@ -73,6 +73,8 @@ def test_plain_fields_are_marked_for_the_short_path() -> None:
 def test_values_enums_nulls_aliases_and_typenames_answer_alike() -> None:
     fast, reference = _both("{ items { name size ratio colour tags __typename big: shout(times: 2) n: name } }")
     assert fast == reference
+    # in the document's order, plain values and the others interleaved as asked
+    assert list(fast[0]["items"][1]) == ["name", "size", "ratio", "colour", "tags", "__typename", "big", "n"]
     assert fast[0]["items"][1] == {
         "name": "b",
         "size": 2,
