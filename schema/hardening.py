@@ -13,6 +13,8 @@ import strawberry
 from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.types import ExecutionContext
 
+from schema.execution import mark_plain_values
+from schema.global_ids import plain_global_ids
 from tec.settings import Settings
 
 _SUGGESTION = re.compile(r"\s*Did you mean\b.*$", re.DOTALL)
@@ -28,11 +30,15 @@ def introspection_rules(settings: Settings) -> list[type[ASTValidationRule]]:
 
 
 class HardenedSchema(strawberry.Schema):
-    """strawberry's Schema, quiet about errors (ErrorCodes logs them) and optionally without suggestions."""
+    """strawberry's Schema, quiet about errors (ErrorCodes logs them) and optionally without suggestions;
+    the relay `id` of its Node types is resolved as a plain value (`schema.global_ids`), and the fields that
+    are plain values are marked for `schema.execution`'s short path."""
 
     def __init__(self, *args: Any, suggestions: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
+        self.plain_id_types = plain_global_ids(self._schema)
+        self.plain_value_fields = mark_plain_values(self._schema)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         if self.suggestions:

@@ -190,9 +190,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             cost_limit(settings.max_cost, settings.max_page_size),  # after validation, with the variables
             ErrorCodes,
             SubscriptionsOnlyOverWebSocket,
-            CooperativeExecution,
             OperationNames,
             AuditedWriter,
         ],
         suggestions=settings.field_suggestions,
+        execution_context_class=CooperativeExecution,
     )
