@@ -7,10 +7,6 @@ from typing import Annotated
 
 import typer
 
-from bench.growth import main as run_growth
-from bench.peer import PeerMismatch, PeerUnavailable
-from bench.suite import PARTS
-from bench.suite import main as run_bench
 from synthetic.generator import MAX_SCALED_ACTORS, MIN_SCALED_ACTORS
 from tec.cli.common import fail
 
@@ -55,6 +51,13 @@ def bench(
     growth_runs: Annotated[int, typer.Option("--growth-runs", help="Timed runs per question for --growth.")] = 30,
 ) -> None:
     """Measure latency, throughput, round trips, import speed and memory (docs/performance.md)."""
+    # Imported here, not on top: the benchmark pulls in the app and its schema, which every other `tec`
+    # command would otherwise load at start (a second of each cron job and each command of docs/operations.md).
+    from bench.growth import main as run_growth
+    from bench.peer import PeerMismatch, PeerUnavailable
+    from bench.suite import PARTS
+    from bench.suite import main as run_bench
+
     if growth:
         try:
             sizes = tuple(int(part.replace("_", "")) for part in growth_sizes.split(",") if part.strip())

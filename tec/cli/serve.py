@@ -9,7 +9,6 @@ import uvicorn
 
 from graph.migrations import migrate
 from tec.app.logs import configure_logging
-from tec.app.main import create_app
 from tec.cli.bootstrap import first_run
 from tec.cli.common import settings_or_exit, with_store
 from tec.cli.neo4j import neo4j_start
@@ -36,6 +35,8 @@ def serve(
     }
     processes = workers or settings.workers
     if processes == 1:
+        from tec.app.main import create_app  # here, not on top: the other `tec` commands start without the app
+
         uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
         return
     # Several processes: each imports the app factory and builds its own app from the same environment
