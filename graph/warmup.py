@@ -1,0 +1,200 @@
+"""Warm up a Neo4j that has just started, so that its first import does not pay for the JVM's start.
+
+A JVM that has just started loads Neo4j's classes, plans queries and compiles its hot code the first
+time each is needed: right after a start, on a loaded machine, the first read of an import took 24 s,
+its first write transaction 19 s and its first batch 25 s, where warm they take a fraction of a second
+(`docs/performance.md`). `warm_up` runs each shape of query an import runs, once — its reads (the
+communes, the taxonomies, the source, the nearest commune of a point), then its batch writes on a few
+synthetic rows (new records of every kind of link the presets use, then the same records changed)
+in ONE write transaction that is always rolled back. Nothing is left in the graph: no node, no
+relationship, no property, and the graph revision does not move (nothing commits).
+
+What a rolled-back transaction cannot warm: the commit itself (the transaction log, the index updates
+of committed records). The first real batch still pays for those.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from graph import imports
+from graph.model import derived_properties
+from graph.store import Store, run_in_tx
+
+SOURCE = "tec-warm-up"  # never committed: the transaction that creates it is rolled back
+ROWS = 5  # synthetic rows per batch shape: enough to run every clause, few enough to cost nothing
+
+# Reference nodes of the warm-up's own, created inside the rolled-back transaction, so that the batch
+# queries find what they MATCH even in a graph that holds no reference data yet.
+_REFERENCE: LiteralString = """
+CREATE (t:Territory {id: $territory, level: 'COMMUNE', code: $code, name: 'Warm-up',
+                     location: point({latitude: 48.1118, longitude: -1.68189})})
+CREATE (:ConflictType {id: $conflictType, code: $conflictType, name: 'Warm-up'})
+CREATE (:Theme {id: $theme, code: $theme, name: 'Warm-up'})
+"""
+_REFERENCE_IDS = {"territory": "warm-up:commune", "code": "WARMUP", "conflictType": "WARM_UP", "theme": "WARM_UP"}
+
+
+class _RollBack(Exception):
+    """Raised at the end of the warm-up's transaction function: the driver rolls the transaction back."""
+
+
+@dataclass
+class WarmUp:
+    """What the warm-up ran: seconds per step, and the records its rolled-back transaction wrote."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    created: int = 0
+    updated: int = 0
+    relationships: int = 0
+
+    @property
+    def total(self) -> float:
+        return sum(self.seconds.values())
+
+
+def _actor(number: int, **links: Any) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "name": f"Association de préfiguration {number}",
+        "kind": "ASSOCIATION",
+        "description": "Réunir les riverains autour du projet éolien et de la concertation",
+        "rna": f"W{number:09d}",
+        "foundedOn": "2001-05-12",
+    }
+    props.update(derived_properties("Actor", props))
+    row: dict[str, Any] = {
+        "externalId": f"warm-up-{number}",
+        "props": props,
+        "territory": None,
+        "governs": None,
+        "themes": None,
+        "network": None,
+        "since": None,
+        "involvements": None,
+        "hash": f"warm-up-{number}",
+    }
+    row.update(links)
+    return row
+
+
+def _conflict(number: int) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "title": f"Parc éolien de la lande {number}",
+        "summary": "Recours contre le permis de construire",
+        "status": "ONGOING",
+        "year": 2017,
+    }
+    props.update(derived_properties("Conflict", props))
+    return {
+        "externalId": f"warm-up-case-{number}",
+        "props": props,
+        "type": _REFERENCE_IDS["conflictType"],
+        "territory": _REFERENCE_IDS["territory"],
+        "hash": f"warm-up-case-{number}",
+    }
+
+
+def _batches() -> list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """(name, actors, conflicts) of each batch shape the presets write, in the order an import writes them."""
+    territory = _REFERENCE_IDS["territory"]
+    network = _actor(0)
+    register = [_actor(n, territory=territory) for n in range(1, ROWS + 1)]
+    cases = [_conflict(n) for n in range(1, ROWS + 1)]
+    members = [
+        _actor(
+            n,
+            territory=territory,
+            themes=[_REFERENCE_IDS["theme"]],
+            network=network["externalId"],
+            since="2020",
+            involvements=[
+                {
+                    "conflict": case["externalId"],
+                    "role": "EXPERT",
+                    "from": 2017,
+                    "to": None,
+                    "expertise": "LEGAL",
+                    "roleLabel": "expertise juridique",
+                }
+                for case in cases[: n % 3 + 1]
+            ],
+        )
+        for n in range(ROWS + 1, 2 * ROWS + 1)
+    ]
+    collectivites = [
+        _actor(n, territory=territory, governs=territory, network=network["externalId"], since="2021")
+        for n in range(2 * ROWS + 1, 2 * ROWS + 2)
+    ]
+    return [
+        ("network", [network], []),
+        ("register", register, []),
+        ("members", members, cases),
+        ("collectivites", collectivites, []),
+    ]
+
+
+def _changed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same records with new content: the second pass updates what the first created."""
+    return [
+        {**row, "props": {**row["props"], "description": "Mise à jour"}, "hash": row["hash"] + "-2"} for row in rows
+    ]
+
+
+async def _reads(store: Store, report: WarmUp) -> None:
+    point = [{"key": "p", "lat": 48.11, "lon": -1.68}]
+    steps: tuple[tuple[str, Callable[[], Awaitable[object]]], ...] = (
+        ("revision", store.revision),
+        ("communes", lambda: imports.communes(store)),
+        ("conflictTypes", lambda: imports.conflict_type_codes(store)),
+        ("themes", lambda: imports.theme_codes(store)),
+        ("holdsRecords", lambda: imports.holds_records(store, SOURCE)),
+        ("nearestCommunes", lambda: imports.nearest_communes(store, point, 5_000.0)),
+    )
+    for name, step in steps:
+        started = time.perf_counter()
+        await step()
+        report.seconds[name] = time.perf_counter() - started
+
+
+async def _writes(tx: AsyncManagedTransaction, report: WarmUp) -> None:
+    started = time.perf_counter()
+    await run_in_tx(tx, _REFERENCE, _REFERENCE_IDS)
+    await imports.ensure_source_in(tx, SOURCE, "REGISTER", None)
+    report.seconds["ensureSource"] = time.perf_counter() - started
+    batches = _batches()
+    for new_source, shapes in ((True, batches), (False, [(n, _changed(a), _changed(c)) for n, a, c in batches])):
+        for name, actors, conflicts in shapes:
+            started = time.perf_counter()
+            outcome = imports.BatchOutcome()
+            await imports.write_batch(tx, SOURCE, outcome, actors=actors, conflicts=conflicts, new_source=new_source)
+            step = f"{'create' if new_source else 'update'}:{name}"
+            report.seconds[step] = time.perf_counter() - started
+            report.created += sum(tally.created for tally in outcome.counts.values())
+            report.updated += sum(tally.updated for tally in outcome.counts.values())
+            report.relationships += outcome.relationships_created
+    raise _RollBack
+
+
+async def warm_up(store: Store) -> WarmUp:
+    """Run every query shape of an import once; the writes in one transaction that is rolled back.
+
+    Raises what the store raises (Neo4j unreachable, a query refused): callers log it and go on
+    (`tec.neo4j_local.warm_up`); a warm-up never decides whether Neo4j can be used."""
+    report = WarmUp()
+    await _reads(store, report)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        report.created = report.updated = report.relationships = 0  # a retried attempt counts afresh
+        await _writes(tx, report)
+
+    try:
+        async with store.driver.session(database=store.database) as session:
+            await session.execute_write(work)
+    except _RollBack:
+        pass
+    return report
