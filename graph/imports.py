@@ -70,9 +70,10 @@ RETURN p.key AS key, code, meters
 
 
 async def communes(store: Store) -> list[tuple[str, str, str | None]]:
-    """(code, name, nameKey) of every commune (about 35,000: one round trip)."""
-    rows = await store.read("imports.communes", _COMMUNES)
-    return [(str(code), str(name), key) for code, name, key in rows[0]["communes"]] if rows else []
+    """(code, name, nameKey) of every commune (about 35,000: one round trip, one exchange with the server,
+    the driver's own lists kept rather than copied)."""
+    rows = await store.read_once("imports.communes", _COMMUNES)
+    return [(code, name, key) for code, name, key in rows[0]["communes"]] if rows else []
 
 
 async def conflict_type_codes(store: Store) -> set[str]:
