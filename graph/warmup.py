@@ -4,7 +4,7 @@ A JVM that has just started loads Neo4j's classes, plans queries and compiles it
 time each is needed: right after a start, on a loaded machine, the first read of an import took 24 s,
 its first write transaction 19 s and its first batch 25 s, where warm they take a fraction of a second
 (`docs/performance.md`). `warm_up` runs each shape of query an import runs, once — its reads (the
-communes, the taxonomies, the source, the nearest commune of a point), then its batch writes on a few
+communes, the taxonomies, the source, the nearest commune of a point), then its batch writes on
 synthetic rows (new records of every kind of link the presets use, then the same records changed)
 in ONE write transaction that is always rolled back. Nothing is left in the graph: no node, no
 relationship, no property, and the graph revision does not move (nothing commits).
@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -27,7 +28,9 @@ from graph.model import derived_properties
 from graph.store import Store, run_in_tx
 
 SOURCE = "tec-warm-up"  # never committed: the transaction that creates it is rolled back
-ROWS = 5  # synthetic rows per batch shape: enough to run every clause, few enough to cost nothing
+# Synthetic rows per batch shape: each clause runs this many times, enough for the JIT to compile the
+# per-row code paths of the batch queries, few enough for the rolled-back transaction to stay small.
+ROWS = 100
 
 # Reference nodes of the warm-up's own, created inside the rolled-back transaction, so that the batch
 # queries find what they MATCH even in a graph that holds no reference data yet.
@@ -64,7 +67,7 @@ def _actor(number: int, **links: Any) -> dict[str, Any]:
         "kind": "ASSOCIATION",
         "description": "Réunir les riverains autour du projet éolien et de la concertation",
         "rna": f"W{number:09d}",
-        "foundedOn": "2001-05-12",
+        "foundedOn": date(2001, 5, 12),
     }
     props.update(derived_properties("Actor", props))
     row: dict[str, Any] = {
@@ -99,19 +102,19 @@ def _conflict(number: int) -> dict[str, Any]:
     }
 
 
-def _batches() -> list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
+def _batches(rows: int) -> list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
     """(name, actors, conflicts) of each batch shape the presets write, in the order an import writes them."""
     territory = _REFERENCE_IDS["territory"]
     network = _actor(0)
-    register = [_actor(n, territory=territory) for n in range(1, ROWS + 1)]
-    cases = [_conflict(n) for n in range(1, ROWS + 1)]
+    register = [_actor(n, territory=territory) for n in range(1, rows + 1)]
+    cases = [_conflict(n) for n in range(1, rows + 1)]
     members = [
         _actor(
             n,
             territory=territory,
             themes=[_REFERENCE_IDS["theme"]],
             network=network["externalId"],
-            since="2020",
+            since=date(2020, 1, 1),
             involvements=[
                 {
                     "conflict": case["externalId"],
@@ -124,11 +127,11 @@ def _batches() -> list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
                 for case in cases[: n % 3 + 1]
             ],
         )
-        for n in range(ROWS + 1, 2 * ROWS + 1)
+        for n in range(rows + 1, 2 * rows + 1)
     ]
     collectivites = [
-        _actor(n, territory=territory, governs=territory, network=network["externalId"], since="2021")
-        for n in range(2 * ROWS + 1, 2 * ROWS + 2)
+        _actor(n, territory=territory, governs=territory, network=network["externalId"], since=date(2021, 3, 1))
+        for n in range(2 * rows + 1, 2 * rows + 2)
     ]
     return [
         ("network", [network], []),
@@ -161,12 +164,12 @@ async def _reads(store: Store, report: WarmUp) -> None:
         report.seconds[name] = time.perf_counter() - started
 
 
-async def _writes(tx: AsyncManagedTransaction, report: WarmUp) -> None:
+async def _writes(tx: AsyncManagedTransaction, report: WarmUp, rows: int) -> None:
     started = time.perf_counter()
     await run_in_tx(tx, _REFERENCE, _REFERENCE_IDS)
     await imports.ensure_source_in(tx, SOURCE, "REGISTER", None)
     report.seconds["ensureSource"] = time.perf_counter() - started
-    batches = _batches()
+    batches = _batches(rows)
     for new_source, shapes in ((True, batches), (False, [(n, _changed(a), _changed(c)) for n, a, c in batches])):
         for name, actors, conflicts in shapes:
             started = time.perf_counter()
@@ -180,8 +183,11 @@ async def _writes(tx: AsyncManagedTransaction, report: WarmUp) -> None:
     raise _RollBack
 
 
-async def warm_up(store: Store) -> WarmUp:
+async def warm_up(store: Store, rows: int = ROWS) -> WarmUp:
     """Run every query shape of an import once; the writes in one transaction that is rolled back.
+
+    `rows` synthetic rows per batch shape: a network's own record, `rows` register rows, `rows`
+    members with `rows` cases, one collectivité; each created, then changed.
 
     Raises what the store raises (Neo4j unreachable, a query refused): callers log it and go on
     (`tec.neo4j_local.warm_up`); a warm-up never decides whether Neo4j can be used."""
@@ -190,7 +196,7 @@ async def warm_up(store: Store) -> WarmUp:
 
     async def work(tx: AsyncManagedTransaction) -> None:
         report.created = report.updated = report.relationships = 0  # a retried attempt counts afresh
-        await _writes(tx, report)
+        await _writes(tx, report, rows)
 
     try:
         async with store.driver.session(database=store.database) as session:

@@ -29,7 +29,7 @@ async def test_the_warm_up_writes_every_batch_shape_then_leaves_graph_and_revisi
     state = await graph_state(store, timestamps=True)
     revision = await store.revision()
 
-    report = await warmup.warm_up(store)
+    report = await warmup.warm_up(store, rows=5)
 
     # the rolled-back transaction did write: the network, 5 register rows, 5 members with 5 cases, a
     # collectivité; then updated each of them, and linked them
