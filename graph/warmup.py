@@ -23,7 +23,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from graph import imports
+from graph import imports, search
 from graph.model import derived_properties
 from graph.store import Store, run_in_tx
 
@@ -43,6 +43,13 @@ CREATE (:Theme {id: $theme, code: $theme, name: 'Warm-up'})
 _REFERENCE_IDS = {"territory": "warm-up:commune", "code": "WARMUP", "conflictType": "WARM_UP", "theme": "WARM_UP"}
 
 
+_FULLTEXT_INDEXES: LiteralString = "SHOW FULLTEXT INDEXES YIELD name RETURN collect(name) AS names"
+# A full-text query inside the transaction indexes its uncommitted records in memory first: it runs the
+# analyzer and Lucene's indexing code, which a commit runs for every imported record.
+_SEARCH: LiteralString = "CALL db.index.fulltext.queryNodes($index, $query) YIELD node RETURN count(node) AS found"
+_SEARCHED = {label: search.FULLTEXT_INDEXES[label] for label in ("Actor", "Conflict")}
+
+
 class _RollBack(Exception):
     """Raised at the end of the warm-up's transaction function: the driver rolls the transaction back."""
 
@@ -55,6 +62,7 @@ class WarmUp:
     created: int = 0
     updated: int = 0
     relationships: int = 0
+    found: int = 0  # synthetic records the full-text indexes found inside the transaction
 
     @property
     def total(self) -> float:
@@ -164,7 +172,7 @@ async def _reads(store: Store, report: WarmUp) -> None:
         report.seconds[name] = time.perf_counter() - started
 
 
-async def _writes(tx: AsyncManagedTransaction, report: WarmUp, rows: int) -> None:
+async def _writes(tx: AsyncManagedTransaction, report: WarmUp, rows: int, indexes: set[str]) -> None:
     started = time.perf_counter()
     await run_in_tx(tx, _REFERENCE, _REFERENCE_IDS)
     await imports.ensure_source_in(tx, SOURCE, "REGISTER", None)
@@ -180,6 +188,12 @@ async def _writes(tx: AsyncManagedTransaction, report: WarmUp, rows: int) -> Non
             report.created += sum(tally.created for tally in outcome.counts.values())
             report.updated += sum(tally.updated for tally in outcome.counts.values())
             report.relationships += outcome.relationships_created
+        if new_source:
+            started = time.perf_counter()
+            for index in (index for index in _SEARCHED.values() if index in indexes):
+                found = await run_in_tx(tx, _SEARCH, {"index": index, "query": "eolien OR concertation"})
+                report.found += found[0]["found"] if found else 0
+            report.seconds["fullText"] = time.perf_counter() - started
     raise _RollBack
 
 
@@ -193,10 +207,12 @@ async def warm_up(store: Store, rows: int = ROWS) -> WarmUp:
     (`tec.neo4j_local.warm_up`); a warm-up never decides whether Neo4j can be used."""
     report = WarmUp()
     await _reads(store, report)
+    shown = await store.read("warmUp.fullTextIndexes", _FULLTEXT_INDEXES)
+    indexes = set(shown[0]["names"]) if shown else set()
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        report.created = report.updated = report.relationships = 0  # a retried attempt counts afresh
-        await _writes(tx, report, rows)
+        report.created = report.updated = report.relationships = report.found = 0  # a retry counts afresh
+        await _writes(tx, report, rows, indexes)
 
     try:
         async with store.driver.session(database=store.database) as session:
