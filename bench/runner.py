@@ -267,13 +267,22 @@ def bench_data_dir(network: str) -> Path:
 
 
 def start_neo4j(network: str, fresh: bool) -> neo4j_local.LocalNeo4j:
+    return start_neo4j_warm(network, fresh, warm_up=False)[0]
+
+
+def start_neo4j_warm(
+    network: str, fresh: bool, *, warm_up: bool
+) -> tuple[neo4j_local.LocalNeo4j, bool, neo4j_local.Warmed | None]:
+    """The benchmark's Neo4j, whether it was already running, and (`warm_up`, when this call started it)
+    how its warm-up went, as `tec neo4j start` warms it (`tec.neo4j_local.warm_up`)."""
     data = bench_data_dir(network)
     if fresh and data.exists():
         neo4j_local.stop(data)
         shutil.rmtree(data)
     heap, pagecache = ("2g", "2g") if network == "scale" else ("1g", "512m")
-    running, _ = neo4j_local.start(data, neo4j_local.free_port(), heap=heap, pagecache=pagecache)
-    return running
+    running, already = neo4j_local.start(data, neo4j_local.free_port(), heap=heap, pagecache=pagecache)
+    warmed = neo4j_local.warm_up(running.uri, "neo4j", "neo4j") if warm_up and not already else None
+    return running, already, warmed
 
 
 def connect(uri: str) -> Store:

@@ -30,7 +30,7 @@ from bench.runner import (
     machine_info,
     percentile,
     post,
-    start_neo4j,
+    start_neo4j_warm,
     temp_dir,
 )
 from graph import benchmarks
@@ -386,6 +386,7 @@ def print_table(figures: Figures) -> None:
         ("  their ceiling (creating queries alone), rows/s", _ceiling(r, "partner", "ceiling_rows_per_s"), ""),
         ("  import / ceiling (median; each run)", _ratio(r, "partner"), "≥ 0.8"),
         ("first import of 2,000 RNA rows (s)", r.get("first_import", {}).get("seconds"), "≤ 2"),
+        ("  Neo4j's warm-up after its start (s)", _warm_up_seconds(r.get("neo4j_start")), ""),
         ("event commit → subscriber p50 / p95 (ms)", _p50_p95(r.get("event_latency_subscriber")), ""),
         ("event commit → webhook p50 / p95 (ms)", _p50_p95(r.get("event_latency_webhook")), ""),
         ("reference data load (s)", r.get("reference_load_s"), "≤ 60"),
@@ -409,6 +410,26 @@ def _ceiling(results: dict[str, Any], kind: str, key: str) -> Any:
 def _ratio(results: dict[str, Any], kind: str) -> str:
     measure = results.get("import_ceiling", {}).get(kind)
     return f"{measure['ratio']} ({', '.join(map(str, measure['ratios']))})" if measure else "-"
+
+
+def _warmed(warmed: neo4j_local.Warmed | None) -> dict[str, Any] | None:
+    if warmed is None:
+        return None
+    steps = warmed.report.seconds if warmed.report is not None else {}
+    return {
+        "seconds": round(warmed.seconds, 2),
+        "error": warmed.error,
+        "steps_s": {step: round(seconds, 3) for step, seconds in steps.items()},
+    }
+
+
+def _warm_up_seconds(start: dict[str, Any] | None) -> str:
+    if not start or start.get("already_running"):
+        return "- (Neo4j was already running)" if start else "-"
+    warm = start.get("warm_up")
+    if warm is None:
+        return "- (--no-warm-up)"
+    return f"{warm['seconds']}" if warm["error"] is None else f"failed: {warm['error']}"
 
 
 def _warmup(warmup: dict[str, Any] | None) -> str:
@@ -442,9 +463,11 @@ async def run_suite(
     parts: tuple[str, ...] = PARTS,
     peer: bool = False,
     peer_rounds: int = 5,
+    warm_up: bool = True,
 ) -> Figures:
-    running = start_neo4j(network, fresh)
+    running, already, warmed = start_neo4j_warm(network, fresh, warm_up=warm_up)
     figures = Figures()
+    figures.add("neo4j_start", {"already_running": already, "warm_up": _warmed(warmed)})
     store = connect(running.uri)
     try:
         figures.machine = machine_info(await benchmarks.server_version(store))
@@ -498,6 +521,7 @@ def main(
     parts: tuple[str, ...] = PARTS,
     peer: bool = False,
     peer_rounds: int = 5,
+    warm_up: bool = True,
 ) -> Figures:
     try:
         figures = asyncio.run(
@@ -511,6 +535,7 @@ def main(
                 parts=parts,
                 peer=peer,
                 peer_rounds=peer_rounds,
+                warm_up=warm_up,
             )
         )
     finally:

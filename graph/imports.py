@@ -70,9 +70,10 @@ RETURN p.key AS key, code, meters
 
 
 async def communes(store: Store) -> list[tuple[str, str, str | None]]:
-    """(code, name, nameKey) of every commune (about 35,000: one round trip)."""
-    rows = await store.read("imports.communes", _COMMUNES)
-    return [(str(code), str(name), key) for code, name, key in rows[0]["communes"]] if rows else []
+    """(code, name, nameKey) of every commune (about 35,000: one round trip, one exchange with the server,
+    the driver's own lists kept rather than copied)."""
+    rows = await store.read_once("imports.communes", _COMMUNES)
+    return [(code, name, key) for code, name, key in rows[0]["communes"]] if rows else []
 
 
 async def conflict_type_codes(store: Store) -> set[str]:
@@ -113,13 +114,18 @@ _HOLDS_RECORDS: LiteralString = (
 )
 
 
+def _source_params(name: str, kind: str, licence: str | None) -> dict[str, Any]:
+    return {"name": name, "id": source_id(name), "kind": kind, "licence": licence, "by": imported_by(name)}
+
+
 async def ensure_source(store: Store, name: str, kind: str, licence: str | None) -> None:
     """Create the Source node of an import (or bring its kind and licence up to date)."""
-    await store.write(
-        "imports.ensureSource",
-        _ENSURE_SOURCE,
-        {"name": name, "id": source_id(name), "kind": kind, "licence": licence, "by": imported_by(name)},
-    )
+    await store.write("imports.ensureSource", _ENSURE_SOURCE, _source_params(name, kind, licence))
+
+
+async def ensure_source_in(tx: AsyncManagedTransaction, name: str, kind: str, licence: str | None) -> None:
+    """`ensure_source` inside the transaction `tx` (the warm-up's, which is rolled back)."""
+    await run_in_tx(tx, _ENSURE_SOURCE, _source_params(name, kind, licence))
 
 
 async def holds_records(store: Store, source: str) -> bool:
@@ -387,7 +393,6 @@ async def upsert_batch(
     record when this import started (`holds_records`), and the import's ledger lets each external id
     through once, so no row is looked up by its key (ids already taken are still checked).
     """
-    params = {"source": source}
     outcome = BatchOutcome()
 
     if dry_run:
@@ -402,39 +407,56 @@ async def upsert_batch(
     async def work(tx: AsyncManagedTransaction) -> BatchOutcome:
         outcome.counts.clear()
         outcome.relationships_created = outcome.relationships_deleted = 0
-
-        async def write(query: LiteralString, values: dict[str, Any]) -> None:
-            result = await tx.run(query, values)
-            counters = (await result.consume()).counters
-            outcome.relationships_created += counters.relationships_created
-            outcome.relationships_deleted += counters.relationships_deleted
-
-        async def read(query: LiteralString, values: dict[str, Any]) -> list[Record]:
-            return await run_in_tx(tx, query, values)
-
-        conflict_plan = await _plan(read, source, "Conflict", conflicts, outcome, not new_source)
-        actor_plan = await _plan(read, source, "Actor", actors, outcome, not new_source)
-        for plan in (actor_plan, conflict_plan):
-            for row in plan.create + plan.update:
-                audit.note(str(row["id"]), row.get("props") or ())
-        by = {**params, "by": imported_by(source)}
-        if conflict_plan.create:
-            await write(_CREATE_CONFLICTS, {**by, "rows": conflict_plan.create})
-        if conflict_plan.update:
-            await write(_UPDATE_CONFLICTS, {**by, "rows": conflict_plan.update})
-        if actor_plan.create:
-            links = frozenset(key for key in ACTOR_LINKS if any(row.get(key) for row in actor_plan.create))
-            network = next((row["network"] for row in actor_plan.create if row.get("network")), None)
-            await write(_create_actors(links), {**by, "rows": actor_plan.create, "network": network})
-        if actor_plan.update:
-            await write(_UPDATE_ACTORS, {**by, "rows": actor_plan.update})
-        outcome.wrote = bool(conflict_plan.create or conflict_plan.update or actor_plan.create or actor_plan.update)
-        if outcome.wrote:
-            await run_in_tx(tx, _TOUCH_SOURCE, params)
+        await write_batch(tx, source, outcome, actors=actors, conflicts=conflicts, new_source=new_source)
         return outcome
 
     # a batch with nothing to write leaves the graph revision alone, so response caches stay warm
     return await store.transaction("imports.upsertBatch", work, changed=lambda done: done.wrote)
+
+
+async def write_batch(
+    tx: AsyncManagedTransaction,
+    source: str,
+    outcome: BatchOutcome,
+    *,
+    actors: Sequence[dict[str, Any]] = (),
+    conflicts: Sequence[dict[str, Any]] = (),
+    new_source: bool = False,
+) -> None:
+    """The work of `upsert_batch` inside the transaction `tx`: plan, then write; `outcome` counts it.
+
+    Also run, on synthetic rows, by the warm-up of a Neo4j that has just started (`graph.warmup`),
+    in a transaction that is rolled back."""
+    params = {"source": source}
+
+    async def write(query: LiteralString, values: dict[str, Any]) -> None:
+        result = await tx.run(query, values)
+        counters = (await result.consume()).counters
+        outcome.relationships_created += counters.relationships_created
+        outcome.relationships_deleted += counters.relationships_deleted
+
+    async def read(query: LiteralString, values: dict[str, Any]) -> list[Record]:
+        return await run_in_tx(tx, query, values)
+
+    conflict_plan = await _plan(read, source, "Conflict", conflicts, outcome, not new_source)
+    actor_plan = await _plan(read, source, "Actor", actors, outcome, not new_source)
+    for plan in (actor_plan, conflict_plan):
+        for row in plan.create + plan.update:
+            audit.note(str(row["id"]), row.get("props") or ())
+    by = {**params, "by": imported_by(source)}
+    if conflict_plan.create:
+        await write(_CREATE_CONFLICTS, {**by, "rows": conflict_plan.create})
+    if conflict_plan.update:
+        await write(_UPDATE_CONFLICTS, {**by, "rows": conflict_plan.update})
+    if actor_plan.create:
+        links = frozenset(key for key in ACTOR_LINKS if any(row.get(key) for row in actor_plan.create))
+        network = next((row["network"] for row in actor_plan.create if row.get("network")), None)
+        await write(_create_actors(links), {**by, "rows": actor_plan.create, "network": network})
+    if actor_plan.update:
+        await write(_UPDATE_ACTORS, {**by, "rows": actor_plan.update})
+    outcome.wrote = bool(conflict_plan.create or conflict_plan.update or actor_plan.create or actor_plan.update)
+    if outcome.wrote:
+        await run_in_tx(tx, _TOUCH_SOURCE, params)
 
 
 async def create_batch(

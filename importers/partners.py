@@ -56,19 +56,28 @@ def resolve_mapping(mapping: Mapping | Path | str, taxonomy: Taxonomy | None = N
     return load_mapping(Path(mapping), taxonomy)
 
 
+async def _nothing() -> Any:
+    return ()
+
+
 async def _reference(store: Store, mapping: Mapping) -> tuple[PlaceIndex, set[str], set[str]]:
     uses_places = mapping.actor.place is not None or mapping.conflicts is not None
-    places = PlaceIndex(await graph_imports.communes(store)) if uses_places else PlaceIndex(())
+    # the three reads at once: the commune list is the long one, the others wait on it no more
+    communes, conflict_types, themes = await asyncio.gather(
+        graph_imports.communes(store) if uses_places else _nothing(),
+        graph_imports.conflict_type_codes(store) if mapping.conflicts is not None else _nothing(),
+        graph_imports.theme_codes(store) if mapping.actor.themes is not None else _nothing(),
+    )
+    places = PlaceIndex(communes)
     if uses_places and not len(places):
         raise MissingReferenceData(
             "the graph holds no communes to resolve places: load the reference data first (tec import territories)."
         )
-    conflict_types = await graph_imports.conflict_type_codes(store) if mapping.conflicts is not None else set()
+    conflict_types, themes = set(conflict_types), set(themes)
     if mapping.conflicts is not None and not conflict_types:
         raise MissingReferenceData(
             "the graph holds no conflict types: load the reference data first (tec import territories)."
         )
-    themes = await graph_imports.theme_codes(store) if mapping.actor.themes is not None else set()
     if mapping.actor.themes is not None and not themes:
         raise MissingReferenceData("the graph holds no themes: load the reference data first (tec import territories).")
     return places, conflict_types, themes
@@ -195,21 +204,22 @@ async def _batches(
     run: ImportRun, dry_run: bool, full: bool, progress: ProgressCallback | None, started: float, child_process: bool
 ) -> None:
     store, summary = run.store, run.summary
-    if not dry_run:
-        spec = run.mapping.source
-        await graph_imports.ensure_source(store, summary.source, spec.kind, spec.licence)
     summary.counts["Actor"] = WriteTally()
     if run.mapping.conflicts is not None:
         summary.counts["Conflict"] = WriteTally()
-    # a source that holds no record yet (a first import): rows are not looked up by their key
-    new_source = not await graph_imports.holds_records(store, summary.source)
     network = run.network_row()
-    if network is not None:  # the network's (or programme's) own actor counts like every other record
-        run.merge(await graph_imports.upsert_batch(store, summary.source, actors=[network], dry_run=dry_run))
     pending: asyncio.Task[graph_imports.BatchOutcome] | None = None
     changed = 0
+    # the mapping process starts first: it maps the first batch while the source is set up here
     producer = producer_for(run, process=child_process)
     try:
+        if not dry_run:
+            spec = run.mapping.source
+            await graph_imports.ensure_source(store, summary.source, spec.kind, spec.licence)
+        # a source that holds no record yet (a first import): rows are not looked up by their key
+        new_source = not await graph_imports.holds_records(store, summary.source)
+        if network is not None:  # the network's (or programme's) own actor counts like every other record
+            run.merge(await graph_imports.upsert_batch(store, summary.source, actors=[network], dry_run=dry_run))
         while True:
             produced = await producer.next()
             if produced is None:

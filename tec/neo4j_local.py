@@ -3,23 +3,31 @@
 The jars come from Maven Central through Maven (`neo4j-launcher/pom.xml`); a few lines of the
 project's own Java (`Launcher.java`) open the embedded DBMS with Bolt on 127.0.0.1. The process
 runs detached; its pid and port are written to `<data>/launcher.json`, where `stop` and `status`
-find them.
+find them. Once it answers, `warm_up` runs the import's queries once (`graph.warmup`: the writes
+rolled back), so that the JVM's cold start is paid there rather than by the first import.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections import deque
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from graph import warmup
+from graph.store import Store
 from tec.settings import PROJECT_ROOT
+
+log = logging.getLogger(__name__)
 
 LAUNCHER_DIR = PROJECT_ROOT / "neo4j-launcher"
 MAIN_CLASS = "fr.territoires.launcher.Launcher"
@@ -247,3 +255,56 @@ def stop(data: Path, grace: float = 60.0) -> LocalNeo4j | None:
     while port_open(running.bolt_port) and time.monotonic() < deadline:
         time.sleep(0.1)
     return running
+
+
+WARM_UP_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Warmed:
+    """How a warm-up went: its seconds, and why it stopped if it failed (None when it ran through)."""
+
+    seconds: float
+    error: str | None = None
+    report: warmup.WarmUp | None = None
+
+
+def warm_up(uri: str, user: str, password: str, *, timeout: float = WARM_UP_SECONDS) -> Warmed:
+    """Run the import's query shapes once on the Neo4j at `uri` (`graph.warmup`); never raises.
+
+    A failure (Neo4j gone, a query refused, `timeout` passed) is logged and returned, never raised:
+    a cold Neo4j is slower, not broken. Runs in a thread of its own with its own event loop, so it can
+    be called with or without a running loop (which it then blocks until done). The launcher's Neo4j
+    has no authentication: any `user` and `password` do."""
+    outcome: list[Warmed] = []
+    started = time.perf_counter()
+
+    async def run() -> warmup.WarmUp:
+        store = Store.connect(uri, user, password, tx_timeout=None, connect_timeout=5.0, retry_seconds=0.0)
+        try:
+            return await asyncio.wait_for(warmup.warm_up(store), timeout)
+        finally:
+            await store.close()
+
+    def thread() -> None:
+        try:
+            report = asyncio.run(run())
+        except Exception as error:  # a warm-up never stops a start: logged and reported, not raised
+            reason = "timed out" if isinstance(error, TimeoutError) else f"{type(error).__name__}: {error}"
+            outcome.append(Warmed(time.perf_counter() - started, reason))
+            return
+        outcome.append(Warmed(time.perf_counter() - started, None, report))
+
+    worker = threading.Thread(target=thread, name="tec-neo4j-warm-up", daemon=True)
+    worker.start()
+    worker.join()
+    warmed = (
+        outcome[0] if outcome else Warmed(time.perf_counter() - started, "the warm-up thread ended without a result")
+    )
+    if warmed.error is None:
+        log.info("Neo4j warmed up in %.1f s", warmed.seconds)
+    else:
+        log.warning(
+            "Neo4j warm-up failed after %.1f s (%s): the first queries will be slower", warmed.seconds, warmed.error
+        )
+    return warmed

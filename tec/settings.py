@@ -80,6 +80,11 @@ class Settings(BaseSettings):
         validation_alias="TEC_NEO4J_PAGECACHE",
         description="Page cache of the local Neo4j.",
     )
+    neo4j_local_warm_up: bool = Field(
+        True,
+        validation_alias="TEC_NEO4J_WARM_UP",
+        description="Run the import's queries once (writes rolled back) when `tec neo4j start` has started Neo4j.",
+    )
     host: str = Field("127.0.0.1", validation_alias="TEC_HOST", description="Address the service listens on.")
     port: int = Field(8000, ge=1, le=65535, validation_alias="TEC_PORT", description="Port the service listens on.")
     workers: int = Field(

@@ -37,6 +37,14 @@ def bench(
         ),
     ] = False,
     peer_rounds: Annotated[int, typer.Option(help="Interleaved rounds of each peer comparison.")] = 5,
+    warm_up: Annotated[
+        bool,
+        typer.Option(
+            "--warm-up/--no-warm-up",
+            help="Warm the benchmark's Neo4j up when the benchmark starts it, as `tec neo4j start` does "
+            "(--no-warm-up: the first import meets a cold JVM).",
+        ),
+    ] = True,
     growth: Annotated[
         bool,
         typer.Option(
@@ -92,6 +100,7 @@ def bench(
             parts=parts,
             peer=peer,
             peer_rounds=peer_rounds,
+            warm_up=warm_up,
         )
     except (PeerMismatch, PeerUnavailable) as error:
         raise fail(str(error)) from None

@@ -14,11 +14,20 @@ app = typer.Typer(help="A local Neo4j 5.26 Community (no Docker needed).", no_ar
 
 DataOption = Annotated[Path | None, typer.Option("--data", help="Data folder (default: TEC_NEO4J_DATA).")]
 PortOption = Annotated[int | None, typer.Option("--bolt-port", help="Bolt port (default: TEC_NEO4J_BOLT_PORT).")]
+WarmUpOption = Annotated[
+    bool,
+    typer.Option(
+        "--warm-up/--no-warm-up",
+        help="Run the import's queries once after the start, writes rolled back (default: TEC_NEO4J_WARM_UP).",
+    ),
+]
 
 
 @app.command("start")
-def neo4j_start(data: DataOption = None, bolt_port: PortOption = None) -> None:
-    """Start the local Neo4j and return once Bolt answers (a second start reports the running one)."""
+def neo4j_start(data: DataOption = None, bolt_port: PortOption = None, warm_up: WarmUpOption = True) -> None:
+    """Start the local Neo4j and return once Bolt answers and it is warmed up (a second start reports the
+    running one). The warm-up runs the import's queries once, their writes rolled back; a failure of it
+    is reported, never fatal."""
     settings = settings_or_exit()
     folder = data or settings.neo4j_local_data
     try:
@@ -32,6 +41,15 @@ def neo4j_start(data: DataOption = None, bolt_port: PortOption = None) -> None:
         raise fail(str(error)) from None
     verb = "already running" if already else "started"
     typer.echo(f"Neo4j {verb}: {running.uri} (pid {running.pid}, data {running.data})")
+    if already or not (settings.neo4j_local_warm_up and warm_up):
+        return
+    warmed = neo4j_local.warm_up(running.uri, settings.neo4j_user, settings.neo4j_password)
+    if warmed.error is None:
+        typer.echo(f"Neo4j warmed up in {warmed.seconds:.1f} s (the import's queries run once, nothing written).")
+    else:
+        typer.echo(
+            f"Neo4j warm-up skipped after {warmed.seconds:.1f} s ({warmed.error}): the first import will be slower."
+        )
 
 
 @app.command("stop")

@@ -31,10 +31,12 @@ def test_start_twice_runs_one_neo4j_and_stop_frees_the_port(tmp_path: Path) -> N
     first = tec("neo4j", "start", "--data", data, "--bolt-port", port)
     assert first.returncode == 0, first.stderr
     assert "started" in first.stdout
+    assert "Neo4j warmed up in" in first.stdout  # the import's queries ran once, their writes rolled back
     try:
         second = tec("neo4j", "start", "--data", data, "--bolt-port", port)
         assert second.returncode == 0, second.stderr
         assert "already running" in second.stdout
+        assert "warmed up" not in second.stdout  # an already running Neo4j is warm
         running = neo4j_local.status(Path(data))
         assert running is not None
         assert f"pid {running.pid}" in first.stdout

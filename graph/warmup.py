@@ -1,0 +1,222 @@
+"""Warm up a Neo4j that has just started, so that its first import does not pay for the JVM's start.
+
+A JVM that has just started loads Neo4j's classes, plans queries and compiles its hot code the first
+time each is needed: right after a start, on a loaded machine, the first read of an import took 24 s,
+its first write transaction 19 s and its first batch 25 s, where warm they take a fraction of a second
+(`docs/performance.md`). `warm_up` runs each shape of query an import runs, once — its reads (the
+communes, the taxonomies, the source, the nearest commune of a point), then its batch writes on
+synthetic rows (new records of every kind of link the presets use, then the same records changed)
+in ONE write transaction that is always rolled back. Nothing is left in the graph: no node, no
+relationship, no property, and the graph revision does not move (nothing commits).
+
+What a rolled-back transaction cannot warm: the commit itself (the transaction log, the index updates
+of committed records). The first real batch still pays for those.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from graph import imports, search
+from graph.model import derived_properties
+from graph.store import Store, run_in_tx
+
+SOURCE = "tec-warm-up"  # never committed: the transaction that creates it is rolled back
+# Synthetic rows per batch shape: each clause runs this many times, enough for the JIT to compile the
+# per-row code paths of the batch queries, few enough for the rolled-back transaction to stay small.
+ROWS = 100
+
+# Reference nodes of the warm-up's own, created inside the rolled-back transaction, so that the batch
+# queries find what they MATCH even in a graph that holds no reference data yet.
+_REFERENCE: LiteralString = """
+CREATE (t:Territory {id: $territory, level: 'COMMUNE', code: $code, name: 'Warm-up',
+                     location: point({latitude: 48.1118, longitude: -1.68189})})
+CREATE (:ConflictType {id: $conflictType, code: $conflictType, name: 'Warm-up'})
+CREATE (:Theme {id: $theme, code: $theme, name: 'Warm-up'})
+"""
+_REFERENCE_IDS = {"territory": "warm-up:commune", "code": "WARMUP", "conflictType": "WARM_UP", "theme": "WARM_UP"}
+
+
+_FULLTEXT_INDEXES: LiteralString = "SHOW FULLTEXT INDEXES YIELD name RETURN collect(name) AS names"
+# A full-text query inside the transaction indexes its uncommitted records in memory first: it runs the
+# analyzer and Lucene's indexing code, which a commit runs for every imported record.
+_SEARCH: LiteralString = "CALL db.index.fulltext.queryNodes($index, $query) YIELD node RETURN count(node) AS found"
+_SEARCHED = {label: search.FULLTEXT_INDEXES[label] for label in ("Actor", "Conflict")}
+
+
+class _RollBack(Exception):
+    """Raised at the end of the warm-up's transaction function: the driver rolls the transaction back."""
+
+
+@dataclass
+class WarmUp:
+    """What the warm-up ran: seconds per step, and the records its rolled-back transaction wrote."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    created: int = 0
+    updated: int = 0
+    relationships: int = 0
+    found: int = 0  # synthetic records the full-text indexes found inside the transaction
+
+    @property
+    def total(self) -> float:
+        return sum(self.seconds.values())
+
+
+def _actor(number: int, **links: Any) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "name": f"Association de préfiguration {number}",
+        "kind": "ASSOCIATION",
+        "description": "Réunir les riverains autour du projet éolien et de la concertation",
+        "rna": f"W{number:09d}",
+        "foundedOn": date(2001, 5, 12),
+    }
+    props.update(derived_properties("Actor", props))
+    row: dict[str, Any] = {
+        "externalId": f"warm-up-{number}",
+        "props": props,
+        "territory": None,
+        "governs": None,
+        "themes": None,
+        "network": None,
+        "since": None,
+        "involvements": None,
+        "hash": f"warm-up-{number}",
+    }
+    row.update(links)
+    return row
+
+
+def _conflict(number: int) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "title": f"Parc éolien de la lande {number}",
+        "summary": "Recours contre le permis de construire",
+        "status": "ONGOING",
+        "year": 2017,
+    }
+    props.update(derived_properties("Conflict", props))
+    return {
+        "externalId": f"warm-up-case-{number}",
+        "props": props,
+        "type": _REFERENCE_IDS["conflictType"],
+        "territory": _REFERENCE_IDS["territory"],
+        "hash": f"warm-up-case-{number}",
+    }
+
+
+def _batches(rows: int) -> list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """(name, actors, conflicts) of each batch shape the presets write, in the order an import writes them."""
+    territory = _REFERENCE_IDS["territory"]
+    network = _actor(0)
+    register = [_actor(n, territory=territory) for n in range(1, rows + 1)]
+    cases = [_conflict(n) for n in range(1, rows + 1)]
+    members = [
+        _actor(
+            n,
+            territory=territory,
+            themes=[_REFERENCE_IDS["theme"]],
+            network=network["externalId"],
+            since=date(2020, 1, 1),
+            involvements=[
+                {
+                    "conflict": case["externalId"],
+                    "role": "EXPERT",
+                    "from": 2017,
+                    "to": None,
+                    "expertise": "LEGAL",
+                    "roleLabel": "expertise juridique",
+                }
+                for case in cases[: n % 3 + 1]
+            ],
+        )
+        for n in range(rows + 1, 2 * rows + 1)
+    ]
+    collectivites = [
+        _actor(n, territory=territory, governs=territory, network=network["externalId"], since=date(2021, 3, 1))
+        for n in range(2 * rows + 1, 2 * rows + 2)
+    ]
+    return [
+        ("network", [network], []),
+        ("register", register, []),
+        ("members", members, cases),
+        ("collectivites", collectivites, []),
+    ]
+
+
+def _changed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same records with new content: the second pass updates what the first created."""
+    return [
+        {**row, "props": {**row["props"], "description": "Mise à jour"}, "hash": row["hash"] + "-2"} for row in rows
+    ]
+
+
+async def _reads(store: Store, report: WarmUp) -> None:
+    point = [{"key": "p", "lat": 48.11, "lon": -1.68}]
+    steps: tuple[tuple[str, Callable[[], Awaitable[object]]], ...] = (
+        ("revision", store.revision),
+        ("communes", lambda: imports.communes(store)),
+        ("conflictTypes", lambda: imports.conflict_type_codes(store)),
+        ("themes", lambda: imports.theme_codes(store)),
+        ("holdsRecords", lambda: imports.holds_records(store, SOURCE)),
+        ("nearestCommunes", lambda: imports.nearest_communes(store, point, 5_000.0)),
+    )
+    for name, step in steps:
+        started = time.perf_counter()
+        await step()
+        report.seconds[name] = time.perf_counter() - started
+
+
+async def _writes(tx: AsyncManagedTransaction, report: WarmUp, rows: int, indexes: set[str]) -> None:
+    started = time.perf_counter()
+    await run_in_tx(tx, _REFERENCE, _REFERENCE_IDS)
+    await imports.ensure_source_in(tx, SOURCE, "REGISTER", None)
+    report.seconds["ensureSource"] = time.perf_counter() - started
+    batches = _batches(rows)
+    for new_source, shapes in ((True, batches), (False, [(n, _changed(a), _changed(c)) for n, a, c in batches])):
+        for name, actors, conflicts in shapes:
+            started = time.perf_counter()
+            outcome = imports.BatchOutcome()
+            await imports.write_batch(tx, SOURCE, outcome, actors=actors, conflicts=conflicts, new_source=new_source)
+            step = f"{'create' if new_source else 'update'}:{name}"
+            report.seconds[step] = time.perf_counter() - started
+            report.created += sum(tally.created for tally in outcome.counts.values())
+            report.updated += sum(tally.updated for tally in outcome.counts.values())
+            report.relationships += outcome.relationships_created
+        if new_source:
+            started = time.perf_counter()
+            for index in (index for index in _SEARCHED.values() if index in indexes):
+                found = await run_in_tx(tx, _SEARCH, {"index": index, "query": "eolien OR concertation"})
+                report.found += found[0]["found"] if found else 0
+            report.seconds["fullText"] = time.perf_counter() - started
+    raise _RollBack
+
+
+async def warm_up(store: Store, rows: int = ROWS) -> WarmUp:
+    """Run every query shape of an import once; the writes in one transaction that is rolled back.
+
+    `rows` synthetic rows per batch shape: a network's own record, `rows` register rows, `rows`
+    members with `rows` cases, one collectivité; each created, then changed.
+
+    Raises what the store raises (Neo4j unreachable, a query refused): callers log it and go on
+    (`tec.neo4j_local.warm_up`); a warm-up never decides whether Neo4j can be used."""
+    report = WarmUp()
+    await _reads(store, report)
+    shown = await store.read("warmUp.fullTextIndexes", _FULLTEXT_INDEXES)
+    indexes = set(shown[0]["names"]) if shown else set()
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        report.created = report.updated = report.relationships = report.found = 0  # a retry counts afresh
+        await _writes(tx, report, rows, indexes)
+
+    try:
+        async with store.driver.session(database=store.database) as session:
+            await session.execute_write(work)
+    except _RollBack:
+        pass
+    return report

@@ -1,0 +1,56 @@
+"""The warm-up of a Neo4j that has just started runs the import's writes and leaves nothing behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph import warmup
+from graph.store import Store
+from importers.partners import import_file
+from tests.importers.graphs import graph_state
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+FIXTURES = Path(__file__).parent.parent / "importers" / "fixtures"
+
+_COUNTS = """
+CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
+CALL () { MATCH (s:Source) RETURN collect(s.name) AS sources }
+RETURN nodes, relationships, sources
+"""
+
+
+async def test_the_warm_up_writes_every_batch_shape_then_leaves_graph_and_revision_as_they_were(store: Store) -> None:
+    await import_file(store, FIXTURES / "network_members.jsonl", "network-members")
+    before = await store.read("tests.counts", _COUNTS)
+    state = await graph_state(store, timestamps=True)
+    revision = await store.revision()
+
+    report = await warmup.warm_up(store, rows=5)
+
+    # the rolled-back transaction did write: the network, 5 register rows, 5 members with 5 cases, a
+    # collectivité; then updated each of them, and linked them
+    assert report.created == 17
+    assert report.updated == 17
+    assert report.relationships > 40
+    assert report.found >= 17  # the full-text indexes analysed the 12 synthetic actors and 5 cases in the transaction
+    assert {"communes", "ensureSource", "create:register", "create:members", "update:members"} <= set(report.seconds)
+    assert await store.read("tests.counts", _COUNTS) == before
+    assert "tec-warm-up" not in before[0]["sources"]
+    assert await graph_state(store, timestamps=True) == state
+    assert await store.revision() == revision
+
+
+async def test_an_import_after_the_warm_up_writes_the_graph_it_writes_without_it(store: Store) -> None:
+    await import_file(store, FIXTURES / "rna_waldec_latin1.csv", "rna-waldec")
+    plain = await graph_state(store, timestamps=False)
+    await store.write("tests.clean", "MATCH (n) WHERE n:Actor OR n:Source OR n:Conflict DETACH DELETE n")
+
+    await warmup.warm_up(store)
+    summary = await import_file(store, FIXTURES / "rna_waldec_latin1.csv", "rna-waldec")
+
+    assert summary.created > 0
+    assert await graph_state(store, timestamps=False) == plain
