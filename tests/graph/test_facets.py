@@ -22,6 +22,7 @@ from graph.actors import ActorFilter, actor_page
 from graph.bulk import BulkWriter
 from graph.imports import ensure_source, upsert_batch
 from graph.listing import ListRequest
+from graph.migrations import MIGRATIONS
 from graph.pagination import Page
 from graph.projects import ProjectFilter, project_page
 from graph.resources import ResourceFilter, resource_page
@@ -337,3 +338,27 @@ async def test_a_record_written_around_the_writers_is_found_and_fixed_by_tec_db_
     again = await asyncio.to_thread(CliRunner().invoke, app, ["db", "check"], env=env)
     assert again.exit_code == 0, again.output
     assert "Actor facets: all 2 match the graph." in again.output
+
+
+async def test_migration_33_indexes_the_facets_and_fills_them_in_for_existing_records(store: Store) -> None:
+    await store.write(
+        "t",
+        "CREATE (:Actor {id: 'old', name: 'Réseau ancien', kind: 'RESEAU', searchText: 'reseau ancien', "
+        "  areaCodes: []})",
+    )
+    migration = next(m for m in MIGRATIONS if m.version == 33)
+    for statement in migration.statements:
+        await store.run_schema(statement)
+    await store.run_schema("CALL db.awaitIndexes(300)")
+    assert await tokens(store, "old") == ["kreseau0"]
+    indexes = await store.read(
+        "t",
+        "SHOW FULLTEXT INDEXES YIELD name, properties WHERE name IN ['actor_search', 'project_search', "
+        "'resource_search', 'conflict_search'] RETURN name, properties ORDER BY name",
+    )
+    assert {row["name"]: row["properties"] for row in indexes} == {
+        "actor_search": ["searchText", "areaCodes", "facetCodes"],
+        "conflict_search": ["searchText", "areaCodes"],
+        "project_search": ["searchText", "areaCodes", "facetCodes"],
+        "resource_search": ["searchText", "areaCodes", "facetCodes"],
+    }
