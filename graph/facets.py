@@ -10,9 +10,11 @@ kinds, and any of the themes; boost 0, so scores are the words' alone).
 A token is a letter (`k` kind, `t` theme), the lower-cased code and a final `0`: `kassociation0`,
 `tconcertation0`. The index's `french` analyzer leaves such a token one term (letters, digits and `_`
 stay together) and the final digit keeps its suffix rules off, so the same code always gives the same
-term on both sides; only a code of `[0-9A-Za-z_]` (every kind, every theme of the taxonomy) gets a
-token — a filter on another code is tested the old way (graph.listing). Codes differing only by case
-or by a doubled letter would share a term (the analyzer folds both); no two codes do.
+term on both sides; only a code of upper-case letters, digits and `_` (every kind, every theme of the
+taxonomy) gets a token — a filter on another code (`water`, which matches no theme) is tested the old
+way (graph.listing), so lower-casing never makes two codes one. The analyzer also folds a doubled
+letter (`kasso0` and `kaso0` are one term): codes differing only by that would share a term; no two
+kinds or themes do (tests/graph/test_facets.py tries each one).
 
 The themes come from `Actor-[:WORKS_ON]->Theme`, `Project-[:ABOUT]->Theme`, `Resource-[:ABOUT]->Theme`.
 The contract, kept by every writer in the transaction that writes (as `areaCodes`, graph.ancestry):
@@ -47,8 +49,8 @@ THEMES: dict[str, LiteralString] = {
 LABELS: tuple[LiteralString, ...] = ("Actor", "Project", "Resource")
 
 # The codes that may become a token (and so reach a Lucene query): no Lucene syntax, one analyzer term.
-SAFE_CODE: LiteralString = "'[0-9A-Za-z_]{1,40}'"
-_SAFE = re.compile(r"[0-9A-Za-z_]{1,40}")
+SAFE_CODE: LiteralString = "'[0-9A-Z_]{1,40}'"
+_SAFE = re.compile(r"[0-9A-Z_]{1,40}")
 
 _VARIABLES: tuple[LiteralString, ...] = ("n", "a", "p", "r", "x", "touched")
 
