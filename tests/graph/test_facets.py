@@ -48,6 +48,8 @@ ACTOR_KINDS = [
     "CHERCHEUR",
     "AUTRE",
 ]
+PROJECT_KINDS = ["DEVELOPMENT", "PARTICIPATORY_PROCESS", "COMMONS"]
+RESOURCE_KINDS = ["GUIDE", "METHOD", "TOOL", "CASE_STUDY", "ARTICLE"]
 
 
 def raw_id(record_id: str) -> str:
@@ -209,8 +211,22 @@ async def test_every_kind_and_every_theme_finds_its_own_records_only(gql: GraphQ
     await writer.relationships(
         "Resource", "ABOUT", "Theme", [{"from": f"r{i}", "to": theme} for i, theme in enumerate(THEMES)]
     )
+    await writer.nodes(
+        "Project",
+        [
+            {"id": f"p{i}", "title": f"Projet {kind}", "kind": kind, "status": "PLANNED"}
+            for i, kind in enumerate(PROJECT_KINDS)
+        ],
+    )
+    await writer.nodes(
+        "Resource", [{"id": f"n{i}", "title": f"Note {kind}", "kind": kind} for i, kind in enumerate(RESOURCE_KINDS)]
+    )
     for kind in ACTOR_KINDS:
         assert await search(gql, "actors", "acteur", {"kinds": [kind]}) == [f"Acteur {kind}"]
+    for kind in PROJECT_KINDS:
+        assert await search(gql, "projects", "projet", {"kinds": [kind]}) == [f"Projet {kind}"]
+    for kind in RESOURCE_KINDS:
+        assert await search(gql, "resources", "note", {"kinds": [kind]}) == [f"Note {kind}"]
     for theme in THEMES:
         assert await search(gql, "resources", "fiche", {"themes": [theme]}) == [f"Fiche {theme}"]
 
