@@ -1,12 +1,15 @@
-"""Database hits (PROFILE) and Neo4j time of search pages with a territory filter, against a running Neo4j.
+"""Database hits (PROFILE) and Neo4j time of search pages with a territory, kind or theme filter, against a
+running Neo4j.
 
-    python -m bench.search_profile bolt://127.0.0.1:7687 [--runs 20] [--builder old_listing.py]
+    python -m bench.search_profile bolt://127.0.0.1:7687 [--runs 20] [--builder old_listing.py] [--facets]
 
 Asks the searches of `bench.growth` (directory, conflicts) and a few resource searches, each a page of
-20 with its total, as the service builds them (`graph.listing.page_query`). `--builder` takes another
-version of `graph/listing.py` (e.g. `git show e7e2f0f:graph/listing.py > /tmp/old_listing.py`, the
-code before the territory ancestry) to profile the queries it built on the same graph: that is how
-docs/performance.md compares before and after. The graph must be migrated (schema 32 or later).
+20 with its total, as the service builds them (`graph.listing.page_query`); with `--facets`, searches
+with a kind or theme filter instead (`FACET_SEARCHES`, answered from the index since migration 33).
+`--builder` takes another version of `graph/listing.py` (e.g. `git show e7e2f0f:graph/listing.py >
+/tmp/old_listing.py`, the code before the territory ancestry) to profile the queries it built on the
+same graph: that is how docs/performance.md compares before and after. The graph must be migrated
+(schema 32 or later; 33 for `--facets`).
 """
 
 from __future__ import annotations
@@ -25,9 +28,26 @@ from bench.runner import connect, latency_summary
 from graph import listing
 from graph.actors import ACTOR_LIST, ActorFilter
 from graph.conflicts import CONFLICT_LIST, ConflictFilter
+from graph.listing import ListSpec
+from graph.projects import PROJECT_LIST, ProjectFilter
 from graph.resources import RESOURCE_LIST, ResourceFilter
 
 RESOURCE_SEARCHES: tuple[tuple[str, str], ...] = (("guide", "35"), ("concertation", "44"), ("eau", "69"))
+
+Filters = ActorFilter | ConflictFilter | ProjectFilter | ResourceFilter
+Question = tuple[str, ListSpec, Filters, str, str | None]
+
+# Searches with a kind or theme filter, in all of France and in a territory (issue 17, item 2).
+FACET_SEARCHES: tuple[Question, ...] = (
+    ("directory", ACTOR_LIST, ActorFilter(kinds=("RESEAU",)), "association", None),
+    ("directory", ACTOR_LIST, ActorFilter(kinds=("ASSOCIATION",)), "concertation", None),
+    ("directory", ACTOR_LIST, ActorFilter(themes=("CONCERTATION",)), "concertation", None),
+    ("directory", ACTOR_LIST, ActorFilter(themes=("WATER",)), "association", None),
+    ("directory", ACTOR_LIST, ActorFilter(kinds=("ASSOCIATION",), themes=("WATER",)), "eau", "44"),
+    ("projects", PROJECT_LIST, ProjectFilter(themes=("ENERGY",)), "projet", None),
+    ("resources", RESOURCE_LIST, ResourceFilter(kinds=("GUIDE",)), "concertation", None),
+    ("resources", RESOURCE_LIST, ResourceFilter(themes=("WATER",)), "eau", None),
+)
 
 
 def load_builder(path: Path) -> ModuleType:
@@ -40,18 +60,26 @@ def load_builder(path: Path) -> ModuleType:
     return module
 
 
-async def profile(uri: str, runs: int, builder: ModuleType) -> list[dict[str, Any]]:
+async def profile(uri: str, runs: int, builder: ModuleType, facets: bool = False) -> list[dict[str, Any]]:
     store = connect(uri)
     rows: list[dict[str, Any]] = []
     try:
-        questions = [
-            *(("directory", ACTOR_LIST, ActorFilter().clauses(), w, t) for w, t in DIRECTORY_SEARCHES),
-            *(("conflicts", CONFLICT_LIST, ConflictFilter().clauses(), w, t) for w, t in CONFLICT_SEARCHES),
-            *(("resources", RESOURCE_LIST, ResourceFilter().clauses(), w, t) for w, t in RESOURCE_SEARCHES),
-        ]
-        for part, spec, (clauses, params), words, territory in questions:
+        questions: list[Question] = (
+            list(FACET_SEARCHES)
+            if facets
+            else [
+                *(("directory", ACTOR_LIST, ActorFilter(), w, t) for w, t in DIRECTORY_SEARCHES),
+                *(("conflicts", CONFLICT_LIST, ConflictFilter(), w, t) for w, t in CONFLICT_SEARCHES),
+                *(("resources", RESOURCE_LIST, ResourceFilter(), w, t) for w, t in RESOURCE_SEARCHES),
+            ]
+        )
+        for part, spec, filters, words, territory in questions:
             request = builder.ListRequest(first=20, search=words, area=territory, with_total=True, timestamps=False)
-            request.clauses, request.params = list(clauses), dict(params)
+            if hasattr(builder, "Facet"):
+                filters.where().apply(request)
+            else:  # a builder from before the facets (migration 33): every filter is a clause
+                clauses, params = filters.clauses()
+                request.clauses, request.params = list(clauses), dict(params)
             # the current builder's name, or `build` in a version from before the renames (issue 16)
             page_query = getattr(builder, "page_query", None) or builder.build
             query, values, _ = page_query(spec, request)
@@ -76,7 +104,8 @@ async def profile(uri: str, runs: int, builder: ModuleType) -> list[dict[str, An
             )
             row = rows[-1]
             print(
-                f"{row['part']:9} {row['search']!r:16} in {row['territory']:>3}: total {row['total']:>5}, "
+                f"{row['part']:9} {row['search']!r:16} in {row['territory'] or 'FR':>3} "
+                f"{_described(filters):24}: total {row['total']:>5}, "
                 f"db hits {row['db_hits']:>9,}, p50 {row['p50_ms']:7.1f} ms, first ids {row['ids'][:3]}",
                 flush=True,
             )
@@ -85,14 +114,21 @@ async def profile(uri: str, runs: int, builder: ModuleType) -> list[dict[str, An
     return rows
 
 
+def _described(filters: Filters) -> str:
+    kinds = getattr(filters, "kinds", ())
+    themes = getattr(filters, "themes", ())
+    return " ".join([*(f"kind={k}" for k in kinds), *(f"theme={t}" for t in themes)])
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("uri")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--builder", type=Path, default=None, help="another version of graph/listing.py")
+    parser.add_argument("--facets", action="store_true", help="searches with a kind or theme filter")
     args = parser.parse_args(argv)
     builder = load_builder(args.builder) if args.builder else listing
-    asyncio.run(profile(args.uri, args.runs, builder))
+    asyncio.run(profile(args.uri, args.runs, builder, args.facets))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from graph import ancestry, case_types
+from graph import ancestry, case_types, facets
 from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
 from graph.listing import DISTANCE, RELEVANCE, FilterClauses, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
@@ -26,6 +26,7 @@ ACTOR_LIST = ListSpec(
     area_source="MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:BASED_IN]-(n:Actor)",
     located=True,
     area_codes=True,
+    facet_codes=True,
 )
 
 
@@ -42,9 +43,15 @@ class ActorFilter:
     network: str | None = None  # id of a network the actor is a member of
 
     def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
+        """Every filter as a clause tested on each node."""
+        return self.where().result()
+
+    def where(self) -> FilterClauses:
         where = FilterClauses()
-        where.any_of("n.kind IN $kinds", "kinds", self.kinds)
-        where.any_of("EXISTS { MATCH (n)-[:WORKS_ON]->(th:Theme) WHERE th.code IN $themes }", "themes", self.themes)
+        where.facet(facets.KIND, "n.kind IN $kinds", "kinds", self.kinds)
+        where.facet(
+            facets.THEME, "EXISTS { MATCH (n)-[:WORKS_ON]->(th:Theme) WHERE th.code IN $themes }", "themes", self.themes
+        )
         if self.conflict_types or self.roles:
             where.add(
                 "EXISTS { MATCH (n)-[inv:INVOLVED_IN]->(:Conflict)-[:OF_TYPE]->(:ConflictType)"
@@ -59,12 +66,12 @@ class ActorFilter:
         )
         where.source(self.source)
         where.equal("EXISTS { MATCH (n)-[:MEMBER_OF]->(:Actor {id: $network}) }", "network", self.network)
-        return where.result()
+        return where
 
 
 async def actor_page(store: Store, filters: ActorFilter, request: ListRequest) -> Page:
     """One page of the directory (search, filters, territory, distance), with its total when asked."""
-    request.clauses, request.params = filters.clauses()
+    filters.where().apply(request)
     return await list_page(store, ACTOR_LIST, request, name="actors.page")
 
 
@@ -76,7 +83,7 @@ ACTOR_NODE = EditableNode(
         LinkField("themes", "WORKS_ON", "Theme", key="code"),
     ),
     on_create="SET n." + case_types.ON_CREATE + " ",
-    after_links=ancestry.refresh_in_call("n", "Actor"),
+    after_links=ancestry.refresh_in_call("n", "Actor") + facets.refresh_in_call("n", "Actor"),
 )
 
 

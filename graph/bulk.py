@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from graph import ancestry, case_types
+from graph import ancestry, case_types, facets
 from graph.errors import GraphError
 from graph.model import (
     NODE_RULES,
@@ -78,7 +78,14 @@ _AFTER: dict[RelationshipKey, LiteralString] = {
     ("Resource", "DOCUMENTS", "Project"): "CALL (touched) { UNWIND touched AS r "
     + ancestry.refresh("r", "Resource")
     + "} ",
+    # … and the facets of the records given themes (graph.facets)
+    ("Actor", "WORKS_ON", "Theme"): "CALL (touched) { UNWIND touched AS a " + facets.refresh("a", "Actor") + "} ",
+    ("Project", "ABOUT", "Theme"): "CALL (touched) { UNWIND touched AS p " + facets.refresh("p", "Project") + "} ",
+    ("Resource", "ABOUT", "Theme"): "CALL (touched) { UNWIND touched AS r " + facets.refresh("r", "Resource") + "} ",
 }
+
+# What a node's write changes beyond its own properties: the facets of the records whose kind it sets.
+_AFTER_NODE: dict[str, LiteralString] = {label: facets.refresh_in_call("n", label) for label in facets.LABELS}
 
 
 def node_label(label: str) -> LiteralString:
@@ -109,8 +116,11 @@ def _node_query(label: LiteralString, rules: NodeRules) -> LiteralString:
         "ON CREATE SET n.createdAt = datetime(), n.updatedAt = datetime(), n.createdBy = $by"
         + _ON_CREATE.get(label, "")
         + " "
-        "SET n += row.props, n.updatedBy = $by" + owner + " "
-        "MERGE (n)-[f:FROM_SOURCE]->(s) "
+        "SET n += row.props, n.updatedBy = $by"
+        + owner
+        + " "
+        + _AFTER_NODE.get(label, "")
+        + "MERGE (n)-[f:FROM_SOURCE]->(s) "
         "ON CREATE SET f.externalId = row.id, f.importedAt = datetime() "
         "RETURN count(n) AS written"
     )

@@ -46,6 +46,10 @@ class ConflictFilter:
     source: str | None = None
 
     def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
+        """Every filter as a clause tested on each node."""
+        return self.where().result()
+
+    def where(self) -> FilterClauses:
         where = FilterClauses()
         where.any_of("n.status IN $statuses", "statuses", self.statuses)
         where.any_of("n.intensity IN $intensities", "intensities", self.intensities)
@@ -66,11 +70,11 @@ class ConflictFilter:
                 roles=list(self.roles) or None,
             )
         where.source(self.source)
-        return where.result()
+        return where
 
 
 async def conflict_page(store: Store, filters: ConflictFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = filters.clauses()
+    filters.where().apply(request)
     return await list_page(store, CONFLICT_LIST, request, name="conflicts.page")
 
 

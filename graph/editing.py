@@ -299,7 +299,7 @@ def _create_query(spec: EditableNode) -> LiteralString:
         + "WITH n "
         + links_fragment(spec.links)
         + spec.after_links
-        + "RETURN n {.*, searchText: null, caseTypes: null, areaCodes: null} AS record"
+        + "RETURN n {.*, searchText: null, caseTypes: null, areaCodes: null, facetCodes: null} AS record"
     )
 
 
@@ -313,7 +313,7 @@ def _update_query(spec: EditableNode) -> LiteralString:
         + "WITH n "
         + links_fragment(spec.links)
         + spec.after_links
-        + "RETURN n {.*, searchText: null, caseTypes: null, areaCodes: null} AS record"
+        + "RETURN n {.*, searchText: null, caseTypes: null, areaCodes: null, facetCodes: null} AS record"
     )
 
 

@@ -20,7 +20,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from graph import ancestry, audit, case_types
+from graph import ancestry, audit, case_types, facets
 from graph.model import source_id
 from graph.store import Record, Store, run_in_tx
 from graph.tallies import WriteTally
@@ -229,6 +229,7 @@ def _create_actors(links: frozenset[str]) -> LiteralString:
             "WITH s, row, n CALL (row, n) { "
             "UNWIND row.themes AS code MATCH (th:Theme {code: code}) CREATE (n)-[:WORKS_ON]->(th) } "
         )
+    query += facets.refresh_in_call("n", "Actor")  # its kind and themes (graph.facets)
     if "involvements" in links:
         query += (
             "WITH s, row, n CALL (row, n, s) { "
@@ -278,6 +279,9 @@ CALL (row, n) {
   MATCH (t:Theme {code: code})
   MERGE (n)-[:WORKS_ON]->(t)
 }
+"""
+    + facets.refresh_in_call("n", "Actor")
+    + """
 CALL (row, n, s) {
   WITH * WHERE row.network IS NOT NULL
   MATCH (net:Actor)-[:FROM_SOURCE {externalId: row.network}]->(s)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
-from graph import ancestry
+from graph import ancestry, facets
 from graph.errors import ListRefused
 from graph.near import Near
 from graph.neighbours import HOPS, RELATED_NAMES, RelatedAsk
@@ -53,6 +53,32 @@ class ListSpec:
     # Nodes carry `areaCodes` (graph.ancestry), indexed with `searchText` in the label's full-text
     # index: a search with a territory filter asks Lucene for the hits inside the territory only.
     area_codes: bool = False
+    # Nodes carry `facetCodes` (graph.facets), indexed in the same full-text index: a search with a
+    # kind or theme filter asks Lucene for the hits with those facets only.
+    facet_codes: bool = False
+
+    def __post_init__(self) -> None:
+        if self.facet_codes and not self.area_codes:
+            raise ValueError("a label's facets are indexed beside its ancestry (graph.search): set area_codes too")
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filter the full-text index can answer: any of `values` (kind or theme codes) among the record's
+    `facetCodes` tokens of `prefix`; `clause` over `n`, with `$param` bound to the values, is the same
+    filter tested on each node (a page without search, or a code that cannot be a token)."""
+
+    prefix: str
+    clause: LiteralString
+    param: str
+    values: tuple[str, ...]
+
+    def lucene(self) -> str | None:
+        """` +facetCodes:(t1 t2)^0`, or None when a value cannot be a token."""
+        tokens = [facets.token(self.prefix, value) for value in self.values]
+        if any(t is None for t in tokens):
+            return None
+        return " +" + facets.PROPERTY + ":(" + " ".join(t for t in tokens if t is not None) + ")^0"
 
 
 class FilterClauses:
@@ -61,6 +87,7 @@ class FilterClauses:
     def __init__(self) -> None:
         self.clauses: list[LiteralString] = []
         self.params: dict[str, Any] = {}
+        self.facets: list[Facet] = []
 
     def add(self, clause: LiteralString, **params: Any) -> None:
         """A clause that always holds its parameters (the caller decided it applies)."""
@@ -77,12 +104,26 @@ class FilterClauses:
         if value is not None:
             self.add(clause, **{param: value})
 
+    def facet(self, prefix: str, clause: LiteralString, param: str, values: tuple[str, ...]) -> None:
+        """`clause` (with `$param` bound to the values), when some are given; answered by the full-text
+        index (graph.facets token `prefix`) when the page has a search."""
+        if values:
+            self.facets.append(Facet(prefix, clause, param, tuple(values)))
+
     def source(self, source: str | None) -> None:
         """Imported from this source."""
         self.equal("n.source = $source", "source", source)
 
     def result(self) -> tuple[list[LiteralString], dict[str, Any]]:
-        return self.clauses, self.params
+        """Every clause, the facets' too (tested on each node)."""
+        params = dict(self.params)
+        for facet in self.facets:
+            params[facet.param] = list(facet.values)
+        return [*self.clauses, *(facet.clause for facet in self.facets)], params
+
+    def apply(self, request: ListRequest) -> None:
+        """Hand the clauses and the facets to `request` (page_query decides where each facet is tested)."""
+        request.clauses, request.params, request.facets = list(self.clauses), dict(self.params), list(self.facets)
 
 
 @dataclass
@@ -97,6 +138,7 @@ class ListRequest:
     timestamps: bool = True  # return createdAt/updatedAt (decoding them is a good part of a page's CPU)
     clauses: list[LiteralString] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
+    facets: list[Facet] = field(default_factory=list)
     # Relationship fields of the page's nodes fetched in the same query (`graph.neighbours`): each item
     # then carries, per ask, the neighbours `neighbours()` would return for it (`Page.related`).
     related: tuple[RelatedAsk, ...] = ()
@@ -132,9 +174,9 @@ def territory_lookup(var: LiteralString, param: LiteralString, carry: LiteralStr
 
 MAX_RADIUS_KM = 1000.0  # the widest circle a list may be filtered by
 
-NODE_WITH_TIMESTAMPS: LiteralString = "n {.*, searchText: null, caseTypes: null, areaCodes: null}"
+NODE_WITH_TIMESTAMPS: LiteralString = "n {.*, searchText: null, caseTypes: null, areaCodes: null, facetCodes: null}"
 NODE_WITHOUT_TIMESTAMPS: LiteralString = (
-    "n {.*, searchText: null, caseTypes: null, areaCodes: null, createdAt: null, updatedAt: null}"
+    "n {.*, searchText: null, caseTypes: null, areaCodes: null, facetCodes: null, createdAt: null, updatedAt: null}"
 )
 
 
@@ -170,6 +212,16 @@ def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dic
     query_text = lucene_query(request.search)
     if request.search is not None and query_text is None:
         raise ListRefused("SEARCH_WITHOUT_WORDS", "a search needs at least one letter or digit")
+    # A search on a label whose records carry their facets: Lucene keeps the hits of the asked kinds and
+    # themes (`+facetCodes:(kassociation0)^0`, no score); without a search each node is tested.
+    facet_lucene = ""
+    for facet in request.facets:
+        folded = facet.lucene() if query_text is not None and spec.facet_codes else None
+        if folded is None:
+            clauses.append(facet.clause)
+            params[facet.param] = list(facet.values)
+        else:
+            facet_lucene += folded
     # A search with a territory filter on a label whose records carry their ancestry: Lucene keeps the
     # hits inside the territory (`+areaCodes:d35^0`, no score), so no hit outside it is read.
     area_in_index = query_text is not None and request.area is not None and spec.area_codes
@@ -235,7 +287,7 @@ def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dic
     matched: LiteralString
     scored: LiteralString = "WITH n, 0.0 AS score "
     if query_text is not None:
-        search = searched_text(query_text) if spec.area_codes else query_text
+        search = searched_text(query_text) + facet_lucene if spec.area_codes else query_text
         params.update(index=FULLTEXT_INDEXES[spec.label], search=search)
         matched = "CALL db.index.fulltext.queryNodes($index, lucene) YIELD node AS n, score WHERE n:" + spec.label
         matched += " AND "

@@ -11,9 +11,9 @@ import logging
 from dataclasses import dataclass
 from typing import LiteralString
 
-from graph import ancestry, case_types
+from graph import ancestry, case_types, facets
 from graph.exploration import EXPLORABLE_LABELS
-from graph.search import area_index_statements, fulltext_index_statements
+from graph.search import area_index_statements, facet_index_statements, fulltext_index_statements
 from graph.store import Store
 
 log = logging.getLogger(__name__)
@@ -163,6 +163,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "every actor's, conflict's, project's and resource's territory ancestry (graph.ancestry), indexed with "
         "its words: a search with a territory filter reads only the hits inside the territory",
         (*ancestry.RECOMPUTE_ALL, *area_index_statements()),
+    ),
+    Migration(
+        33,
+        "every actor's, project's and resource's facets (graph.facets: its kind and themes as tokens), indexed "
+        "with its words: a search with a kind or theme filter reads only the hits that have them",
+        (*facets.RECOMPUTE_ALL, *facet_index_statements()),
     ),
 )
 

@@ -320,7 +320,7 @@ DERIVATIONS: dict[str, Derivation] = {
 _NOTHING_DERIVED = Derivation()
 
 # Kept on nodes for the store's own use; never shown to API clients.
-DERIVED_PROPERTIES = frozenset({"nameKey", "searchText", "caseTypes", "areaCodes"})
+DERIVED_PROPERTIES = frozenset({"nameKey", "searchText", "caseTypes", "areaCodes", "facetCodes"})
 
 
 def name_key(name: str | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from graph import ancestry
+from graph import ancestry, facets
 from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
 from graph.listing import RELEVANCE, FilterClauses, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
@@ -23,6 +23,7 @@ PROJECT_LIST = ListSpec(
     area_filter="EXISTS { MATCH (n)-[:LOCATED_IN]->(:Territory)-[:PART_OF*0..3]->(area) }",
     area_source="MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:LOCATED_IN]-(n:Project)",
     area_codes=True,
+    facet_codes=True,
 )
 
 
@@ -36,18 +37,24 @@ class ProjectFilter:
     source: str | None = None
 
     def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
+        """Every filter as a clause tested on each node."""
+        return self.where().result()
+
+    def where(self) -> FilterClauses:
         where = FilterClauses()
-        where.any_of("n.kind IN $kinds", "kinds", self.kinds)
+        where.facet(facets.KIND, "n.kind IN $kinds", "kinds", self.kinds)
         where.any_of("n.status IN $statuses", "statuses", self.statuses)
-        where.any_of("EXISTS { MATCH (n)-[:ABOUT]->(th:Theme) WHERE th.code IN $themes }", "themes", self.themes)
+        where.facet(
+            facets.THEME, "EXISTS { MATCH (n)-[:ABOUT]->(th:Theme) WHERE th.code IN $themes }", "themes", self.themes
+        )
         where.equal("EXISTS { MATCH (n)<-[:RUNS|TAKES_PART_IN]-(:Actor {id: $actor}) }", "actor", self.actor)
         where.equal("EXISTS { MATCH (n)-[:APPLIED_TO]->(:CommonsCall {id: $call}) }", "call", self.call)
         where.source(self.source)
-        return where.result()
+        return where
 
 
 async def project_page(store: Store, filters: ProjectFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = filters.clauses()
+    filters.where().apply(request)
     return await list_page(store, PROJECT_LIST, request, name="projects.page")
 
 
@@ -57,7 +64,9 @@ PROJECT_NODE = EditableNode(
         LinkField("territory", "LOCATED_IN", "Territory"),
         LinkField("themes", "ABOUT", "Theme", key="code"),
     ),
-    after_links=ancestry.refresh_in_call("n", "Project") + ancestry.refresh_documenting("n"),
+    after_links=ancestry.refresh_in_call("n", "Project")
+    + facets.refresh_in_call("n", "Project")
+    + ancestry.refresh_documenting("n"),
 )
 
 

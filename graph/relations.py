@@ -14,7 +14,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from graph import ancestry, case_types
+from graph import ancestry, case_types, facets
 from graph.editing import Editor, NotAllowed, UnknownReference, owns, write_tx
 from graph.store import Store, run_in_tx
 
@@ -40,7 +40,9 @@ RELATIONS: dict[str, RelationSpec] = {
     "authorship": RelationSpec("Actor", "AUTHORED", "Resource"),
     "runs": RelationSpec("Actor", "RUNS", "Project"),
     "takesPartIn": RelationSpec("Actor", "TAKES_PART_IN", "Project"),
-    "resourceTheme": RelationSpec("Resource", "ABOUT", "Theme", end_key="code", owners=("start",)),
+    "resourceTheme": RelationSpec(
+        "Resource", "ABOUT", "Theme", end_key="code", owners=("start",), after=facets.refresh("a", "Resource")
+    ),
     "resourceConflictType": RelationSpec("Resource", "ABOUT", "ConflictType", end_key="code", owners=("start",)),
     "documentsConflict": RelationSpec("Resource", "DOCUMENTS", "Conflict", after=ancestry.refresh("a", "Resource")),
     "documentsProject": RelationSpec("Resource", "DOCUMENTS", "Project", after=ancestry.refresh("a", "Resource")),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
-from graph import ancestry
+from graph import ancestry, facets
 from graph.editing import EditableNode, Editor, LinkField, delete_owned, link_references, save_node
 from graph.listing import RELEVANCE, FilterClauses, ListRequest, ListSpec, SortKey, list_page
 from graph.pagination import Page
@@ -28,6 +28,7 @@ RESOURCE_LIST = ListSpec(
         "MATCH (area)<-[:PART_OF*0..3]-(:Territory)<-[:LOCATED_IN]-(:Conflict|Project)<-[:DOCUMENTS]-(n:Resource)"
     ),
     area_codes=True,
+    facet_codes=True,
 )
 
 
@@ -43,9 +44,15 @@ class ResourceFilter:
     source: str | None = None
 
     def clauses(self) -> tuple[list[LiteralString], dict[str, Any]]:
+        """Every filter as a clause tested on each node."""
+        return self.where().result()
+
+    def where(self) -> FilterClauses:
         where = FilterClauses()
-        where.any_of("n.kind IN $kinds", "kinds", self.kinds)
-        where.any_of("EXISTS { MATCH (n)-[:ABOUT]->(th:Theme) WHERE th.code IN $themes }", "themes", self.themes)
+        where.facet(facets.KIND, "n.kind IN $kinds", "kinds", self.kinds)
+        where.facet(
+            facets.THEME, "EXISTS { MATCH (n)-[:ABOUT]->(th:Theme) WHERE th.code IN $themes }", "themes", self.themes
+        )
         # A guide about wind farms serves an ONSHORE_WIND case, and one about ENERGY does too.
         where.any_of(
             "EXISTS { MATCH (n)-[:ABOUT]->(ct:ConflictType) WHERE "
@@ -59,11 +66,11 @@ class ResourceFilter:
         where.equal("n.publishedOn >= $publishedFrom", "publishedFrom", self.published_from)
         where.equal("n.publishedOn <= $publishedTo", "publishedTo", self.published_to)
         where.source(self.source)
-        return where.result()
+        return where
 
 
 async def resource_page(store: Store, filters: ResourceFilter, request: ListRequest) -> Page:
-    request.clauses, request.params = filters.clauses()
+    filters.where().apply(request)
     return await list_page(store, RESOURCE_LIST, request, name="resources.page")
 
 
@@ -73,7 +80,7 @@ RESOURCE_NODE = EditableNode(
         LinkField("themes", "ABOUT", "Theme", key="code"),
         LinkField("conflictTypes", "ABOUT", "ConflictType", key="code"),
     ),
-    after_links=ancestry.refresh_in_call("n", "Resource"),
+    after_links=ancestry.refresh_in_call("n", "Resource") + facets.refresh_in_call("n", "Resource"),
 )
 
 

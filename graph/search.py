@@ -23,6 +23,7 @@ __all__ = [
     "MAX_SEARCH_LENGTH",
     "MAX_WORD_LENGTH",
     "area_index_statements",
+    "facet_index_statements",
     "fulltext_index_statements",
     "lucene_query",
     "search_text",
@@ -105,6 +106,25 @@ def area_index_statements() -> tuple[LiteralString, ...]:
         statements.append(
             "CREATE FULLTEXT INDEX " + index + " IF NOT EXISTS FOR (n:" + label + ") "
             "ON EACH [n.searchText, n.areaCodes] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: '" + ANALYZER + "'}}"
+        )
+    return tuple(statements)
+
+
+# The labels whose full-text index also holds `facetCodes` (graph.facets, migration 33).
+FACET_INDEXED: tuple[LiteralString, ...] = ("Actor", "Project", "Resource")
+
+
+def facet_index_statements() -> tuple[LiteralString, ...]:
+    """Migration 33: the full-text indexes of `FACET_INDEXED` again, on `searchText`, `areaCodes` and
+    `facetCodes`: a search with a kind or theme filter adds `+facetCodes:(kassociation0)^0` to its words."""
+    statements: list[LiteralString] = []
+    for label in FACET_INDEXED:
+        index = FULLTEXT_INDEXES[label]
+        statements.append("DROP INDEX " + index + " IF EXISTS")
+        statements.append(
+            "CREATE FULLTEXT INDEX " + index + " IF NOT EXISTS FOR (n:" + label + ") "
+            "ON EACH [n.searchText, n.areaCodes, n.facetCodes] "
             "OPTIONS {indexConfig: {`fulltext.analyzer`: '" + ANALYZER + "'}}"
         )
     return tuple(statements)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from typing import Annotated
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from graph.listing import ListRequest
 from graph.near import Near
@@ -30,13 +32,20 @@ def checked_search(search: str | None) -> str | None:
     return search
 
 
-def wants_total(info: Info) -> bool:
-    """Whether the selection asks for `totalCount` (a count costs a scan; skip it when unused)."""
-    for field in info.selected_fields:
-        for selection in field.selections:
-            if getattr(selection, "name", None) == "totalCount":
+def _asks_total(selections: Iterable[Selection]) -> bool:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name == "totalCount":
                 return True
+        elif _asks_total(selection.selections):  # a fragment spread or an inline fragment on the connection
+            return True
     return False
+
+
+def wants_total(info: Info) -> bool:
+    """Whether the selection asks for `totalCount`, directly or in a fragment (a count costs a pass over
+    every match; skipped when unused)."""
+    return any(_asks_total(field.selections) for field in info.selected_fields)
 
 
 def list_request(

@@ -12,7 +12,7 @@ from typing import Any
 
 from strawberry import relay
 
-from graph import ancestry, case_types
+from graph import ancestry, case_types, facets
 from graph.model import derived_properties
 from graph.store import Store
 
@@ -41,7 +41,7 @@ async def make_actor(
         "a.createdAt = datetime(), a.updatedAt = datetime(), a.createdBy = 'tests' "
         "WITH a OPTIONAL MATCH (t:Territory {level: 'COMMUNE', code: $basedIn}) "
         "FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (a)-[:BASED_IN]->(t)) "
-        "SET a.location = t.location " + ancestry.refresh("a", "Actor"),
+        "SET a.location = t.location " + ancestry.refresh("a", "Actor") + facets.refresh("a", "Actor"),
         {
             "id": actor_id,
             "props": {"name": name, "kind": kind, "description": description, "source": source, **props},
@@ -121,7 +121,7 @@ async def make_resource(
         "CALL (r) { UNWIND $types AS code MATCH (t:ConflictType {code: code}) CREATE (r)-[:ABOUT]->(t) } "
         "CALL (r) { UNWIND $authors AS a MATCH (x:Actor {id: a}) CREATE (x)-[:AUTHORED]->(r) } "
         "CALL (r) { UNWIND $documents AS d MATCH (x {id: d}) WHERE x:Conflict OR x:Project "
-        "  CREATE (r)-[:DOCUMENTS]->(x) } " + ancestry.refresh("r", "Resource"),
+        "  CREATE (r)-[:DOCUMENTS]->(x) } " + ancestry.refresh("r", "Resource") + facets.refresh("r", "Resource"),
         {
             "id": resource_id,
             "title": title,
@@ -158,7 +158,8 @@ async def make_project(
         "WITH p OPTIONAL MATCH (t:Territory {level: 'COMMUNE', code: $territory}) "
         "FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | CREATE (p)-[:LOCATED_IN]->(t)) "
         "WITH p CALL (p) { UNWIND $runs AS a MATCH (x:Actor {id: a}) CREATE (x)-[:RUNS]->(p) } "
-        + ancestry.refresh("p", "Project"),
+        + ancestry.refresh("p", "Project")
+        + facets.refresh("p", "Project"),
         {
             "id": project_id,
             "title": title,

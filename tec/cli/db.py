@@ -1,4 +1,4 @@
-"""`tec db`: migrations, the checks of the kept properties (case types, territory ancestry) and a logical
+"""`tec db`: migrations, the checks of the kept properties (case types, territory ancestry, facets) and a logical
 backup of the whole graph (graph.backups)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from graph import ancestry, backups, case_types
+from graph import ancestry, backups, case_types, facets
 from graph.migrations import SCHEMA_VERSION, migrate, missing
 from graph.store import Store
 from tec.cli.common import fail, with_store
@@ -124,7 +124,7 @@ def db_check(
     fix: Annotated[bool, typer.Option("--fix", help="Recompute the properties that differ from the graph.")] = False,
 ) -> None:
     """Check the properties kept at write time against the graph: each actor's case types (graph.case_types)
-    and each record's territory ancestry (graph.ancestry); --fix recomputes what differs.
+    each record's territory ancestry (graph.ancestry) and facets (graph.facets); --fix recomputes what differs.
 
     Needed only after writes made around the service (a Neo4j console): its own writers keep them.
     Exit code 1 when something differs and --fix was not given (or did not fix it).
@@ -133,18 +133,24 @@ def db_check(
     async def work(store: Store) -> tuple[list[tuple[str, int, int, list[str]]], list[tuple[str, int, int]] | None]:
         kinds = await case_types.check(store)
         places = await ancestry.check(store)
-        found = [("Actor case types", kinds.actors, kinds.stale, kinds.examples)] + [
-            (f"{c.label} territory ancestry", c.records, c.stale, c.examples) for c in places
-        ]
+        tokens = await facets.check(store)
+        found = (
+            [("Actor case types", kinds.actors, kinds.stale, kinds.examples)]
+            + [(f"{c.label} territory ancestry", c.records, c.stale, c.examples) for c in places]
+            + [(f"{c.label} facets", c.records, c.stale, c.examples) for c in tokens]
+        )
         if not fix or not any(stale for _, _, stale, _ in found):
             return found, None
         if kinds.stale:
             await case_types.recompute(store)
         await ancestry.recompute(store, tuple(c.label for c in places if c.stale))
+        await facets.recompute(store, tuple(c.label for c in tokens if c.stale))
         kinds = await case_types.check(store)
-        after = [("Actor case types", kinds.actors, kinds.stale)] + [
-            (f"{c.label} territory ancestry", c.records, c.stale) for c in await ancestry.check(store)
-        ]
+        after = (
+            [("Actor case types", kinds.actors, kinds.stale)]
+            + [(f"{c.label} territory ancestry", c.records, c.stale) for c in await ancestry.check(store)]
+            + [(f"{c.label} facets", c.records, c.stale) for c in await facets.check(store)]
+        )
         return found, after
 
     found, after = with_store(work)
@@ -157,7 +163,8 @@ def db_check(
         return
     if after is None:
         raise fail(
-            "Matching may miss cases and searches with a territory filter may miss records: run `tec db check --fix`."
+            "Matching may miss cases and searches with a territory, kind or theme filter may miss records: "
+            "run `tec db check --fix`."
         )
     left = [f"{what}: {stale:,}" for what, _, stale in after if stale]
     if left:

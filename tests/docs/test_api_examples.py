@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from graph import facets
 from graph.store import Store
 from tests.conftest import GraphQL
 from tests.domain import (
@@ -110,7 +111,8 @@ async def _build(store: Store) -> None:
         "MATCH (c:Conflict {id: $wind}), (p:Project {id: $project}), (a:Actor {id: $a}), (n:Actor {id: $n}), "
         "(city:Actor {id: $city}), (t:Theme {code: 'CONCERTATION'}), (d:Territory {level: 'DEPARTEMENT', code: '35'}) "
         "CREATE (c)-[:ABOUT]->(p), (a)-[:WORKS_ON]->(t), (a)-[:ACTS_IN]->(d), (a)-[:MEMBER_OF]->(n), "
-        "(a)-[:COOPERATES_WITH {kind: 'PARTNERSHIP', since: 2019}]->(city), (a)-[:TAKES_PART_IN]->(p)",
+        "(a)-[:COOPERATES_WITH {kind: 'PARTNERSHIP', since: 2019}]->(city), (a)-[:TAKES_PART_IN]->(p) "
+        "WITH a " + facets.refresh("a", "Actor"),
         {"wind": wind, "project": project, "a": concertation, "n": network, "city": city},
     )
     await make_resource(

@@ -47,6 +47,18 @@ async def test_a_territory_filter_includes_everything_inside(gql: GraphQL, store
     assert await _names(gql, {"territory": "44"}, search="mairie") == []
 
 
+async def test_a_total_asked_in_a_fragment_is_counted(gql: GraphQL, store: Store) -> None:
+    await _directory(store)
+    spread = """
+    query { actors(search: "mairie", first: 1) { ...Counted } }
+    fragment Counted on ActorConnection { totalCount nodes { name } }"""
+    inline = 'query { actors(where: {territory: "35"}, first: 1) { ... on ActorConnection { totalCount } } }'
+    searched = (await gql(spread)).json()
+    assert "errors" not in searched, searched
+    assert searched["data"]["actors"] == {"totalCount": 1, "nodes": [{"name": "Mairie de Rennes"}]}
+    assert (await gql(inline)).json()["data"]["actors"] == {"totalCount": 2}
+
+
 async def test_an_unknown_territory_is_refused_not_silently_empty(gql: GraphQL, store: Store) -> None:
     body = (await gql(NAMES, {"where": {"territory": "99"}})).json()
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

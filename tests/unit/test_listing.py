@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
-from graph.actors import ACTOR_LIST
+from graph import facets
+from graph.actors import ACTOR_LIST, ActorFilter
 from graph.commons import CALL_LIST
 from graph.errors import ListRefused
 from graph.listing import ListRequest, SortKey, effective_sort, page_query
@@ -176,3 +178,47 @@ def test_the_total_is_counted_only_when_asked() -> None:
 def test_an_indexed_sort_key_must_be_the_indexed_property_itself() -> None:
     with pytest.raises(ValueError, match=r"must be `n.nameKey`"):
         SortKey("toLower(n.name)", indexed="nameKey")
+
+
+def _actor_page(filters: ActorFilter, **request: Any) -> tuple[str, dict[str, Any]]:
+    built = ListRequest(first=10, **request)
+    filters.where().apply(built)
+    query, params, _ = page_query(ACTOR_LIST, built)
+    return query, params
+
+
+def test_a_search_with_kind_and_theme_filters_asks_the_index_for_those_facets_only() -> None:
+    filters = ActorFilter(kinds=("ASSOCIATION", "BUREAU_ETUDES"), themes=("CONCERTATION",))
+    query, params = _actor_page(filters, search="parc")
+    # any of the kinds, and any of the themes, as required groups with no score
+    assert params["search"] == (
+        "+searchText:(+(parc OR parc*)) +facetCodes:(kassociation0 kbureau_etudes0)^0 +facetCodes:(tconcertation0)^0"
+    )
+    assert "n.kind IN $kinds" not in query
+    assert "WORKS_ON" not in query
+    # without a search there is no full-text query: each node is tested
+    browsed, browsed_params = _actor_page(filters)
+    assert "n.kind IN $kinds" in browsed
+    assert "th.code IN $themes" in browsed
+    assert browsed_params["kinds"] == ["ASSOCIATION", "BUREAU_ETUDES"]
+    assert browsed_params["themes"] == ["CONCERTATION"]
+
+
+def test_a_code_that_cannot_be_a_lucene_token_is_tested_on_each_hit_instead() -> None:
+    query, params = _actor_page(ActorFilter(kinds=("ASSOCIATION",), themes=("EAU) OR (x",)), search="parc")
+    assert params["search"] == "+searchText:(+(parc OR parc*)) +facetCodes:(kassociation0)^0"
+    assert "th.code IN $themes" in query
+    assert params["themes"] == ["EAU) OR (x"]
+
+
+def test_facet_tokens_are_one_french_term_each() -> None:
+    assert facets.token(facets.KIND, "BUREAU_ETUDES") == "kbureau_etudes0"
+    assert facets.token(facets.THEME, "WATER") == "twater0"
+    for hostile in ("A B", "A:B", "A*", 'A"', "É", "", "A" * 41, "water"):
+        assert facets.token(facets.THEME, hostile) is None
+
+
+def test_the_filters_tested_on_each_node_keep_every_facet() -> None:
+    clauses, params = ActorFilter(kinds=("RESEAU",), themes=("EAU",)).clauses()
+    assert "n.kind IN $kinds" in clauses
+    assert params == {"kinds": ["RESEAU"], "themes": ["EAU"]}
