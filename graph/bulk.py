@@ -85,7 +85,7 @@ _AFTER: dict[RelationshipKey, LiteralString] = {
 }
 
 # What a node's write changes beyond its own properties: the facets of the records whose kind it sets.
-_AFTER_NODE: dict[str, LiteralString] = {label: facets.refresh_in_call("n", label) for label in facets.LABELS}
+_AFTER_NODE: dict[str, LiteralString] = {label: facets.refresh("n", label) for label in facets.LABELS}
 
 
 def node_label(label: str) -> LiteralString:

@@ -229,7 +229,7 @@ def _create_actors(links: frozenset[str]) -> LiteralString:
             "WITH s, row, n CALL (row, n) { "
             "UNWIND row.themes AS code MATCH (th:Theme {code: code}) CREATE (n)-[:WORKS_ON]->(th) } "
         )
-    query += facets.refresh_in_call("n", "Actor")  # its kind and themes (graph.facets)
+    query += facets.refresh("n", "Actor")  # its kind and themes (graph.facets)
     if "involvements" in links:
         query += (
             "WITH s, row, n CALL (row, n, s) { "
