@@ -165,8 +165,7 @@ async def ranked_match(
     """Run the matching query and rank its items, built by `build` (a `from_record`); `what` names them in the
     note about the radius."""
     result = await run_match(info, request)
-    asked = asked_field_names(info)
-    items = [build(item, **scales(info, request), asked=asked) for item in result.items]
+    items = [build(item, **scales(info, request)) for item in result.items]
     return ranking(
         result,
         items,

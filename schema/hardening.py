@@ -38,7 +38,9 @@ class HardenedSchema(strawberry.Schema):
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
         self.plain_id_types = plain_global_ids(self._schema)
-        self.plain_value_fields = mark_plain_values(self._schema)
+        # a resolver read as a plain value would bypass an exception handler that turns errors into results
+        handlers = getattr(self.schema_converter, "_exception_handler_specs", None)
+        self.plain_value_fields = mark_plain_values(self._schema, resolvers=handlers == ())
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         if self.suggestions:

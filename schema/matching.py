@@ -143,46 +143,109 @@ def _started_year(kind: str, node: dict[str, Any]) -> int | None:
 
 @strawberry.type(description="One case that earned an actor its place: what, where, when, which role, and its weight.")
 class Evidence:
-    """Its nested objects (the conflict, the place, the factors…) are built only when a query selects
-    them: a ranking page holds up to a hundred pieces of evidence, most queries show a few fields."""
+    """Each field is worked out from the record when a query selects it, not before (`schema.execution`
+    reads these one-line resolvers as plain values): a ranking page holds up to a hundred pieces of
+    evidence, and most queries show a few of their fields."""
 
-    kind: CaseKind
-    case_id: relay.GlobalID = strawberry.field(description="Global id of the conflict, sponsorship, resource or theme.")
-    title: str
-    match: MatchKind
-    role: MatchingRole
-    year: int | None = strawberry.field(
+    entry: strawberry.Private[dict[str, Any]]
+
+    @property
+    def _case(self) -> dict[str, Any]:
+        case: dict[str, Any] = self.entry["case"]
+        return case
+
+    @property
+    def _node(self) -> dict[str, Any]:
+        node: dict[str, Any] = self._case.get("node") or {}
+        return node
+
+    @strawberry.field
+    def kind(self) -> CaseKind:
+        return _CASE_KINDS.get(self._case["kind"]) or CaseKind(self._case["kind"])
+
+    @strawberry.field(description="Global id of the conflict, sponsorship, resource or theme.")
+    def case_id(self) -> relay.GlobalID:
+        case = self._case
+        return relay.GlobalID(_GLOBAL_TYPE[str(case["kind"])], str(case["id"]))
+
+    @strawberry.field
+    def title(self) -> str:
+        return _title(str(self._case["kind"]), self._node)
+
+    @strawberry.field
+    def match(self) -> MatchKind:
+        return MatchKind(self._case["match"])
+
+    @strawberry.field
+    def role(self) -> MatchingRole:
+        role = self._case["role"]
+        return _ROLES.get(role) or MatchingRole(role)
+
+    @strawberry.field(
         description="The year used for recency: the latest year the actor worked on it, the current year for a "
         "case still open (see `startedYear` for when it began)."
     )
-    started_year: int | None = strawberry.field(
+    def year(self) -> int | None:
+        year: int | None = self._case.get("year")
+        return year
+
+    @strawberry.field(
         description="The year the case started, as its source gives it (start date, else the case's year); "
         "none when unknown."
     )
-    outcome: str | None = strawberry.field(description="Conflict outcome, or sponsorship outcome (NEED_MET…).")
-    distance_km: float
-    measured_from: MeasuredFrom = strawberry.field(
-        description="CASE: the case's place was the closer; BASE: the actor's base commune was."
-    )
-    case_score: float = strawberry.field(description="Product of the factors.")
-    rank: int = strawberry.field(description="1 for the actor's best case, 2 for the next…")
-    rank_weight: float = strawberry.field(description="Diminishing returns: 1, 0.7, 0.49… (case_decay ** (rank-1)).")
-    contribution: float = strawberry.field(description="caseScore × rankWeight: what this case adds to the score.")
-    entry: strawberry.Private[dict[str, Any]]
-    # Plain fields, set by `from_record` only when the document selects them (no resolver to run per
-    # piece of evidence: a page has up to a hundred).
-    conflict: Conflict | None = strawberry.field(default=None, description="The case, when it is a conflict.")
-    sponsorship: Sponsorship | None = strawberry.field(
-        default=None, description="The case, when it is a completed sponsorship."
-    )
-    conflict_type: ConflictType | None = None
-    place: Territory | None = strawberry.field(
-        default=None, description="Where it happened (the actor's base for themes)."
-    )
+    def started_year(self) -> int | None:
+        return _started_year(str(self._case["kind"]), self._node)
+
+    @strawberry.field(description="Conflict outcome, or sponsorship outcome (NEED_MET…).")
+    def outcome(self) -> str | None:
+        outcome: str | None = self._case.get("outcome")
+        return outcome
+
+    @strawberry.field
+    def distance_km(self) -> float:
+        return round(float(self._case["distanceKm"]), 2)
+
+    @strawberry.field(description="CASE: the case's place was the closer; BASE: the actor's base commune was.")
+    def measured_from(self) -> MeasuredFrom:
+        return MeasuredFrom(self._case["measuredFrom"])
+
+    @strawberry.field(description="Product of the factors.")
+    def case_score(self) -> float:
+        return round(float(self._case["contribution"]), 4)
+
+    @strawberry.field(description="1 for the actor's best case, 2 for the next…")
+    def rank(self) -> int:
+        return int(self.entry["rank"]) + 1
+
+    @strawberry.field(description="Diminishing returns: 1, 0.7, 0.49… (case_decay ** (rank-1)).")
+    def rank_weight(self) -> float:
+        return round(float(self.entry["rankWeight"]), 4)
+
+    @strawberry.field(description="caseScore × rankWeight: what this case adds to the score.")
+    def contribution(self) -> float:
+        return round(float(self._case["contribution"]) * float(self.entry["rankWeight"]), 4)
+
+    @strawberry.field(description="The case, when it is a conflict.")
+    def conflict(self) -> Conflict | None:
+        return Conflict.from_record(self._node) if self._case["kind"] == "CONFLICT" else None
+
+    @strawberry.field(description="The case, when it is a completed sponsorship.")
+    def sponsorship(self) -> Sponsorship | None:
+        return Sponsorship.from_record(self._node) if self._case["kind"] == "SPONSORSHIP" else None
+
+    @strawberry.field
+    def conflict_type(self) -> ConflictType | None:
+        type_record = self._case.get("type")
+        return ConflictType.from_record(type_record) if type_record else None
+
+    @strawberry.field(description="Where it happened (the actor's base for themes).")
+    def place(self) -> Territory | None:
+        place = self.entry.get("place")
+        return Territory.from_record(place) if place else None
 
     @strawberry.field
     def factors(self) -> CaseFactors:
-        factors = self.entry["case"]["factors"]
+        factors = self._case["factors"]
         return CaseFactors(
             type=factors["type"],
             distance=round(factors["distance"], 4),
@@ -192,44 +255,12 @@ class Evidence:
         )
 
     @classmethod
-    def from_record(cls, entry: dict[str, Any], asked: frozenset[str] | None = None) -> Evidence:
-        """`asked`: the field names the document selects (`schema.selection`); None builds every object."""
-        case = entry["case"]
-        kind = str(case["kind"])
-        node = case.get("node") or {}
-        rank_weight = float(entry["rankWeight"])
-        case_score = float(case["contribution"])
-        type_record = case.get("type")
-        place = entry.get("place")
-        return cls(
-            kind=CaseKind(kind),
-            case_id=relay.GlobalID(_GLOBAL_TYPE[kind], str(case["id"])),
-            title=_title(kind, node),
-            match=MatchKind(case["match"]),
-            role=MatchingRole(case["role"]),
-            year=case.get("year"),
-            started_year=_started_year(kind, node),
-            outcome=case.get("outcome"),
-            distance_km=round(float(case["distanceKm"]), 2),
-            measured_from=MeasuredFrom(case["measuredFrom"]),
-            case_score=round(case_score, 4),
-            rank=int(entry["rank"]) + 1,
-            rank_weight=round(rank_weight, 4),
-            contribution=round(case_score * rank_weight, 4),
-            entry=entry,
-            conflict=Conflict.from_record(node) if kind == "CONFLICT" and _wants(asked, "conflict") else None,
-            sponsorship=Sponsorship.from_record(node)
-            if kind == "SPONSORSHIP" and _wants(asked, "sponsorship")
-            else None,
-            conflict_type=ConflictType.from_record(type_record)
-            if type_record and _wants(asked, "conflictType")
-            else None,
-            place=Territory.from_record(place) if place and _wants(asked, "place") else None,
-        )
+    def from_record(cls, entry: dict[str, Any]) -> Evidence:
+        return cls(entry=entry)
 
 
-def _wants(asked: frozenset[str] | None, name: str) -> bool:
-    return asked is None or name in asked
+_CASE_KINDS = {member.value: member for member in CaseKind}
+_ROLES = {member.value: member for member in MatchingRole}
 
 
 def _title(kind: str, node: dict[str, Any]) -> str:
@@ -332,16 +363,14 @@ class ExperiencedActor:
         return score_factors(self.item, *self.scales)
 
     @classmethod
-    def from_record(
-        cls, item: dict[str, Any], tau_km: float, half_life: float, asked: frozenset[str] | None = None
-    ) -> ExperiencedActor:
+    def from_record(cls, item: dict[str, Any], tau_km: float, half_life: float) -> ExperiencedActor:
         return cls(
             actor=Actor.from_record(item["actor"]),
             score=round(float(item["score"]), 6),
             distance_km=round(float(item["distanceKm"]), 2),
             beyond_radius=item["band"] == 1,
             cases_found=int(item["casesFound"]),
-            evidence=[Evidence.from_record(entry, asked) for entry in item["evidence"]],
+            evidence=[Evidence.from_record(entry) for entry in item["evidence"]],
             item=item,
             scales=(tau_km, half_life),
         )
@@ -383,9 +412,7 @@ class SponsorCandidate:
         return score_factors(self.item, *self.scales)
 
     @classmethod
-    def from_record(
-        cls, item: dict[str, Any], tau_km: float, half_life: float, asked: frozenset[str] | None = None
-    ) -> SponsorCandidate:
+    def from_record(cls, item: dict[str, Any], tau_km: float, half_life: float) -> SponsorCandidate:
         sponsor = item["sponsor"]
         path = None
         if sponsor.get("hops") is not None:
@@ -401,7 +428,7 @@ class SponsorCandidate:
             capacity=int(sponsor["capacity"]),
             population=sponsor.get("population"),
             cooperation_path=path,
-            evidence=[Evidence.from_record(entry, asked) for entry in item["evidence"]],
+            evidence=[Evidence.from_record(entry) for entry in item["evidence"]],
             item=item,
             scales=(tau_km, half_life),
         )

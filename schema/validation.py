@@ -157,17 +157,39 @@ class ValidationOffLoop(SchemaExtension):
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
-        problem = shape_problem(document) if document is not None else None
-        if problem:
-            message = f"This query is too complex to check: {problem} Ask for each thing once."
-            context.pre_execution_errors = [ApiError(message, "QUERY_TOO_COMPLEX", 400)]
-        elif document is not None:
-            schema = context.schema._schema
-            rules = tuple(context.validation_rules)
-            key = (id(schema), document, rules)  # the schema lives as long as the process
-            errors = self.documents.known(key)
-            if errors is None:
-                errors = await asyncio.to_thread(_validate, schema, document, rules)
-                self.documents.keep(key, errors)
-            context.pre_execution_errors = errors
+        if document is None:
+            yield
+            return
+        schema = context.schema._schema
+        rules = tuple(context.validation_rules)
+        key = (id(schema), _SameDocument(document), rules)  # the schema lives as long as the process
+        errors = self.documents.known(key)  # a document kept here had no shape problem
+        if errors is None:
+            problem = shape_problem(document)
+            if problem:
+                message = f"This query is too complex to check: {problem} Ask for each thing once."
+                context.pre_execution_errors = [ApiError(message, "QUERY_TOO_COMPLEX", 400)]
+                yield
+                return
+            errors = await asyncio.to_thread(_validate, schema, document, rules)
+            self.documents.keep(key, errors)
+        context.pre_execution_errors = errors
         yield
+
+
+class _SameDocument:
+    """A parsed document as a cache key, hashed and compared by identity: a `DocumentNode`'s own hash
+    walks its whole tree, at every look-up. The parsed documents are reused
+    (`resolvers.root.schema.ParsedDocuments`), and the key keeps its document alive, so its id is not
+    reused while it is cached."""
+
+    __slots__ = ("document",)
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.document = document
+
+    def __hash__(self) -> int:
+        return id(self.document)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _SameDocument) and other.document is self.document

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from enum import Enum
 from typing import Any
 
@@ -109,4 +110,145 @@ def test_a_plain_value_is_read_without_calling_its_resolver() -> None:
 
     field.resolve = counted
     assert _run(schema, "{ items { size } }") == ({"items": [{"size": 1}, {"size": 2}]}, [])
+    assert calls == []
+
+
+# --- plain objects and lists of objects ---------------------------------------------------------------
+
+
+@strawberry.interface
+class Named:
+    label: str
+
+
+@strawberry.type
+class Leaf(Named):
+    value: int  # a row below puts a string here: an error inside a nested object
+
+
+@strawberry.type
+class Branch:
+    label: str
+    leaf: Leaf | None
+    required: Leaf  # non-null: a row leaves it None
+    leaves: list[Leaf]
+    maybe_leaves: list[Leaf | None] | None
+    pairs: list[list[Leaf]]  # a list of lists takes graphql-core's path
+
+    @strawberry.field
+    async def later(self) -> Leaf:
+        return Leaf(label=self.label + "!", value=len(self.label))
+
+
+def _leaf(label: str, value: Any = 1) -> Leaf:
+    return Leaf(label=label, value=value)
+
+
+BRANCHES: list[dict[str, Any]] = [
+    {
+        "label": "one",
+        "leaf": _leaf("a"),
+        "required": _leaf("r"),
+        "leaves": [_leaf("b"), _leaf("c")],
+        "maybe_leaves": [None, _leaf("d")],
+        "pairs": [[_leaf("e")]],
+    },
+    {
+        "label": "two",
+        "leaf": None,
+        "required": None,
+        "leaves": [_leaf("f", "bad"), _leaf("g")],
+        "maybe_leaves": None,
+        "pairs": [],
+    },
+]
+
+
+@strawberry.type
+class Tree:
+    @strawberry.field
+    def branches(self) -> list[Branch | None]:
+        return [Branch(**row) for row in BRANCHES]
+
+    @strawberry.field
+    def first(self) -> Branch:
+        return Branch(**BRANCHES[0])
+
+
+def _both_trees(document: str) -> tuple[Any, Any]:
+    """The answer (data, errors) of the schema with the short paths, and of strawberry's own."""
+    fast = HardenedSchema(query=Tree, types=[Leaf], execution_context_class=CooperativeExecution)
+    return _run_async(fast, document), _run_async(strawberry.Schema(query=Tree, types=[Leaf]), document)
+
+
+def _run_async(schema: strawberry.Schema, document: str) -> tuple[Any, list[tuple[str, list[Any] | None]]]:
+    result = asyncio.run(schema.execute(document))
+    return result.data, [(error.message, error.path) for error in result.errors or []]
+
+
+def test_object_fields_are_marked_for_the_short_path() -> None:
+    schema = HardenedSchema(query=Tree, types=[Leaf], execution_context_class=CooperativeExecution)
+    fields = _fields(schema, "Branch")
+    marked = {name for name, field in fields.items() if "tec-plain-object" in (field.extensions or {})}
+    assert marked == {"leaf", "required", "leaves", "maybeLeaves"}  # not lists of lists, not resolvers
+
+
+def test_nested_objects_lists_nulls_fragments_and_aliases_answer_alike() -> None:
+    document = """
+      query { first {
+        label leaf { label value } same: leaf { ... on Leaf { label } } leaves { __typename label value }
+        maybeLeaves { label } pairs { label } later { label value } required { ...Parts }
+      } }
+      fragment Parts on Leaf { label value }
+    """
+    fast, reference = _both_trees(document)
+    assert fast == reference
+    assert fast[1] == []
+    first = fast[0]["first"]
+    assert first["leaves"] == [
+        {"__typename": "Leaf", "label": "b", "value": 1},
+        {"__typename": "Leaf", "label": "c", "value": 1},
+    ]
+    assert first["maybeLeaves"] == [None, {"label": "d"}]
+    assert first["same"] == {"label": "a"}
+    assert list(first) == ["label", "leaf", "same", "leaves", "maybeLeaves", "pairs", "later", "required"]
+
+
+def test_errors_inside_objects_and_lists_have_graphql_cores_paths_and_nulls() -> None:
+    # an item's non-null field fails: the error bubbles to the (non-null) item, then to the (non-null)
+    # list, then to the nullable branch; a missing non-null object does the same
+    fast, reference = _both_trees("{ branches { label leaves { label value } } }")
+    assert fast == reference
+    assert fast[0] == {
+        "branches": [{"label": "one", "leaves": [{"label": "b", "value": 1}, {"label": "c", "value": 1}]}, None]
+    }
+    assert [path for _, path in fast[1]] == [["branches", 1, "leaves", 0, "value"]]
+    fast, reference = _both_trees("{ branches { leaf { label } required { label } maybeLeaves { label } } }")
+    assert fast == reference
+    assert fast[1] == [("Cannot return null for non-nullable field Branch.required.", ["branches", 1, "required"])]
+
+
+def test_objects_with_a_resolver_awaited_inside_a_plain_list() -> None:
+    fast, reference = _both_trees("{ branches { label later { label } } first { leaves { label } later { value } } }")
+    assert fast == reference
+    assert fast[0]["branches"] == [
+        {"label": "one", "later": {"label": "one!"}},
+        {"label": "two", "later": {"label": "two!"}},
+    ]
+
+
+def test_a_plain_object_is_read_without_calling_its_resolver() -> None:
+    schema = HardenedSchema(query=Tree, types=[Leaf], execution_context_class=CooperativeExecution)
+    calls: list[str] = []
+    field = _fields(schema, "Branch")["leaves"]
+    original = field.resolve
+    assert original is not None
+
+    def counted(source: Any, info: Any, **kwargs: Any) -> Any:
+        calls.append(info.field_name)
+        return original(source, info, **kwargs)
+
+    field.resolve = counted
+    data, errors = _run_async(schema, "{ first { leaves { label } } }")
+    assert (data, errors) == ({"first": {"leaves": [{"label": "b"}, {"label": "c"}]}}, [])
     assert calls == []
