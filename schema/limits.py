@@ -27,6 +27,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
+    IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValueNode,
@@ -192,10 +193,13 @@ class _Walk:
         return 1 + self.selections(node.selection_set, child, inner_scope, seen, None)
 
     def arguments(self, node: FieldNode, definition: GraphQLField) -> dict[str, int]:
-        """The field's integer arguments: given (literal or variable), else their schema default."""
+        """The field's integer arguments: given (literal or variable), else their schema default. A given
+        value that cannot be an integer (an object, a list, a string…) is not evaluated."""
         found: dict[str, int] = {}
         given = {argument.name.value: argument.value for argument in node.arguments or ()}
         for name, argument in definition.args.items():
+            if name in given and not isinstance(given[name], IntValueNode | VariableNode):
+                continue
             value: Any = self.value(given[name]) if name in given else argument.default_value
             if isinstance(value, int) and not isinstance(value, bool):
                 found[name] = value

@@ -62,7 +62,7 @@ async def subscribed(
     async with websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]) as socket:
         payload = {"authorization": f"Bearer {token}"} if token else {}
         await socket.send(json.dumps({"type": "connection_init", "payload": payload}))
-        ack = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        ack = json.loads(_text(await asyncio.wait_for(socket.recv(), 10)))
         assert ack["type"] == "connection_ack", ack
         message = {"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}
         await socket.send(json.dumps(message))
@@ -73,11 +73,17 @@ async def receive(socket: ClientConnection, count: int, timeout: float = 10.0) -
     """The next `count` events sent on the subscription (fails on an error message or a timeout)."""
     events: list[dict[str, Any]] = []
     while len(events) < count:
-        message = json.loads(await asyncio.wait_for(socket.recv(), timeout))
+        message = json.loads(_text(await asyncio.wait_for(socket.recv(), timeout)))
         assert message["type"] == "next", message
         assert "errors" not in message["payload"], message["payload"]
         events.append(message["payload"]["data"]["events"])
     return events
+
+
+def _text(frame: str | bytes) -> str:
+    """graphql-transport-ws messages are text frames (browser clients do not read binary ones)."""
+    assert isinstance(frame, str), f"a binary frame: {frame!r}"
+    return frame
 
 
 async def silent(socket: ClientConnection, seconds: float) -> bool:
