@@ -10,12 +10,13 @@ from typing import Any, TypeAlias, TypeVar
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-from graph.neighbours import RELATED_NAMES, RelatedAsk, neighbours
+from graph.neighbours import HOPS, RELATED_NAMES, RelatedAsk, neighbours
 from graph.pagination import Page
 from graph.store import Store
 from schema.context import Info
 from schema.errors import ApiError
 from schema.pagination import page_size
+from schema.projection import unshown
 from schema.selection import asks_timestamps
 
 NESTED_DEFAULT = 20
@@ -98,7 +99,7 @@ def asked_along(info: Info, along: Mapping[str, Along]) -> tuple[RelatedAsk, ...
                 limit = page_size(info, None if first is None else int(first), NESTED_DEFAULT, nested=True)
             except (ApiError, TypeError, ValueError):
                 continue  # the field itself reports what is wrong with its argument
-            asks[RelatedAsk(fetch.hop, limit, None, timestamps)] = None
+            asks[RelatedAsk(fetch.hop, limit, None, timestamps, unshown(info, HOPS[fetch.hop].end))] = None
     return tuple(asks)[: len(RELATED_NAMES)]
 
 
