@@ -15,7 +15,7 @@ from typing import Any, LiteralString
 from graph import ancestry, facets
 from graph.errors import ListRefused
 from graph.near import Near
-from graph.neighbours import HOPS, RELATED_NAMES, RelatedAsk
+from graph.neighbours import HOPS, RELATED_NAMES, RelatedAsk, node_pairs
 from graph.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
 from graph.search import FULLTEXT_INDEXES, lucene_query, searched_text
 from graph.store import Store
@@ -136,6 +136,8 @@ class ListRequest:
     near: Near | None = None
     with_total: bool = True
     timestamps: bool = True  # return createdAt/updatedAt (decoding them is a good part of a page's CPU)
+    # properties no field of the request can show (`schema.projection`): the nodes come without them
+    drop: tuple[str, ...] = ()
     clauses: list[LiteralString] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     facets: list[Facet] = field(default_factory=list)
@@ -174,10 +176,15 @@ def territory_lookup(var: LiteralString, param: LiteralString, carry: LiteralStr
 
 MAX_RADIUS_KM = 1000.0  # the widest circle a list may be filtered by
 
-NODE_WITH_TIMESTAMPS: LiteralString = "n {.*, searchText: null, caseTypes: null, areaCodes: null, facetCodes: null}"
-NODE_WITHOUT_TIMESTAMPS: LiteralString = (
-    "n {.*, searchText: null, caseTypes: null, areaCodes: null, facetCodes: null, createdAt: null, updatedAt: null}"
-)
+# Properties kept for the graph's own use (search documents, ancestry and facet tokens, case types): a page
+# never returns them; nor the timestamps when no field asks for them (the driver is slow to decode them).
+HIDDEN: tuple[str, ...] = ("searchText", "caseTypes", "areaCodes", "facetCodes")
+TIMESTAMPS: tuple[str, ...] = ("createdAt", "updatedAt")
+
+
+def left_out(timestamps: bool, drop: tuple[str, ...]) -> list[str]:
+    """The properties a page's node (or a node fetched along) comes without."""
+    return [*HIDDEN, *(() if timestamps else TIMESTAMPS), *drop]
 
 
 def effective_sort(spec: ListSpec, request: ListRequest) -> str:
@@ -313,7 +320,8 @@ def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dic
         if sort.indexed is not None:
             seek = " AND n." + sort.indexed + (" <= " if sort.descending else " >= ") + "$afterValue"
     order: LiteralString = "sortValue DESC, n.id" if sort.descending else "sortValue, n.id"
-    node: LiteralString = NODE_WITH_TIMESTAMPS if request.timestamps else NODE_WITHOUT_TIMESTAMPS
+    node: LiteralString = node_pairs("$nodeDrop")
+    params["nodeDrop"] = left_out(request.timestamps, request.drop)
     fetched, related = _related(spec, request, params)
     collected: LiteralString = (
         fetched + "RETURN collect({node: " + node + ", score: score, distanceKm: distanceKm, sortValue: sortValue, "
@@ -374,8 +382,9 @@ def _related(spec: ListSpec, request: ListRequest, params: dict[str, Any]) -> tu
         hop = HOPS[ask.hop]
         if hop.start != spec.label:
             raise ValueError(f"{ask.hop} does not start from {spec.label}")
-        fetched += hop.inline(name, ask.timestamps)
+        fetched += hop.inline(name)
         params[name + "Limit"] = ask.limit
+        params[name + "Drop"] = left_out(ask.timestamps, ask.drop)
         params[name + "Filter"] = list(ask.only) if ask.only is not None else None
         names += ", " + name
     return fetched + "WITH s AS n, score, distanceKm, sortValue" + names + " ", names.removeprefix(", ")
@@ -398,11 +407,11 @@ async def list_page(store: Store, spec: ListSpec, request: ListRequest, *, name:
     cursors: list[str] = []
     related: list[dict[str, list[dict[str, Any]]]] = [{} for _ in request.related]
     for entry in entries:
-        record = dict(entry["node"])
+        record = dict(entry["node"])  # [key, value] pairs
         record["_distanceKm"] = entry["distanceKm"]
         record["_score"] = entry["score"] if request.search else None
         items.append(record)
         cursors.append(encode_cursor([sort_name, entry["sortValue"], record["id"]]))
         for fetched, neighbours in zip(related, entry["related"], strict=True):
-            fetched[record["id"]] = neighbours
+            fetched[record["id"]] = [{**item, "node": dict(item["node"])} for item in neighbours]
     return Page(items=items, cursors=cursors, has_next=has_next, total=row["total"], related=related)

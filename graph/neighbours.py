@@ -9,6 +9,7 @@ order with the properties of the relationship that links them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
@@ -24,6 +25,8 @@ class Hop:
     ) -> None:
         self.start = start
         self.pattern = pattern
+        end = re.search(r"\(n:(\w+)\)", pattern)
+        self.end: str | None = end.group(1) if end else None  # the end nodes' label, when the pattern names one
         self.order = order
         self.where = where
         head: LiteralString = (
@@ -35,17 +38,26 @@ class Hop:
         self.with_timestamps: LiteralString = head + "collect(" + _item(True) + ") AS items"
         self.without_timestamps: LiteralString = head + "collect(" + _item(False) + ") AS items"
 
-    def inline(self, name: LiteralString, timestamps: bool) -> LiteralString:
+    def inline(self, name: LiteralString) -> LiteralString:
         """The same neighbours of the node bound to `s` inside a larger query (where `n` and `r` are not
-        bound): a subquery binding the list `name` (as `neighbours` returns it for one key), with its
-        parameters `$<name>Limit` and `$<name>Filter`. A list page fetches its nodes' fields with it."""
+        bound): a subquery binding the list `name` (as `neighbours` returns it for one key, except that each
+        end node comes as [key, value] pairs without the keys listed in `$<name>Drop`), with its parameters
+        `$<name>Limit`, `$<name>Filter` and `$<name>Drop`. A list page fetches its nodes' fields with it."""
         where = self.where.replace("$filter", "$" + name + "Filter")
         return (
             "CALL (s) { MATCH (s)" + self.pattern + " "
             "WHERE $" + name + "Filter IS NULL OR " + where + " "
             "WITH n, r ORDER BY " + self.order + " LIMIT $" + name + "Limit "
-            "RETURN collect(" + _item(timestamps) + ") AS " + name + " } "
+            "RETURN collect({rel: r {.*, type: type(r), createdAt: null, updatedAt: null}, labels: labels(n), "
+            "node: " + node_pairs("$" + name + "Drop") + "}) AS " + name + " } "
         )
+
+
+def node_pairs(drop: LiteralString) -> LiteralString:
+    """The properties of `n` as [key, value] pairs, but those whose keys are in the list `drop` (a parameter):
+    what a page leaves out is chosen per request without changing the query's text (`list_page` makes the
+    pairs a dict again). Reading only the kept keys is also cheaper for Neo4j than `n {.*}`."""
+    return "[k IN keys(n) WHERE NOT k IN " + drop + " | [k, n[k]]]"
 
 
 def _item(timestamps: bool) -> LiteralString:
@@ -123,6 +135,8 @@ class RelatedAsk:
     limit: int
     only: tuple[str, ...] | None = None
     timestamps: bool = True
+    # properties of the end nodes no field of the request can show (`schema.projection`): left out
+    drop: tuple[str, ...] = ()
 
 
 # The names of the lists a page fetches along (an allow-list: they become Cypher variables).

@@ -25,6 +25,7 @@ from schema.context import Info
 from schema.enums import InvolvementRole
 from schema.inputs import DeleteInput, DeleteResult, NearPlaceInput, filter_id, to_near
 from schema.pagination import Connection
+from schema.projection import unshown
 from schema.related import asked_along, prime_along
 
 
@@ -90,6 +91,7 @@ async def actors(
     where = where or ActorWhere()
     request = list_request(info, first, after, order_by, search, where.territory, to_near(where.near))
     request.related = asked_along(info, ACTOR_ALONG)
+    request.drop = unshown(info, "Actor")
     page = await actor_store.actor_page(info.context.store, _filter(where), request)
     prime_along(info, request.related, page)
     return Connection[Actor].from_page(page, Actor.from_record, after=after)

@@ -13,7 +13,16 @@ from schema.context import Info
 from schema.enums import CooperationKind, ExpertiseKind, InvolvementRole, ProjectRole
 from schema.errors import forbidden_field
 from schema.involvement import involvement_fields, involvement_of
-from schema.related import Along, related_links, related_nodes, related_one
+from schema.related import (
+    Along,
+    Resolved,
+    links_along,
+    nodes_along,
+    one_along,
+    related_links,
+    related_nodes,
+    related_one,
+)
 from schema.scalars import GeoPoint, iso, near_distance, near_distance_field
 from schema.source_record import traceability_fields
 from schema.taxonomy import Theme
@@ -112,10 +121,9 @@ class Actor(relay.Node):
 
     source, source_records = traceability_fields("Actor")
 
-    @strawberry.field(description="The commune where the actor is based.")
-    async def based_in(self, info: Info) -> Territory | None:
-        record = await related_one(info, ALONG["basedIn"].hop, self.id)
-        return Territory.from_record(record) if record else None
+    @strawberry.field(description="The commune where the actor is based.", graphql_type=Territory | None)
+    def based_in(self, info: Info) -> Resolved[Territory | None]:
+        return one_along(info, ALONG["basedIn"].hop, self.id, Territory.from_record)
 
     @strawberry.field(description="The territory a local authority governs (COLLECTIVITE only).")
     async def governs(self, info: Info) -> Territory | None:
@@ -126,17 +134,18 @@ class Actor(relay.Node):
     async def acts_in(self, info: Info, first: int | None = None) -> list[Territory]:
         return await related_nodes(info, "actor.actsIn", self.id, Territory.from_record, first=first)
 
-    @strawberry.field(description="The themes it works on.")
-    async def themes(self, info: Info, first: int | None = None) -> list[Theme]:
-        return await related_nodes(info, ALONG["themes"].hop, self.id, Theme.from_record, first=first)
+    @strawberry.field(description="The themes it works on.", graphql_type=list[Theme])
+    def themes(self, info: Info, first: int | None = None) -> Resolved[list[Theme]]:
+        return nodes_along(info, ALONG["themes"].hop, self.id, Theme.from_record, first=first)
 
-    @strawberry.field(description="Conflicts it took part in, newest first, with its role and period.")
-    async def conflicts(
+    @strawberry.field(
+        description="Conflicts it took part in, newest first, with its role and period.",
+        graphql_type=list["ActorInvolvement"],
+    )
+    def conflicts(
         self, info: Info, first: int | None = None, roles: list[InvolvementRole] | None = None
-    ) -> list[ActorInvolvement]:
-        return await related_links(
-            info, ALONG["conflicts"].hop, self.id, ActorInvolvement.from_item, first=first, kinds=roles
-        )
+    ) -> Resolved[list[ActorInvolvement]]:
+        return links_along(info, ALONG["conflicts"].hop, self.id, ActorInvolvement.from_item, first=first, kinds=roles)
 
     @strawberry.field(description="Projects it runs or takes part in.")
     async def projects(

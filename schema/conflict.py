@@ -11,7 +11,13 @@ from strawberry import relay
 from schema.context import Info
 from schema.enums import ConflictStatus, ExpertiseKind, Intensity, InvolvementRole, Mobilisation, Outcome
 from schema.involvement import involvement_fields, involvement_of
-from schema.related import Along, related_links, related_nodes, related_one
+from schema.related import (
+    Along,
+    Resolved,
+    links_along,
+    nodes_along,
+    one_along,
+)
 from schema.scalars import GeoPoint, iso, near_distance, near_distance_field
 from schema.source_record import traceability_fields
 from schema.taxonomy import ConflictType
@@ -73,38 +79,45 @@ class Conflict(relay.Node):
             distance_km=near_distance(record),
         )
 
-    @strawberry.field(description="Its type in the taxonomy (the type's parents give its category and family).")
-    async def type(self, info: Info) -> ConflictType | None:
-        record = await related_one(info, ALONG["type"].hop, self.id)
-        return ConflictType.from_record(record) if record else None
+    @strawberry.field(
+        description="Its type in the taxonomy (the type's parents give its category and family).",
+        graphql_type=ConflictType | None,
+    )
+    def type(self, info: Info) -> Resolved[ConflictType | None]:
+        return one_along(info, ALONG["type"].hop, self.id, ConflictType.from_record)
 
-    @strawberry.field(description="Where it happens: a commune, or a larger territory.")
-    async def territory(self, info: Info) -> Territory | None:
-        record = await related_one(info, ALONG["territory"].hop, self.id)
-        return Territory.from_record(record) if record else None
+    @strawberry.field(description="Where it happens: a commune, or a larger territory.", graphql_type=Territory | None)
+    def territory(self, info: Info) -> Resolved[Territory | None]:
+        return one_along(info, ALONG["territory"].hop, self.id, Territory.from_record)
 
-    @strawberry.field(description="The project it is about, if any.")
-    async def project(self, info: Info) -> Annotated[Project, strawberry.lazy("schema.project")] | None:
+    @strawberry.field(
+        description="The project it is about, if any.",
+        graphql_type=Annotated["Project", strawberry.lazy("schema.project")] | None,
+    )
+    def project(self, info: Info) -> Resolved[Annotated[Project, strawberry.lazy("schema.project")] | None]:
         from schema.project import Project
 
-        record = await related_one(info, ALONG["project"].hop, self.id)
-        return Project.from_record(record) if record else None
+        return one_along(info, ALONG["project"].hop, self.id, Project.from_record)
 
-    @strawberry.field(description="The actors involved, by role then name; `roles` keeps only those roles.")
-    async def actors(
+    @strawberry.field(
+        description="The actors involved, by role then name; `roles` keeps only those roles.",
+        graphql_type=list["ConflictParticipant"],
+    )
+    def actors(
         self, info: Info, first: int | None = None, roles: list[InvolvementRole] | None = None
-    ) -> list[ConflictParticipant]:
-        return await related_links(
-            info, ALONG["actors"].hop, self.id, ConflictParticipant.from_item, first=first, kinds=roles
-        )
+    ) -> Resolved[list[ConflictParticipant]]:
+        return links_along(info, ALONG["actors"].hop, self.id, ConflictParticipant.from_item, first=first, kinds=roles)
 
-    @strawberry.field(description="Resources that document it, newest first.")
-    async def resources(
+    @strawberry.field(
+        description="Resources that document it, newest first.",
+        graphql_type=list[Annotated["Resource", strawberry.lazy("schema.resource")]],
+    )
+    def resources(
         self, info: Info, first: int | None = None
-    ) -> list[Annotated[Resource, strawberry.lazy("schema.resource")]]:
+    ) -> Resolved[list[Annotated[Resource, strawberry.lazy("schema.resource")]]]:
         from schema.resource import Resource
 
-        return await related_nodes(info, ALONG["resources"].hop, self.id, Resource.from_record, first=first)
+        return nodes_along(info, ALONG["resources"].hop, self.id, Resource.from_record, first=first)
 
     source, source_records = traceability_fields("Conflict")
 

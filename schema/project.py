@@ -10,7 +10,13 @@ from strawberry import relay
 
 from schema.context import Info
 from schema.enums import ApplicationStatus, ProjectKind, ProjectRole, ProjectStatus
-from schema.related import Along, related_links, related_nodes, related_one
+from schema.related import (
+    Along,
+    Resolved,
+    links_along,
+    nodes_along,
+    one_along,
+)
 from schema.scalars import iso
 from schema.source_record import traceability_fields
 from schema.taxonomy import Theme
@@ -64,40 +70,44 @@ class Project(relay.Node):
             record=record,
         )
 
-    @strawberry.field(description="Where it takes place.")
-    async def territory(self, info: Info) -> Territory | None:
-        record = await related_one(info, ALONG["territory"].hop, self.id)
-        return Territory.from_record(record) if record else None
+    @strawberry.field(description="Where it takes place.", graphql_type=Territory | None)
+    def territory(self, info: Info) -> Resolved[Territory | None]:
+        return one_along(info, ALONG["territory"].hop, self.id, Territory.from_record)
 
-    @strawberry.field(description="Its themes.")
-    async def themes(self, info: Info, first: int | None = None) -> list[Theme]:
-        return await related_nodes(info, ALONG["themes"].hop, self.id, Theme.from_record, first=first)
+    @strawberry.field(description="Its themes.", graphql_type=list[Theme])
+    def themes(self, info: Info, first: int | None = None) -> Resolved[list[Theme]]:
+        return nodes_along(info, ALONG["themes"].hop, self.id, Theme.from_record, first=first)
 
-    @strawberry.field(description="The actors that run it or take part in it.")
-    async def actors(
+    @strawberry.field(description="The actors that run it or take part in it.", graphql_type=list["ProjectActor"])
+    def actors(
         self, info: Info, first: int | None = None, roles: list[ProjectRole] | None = None
-    ) -> list[ProjectActor]:
-        return await related_links(info, ALONG["actors"].hop, self.id, ProjectActor.from_item, first=first, kinds=roles)
+    ) -> Resolved[list[ProjectActor]]:
+        return links_along(info, ALONG["actors"].hop, self.id, ProjectActor.from_item, first=first, kinds=roles)
 
-    @strawberry.field(description="Conflicts about it.")
-    async def conflicts(
+    @strawberry.field(
+        description="Conflicts about it.", graphql_type=list[Annotated["Conflict", strawberry.lazy("schema.conflict")]]
+    )
+    def conflicts(
         self, info: Info, first: int | None = None
-    ) -> list[Annotated[Conflict, strawberry.lazy("schema.conflict")]]:
+    ) -> Resolved[list[Annotated[Conflict, strawberry.lazy("schema.conflict")]]]:
         from schema.conflict import Conflict
 
-        return await related_nodes(info, ALONG["conflicts"].hop, self.id, Conflict.from_record, first=first)
+        return nodes_along(info, ALONG["conflicts"].hop, self.id, Conflict.from_record, first=first)
 
-    @strawberry.field(description="Resources that document it.")
-    async def resources(
+    @strawberry.field(
+        description="Resources that document it.",
+        graphql_type=list[Annotated["Resource", strawberry.lazy("schema.resource")]],
+    )
+    def resources(
         self, info: Info, first: int | None = None
-    ) -> list[Annotated[Resource, strawberry.lazy("schema.resource")]]:
+    ) -> Resolved[list[Annotated[Resource, strawberry.lazy("schema.resource")]]]:
         from schema.resource import Resource
 
-        return await related_nodes(info, ALONG["resources"].hop, self.id, Resource.from_record, first=first)
+        return nodes_along(info, ALONG["resources"].hop, self.id, Resource.from_record, first=first)
 
-    @strawberry.field(description="Its applications to calls for commons.")
-    async def applications(self, info: Info, first: int | None = None) -> list[ProjectApplication]:
-        return await related_links(info, ALONG["applications"].hop, self.id, ProjectApplication.from_item, first=first)
+    @strawberry.field(description="Its applications to calls for commons.", graphql_type=list["ProjectApplication"])
+    def applications(self, info: Info, first: int | None = None) -> Resolved[list[ProjectApplication]]:
+        return links_along(info, ALONG["applications"].hop, self.id, ProjectApplication.from_item, first=first)
 
     source, source_records = traceability_fields("Project")
 

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-from graph.neighbours import RELATED_NAMES, RelatedAsk, neighbours
+from graph.neighbours import HOPS, RELATED_NAMES, RelatedAsk, neighbours
 from graph.pagination import Page
 from graph.store import Store
 from schema.context import Info
 from schema.errors import ApiError
 from schema.pagination import page_size
+from schema.projection import unshown
 from schema.selection import asks_timestamps
 
 NESTED_DEFAULT = 20
 
 T = TypeVar("T")
+
+# What a relationship field's resolver returns: its value when the request already holds it (a list page
+# fetched it along, `prime_along`), else an awaitable that loads it. graphql-core awaits the latter and
+# takes the former as it is, so a page whose relationship fields were all fetched along is completed
+# without one coroutine, task or future per field and node (`docs/decisions.md`). Such resolvers are
+# plain functions declaring their GraphQL type with `graphql_type=`.
+Resolved: TypeAlias = T | Awaitable[T]
 
 
 def _loader(info: Info, hop: str, limit: int, wanted: tuple[str, ...] | None) -> DataLoader[str, Any]:
@@ -91,7 +99,7 @@ def asked_along(info: Info, along: Mapping[str, Along]) -> tuple[RelatedAsk, ...
                 limit = page_size(info, None if first is None else int(first), NESTED_DEFAULT, nested=True)
             except (ApiError, TypeError, ValueError):
                 continue  # the field itself reports what is wrong with its argument
-            asks[RelatedAsk(fetch.hop, limit, None, timestamps)] = None
+            asks[RelatedAsk(fetch.hop, limit, None, timestamps, unshown(info, HOPS[fetch.hop].end))] = None
     return tuple(asks)[: len(RELATED_NAMES)]
 
 
@@ -101,6 +109,58 @@ def prime_along(info: Info, asks: Sequence[RelatedAsk], page: Page) -> None:
         loader = _loader(info, ask.hop, ask.limit, ask.only)
         for key, items in found.items():
             loader.prime(key, items)
+
+
+_NOT_HELD: Any = object()
+
+
+def _held(info: Info, hop: str, key: str, first: int | None, only: Sequence[str] | None) -> Any:
+    """The neighbours of `key` the request's DataLoader already holds (a page fetched them along, or an
+    earlier batch loaded them), else `_NOT_HELD`."""
+    limit = page_size(info, first, NESTED_DEFAULT, nested=True)
+    future = _loader(info, hop, limit, tuple(only) if only is not None else None).cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+        return _NOT_HELD
+    return future.result()
+
+
+def one_along(info: Info, hop: str, key: str, build: Callable[[dict[str, Any]], T]) -> Resolved[T | None]:
+    """`related_one` built with `build`, at once when the request holds it."""
+    items = _held(info, hop, key, 1, None)
+    if items is _NOT_HELD:
+
+        async def load() -> T | None:
+            record = await related_one(info, hop, key)
+            return build(record) if record else None
+
+        return load()
+    return build(items[0]["node"]) if items else None
+
+
+def nodes_along(
+    info: Info, hop: str, key: str, build: Callable[[dict[str, Any]], T], *, first: int | None = None
+) -> Resolved[list[T]]:
+    """`related_nodes`, at once when the request holds them."""
+    items = _held(info, hop, key, first, None)
+    if items is _NOT_HELD:
+        return related_nodes(info, hop, key, build, first=first)
+    return [build(item["node"]) for item in items]
+
+
+def links_along(
+    info: Info,
+    hop: str,
+    key: str,
+    build: Callable[[dict[str, Any]], T],
+    *,
+    first: int | None = None,
+    kinds: Sequence[Enum] | None = None,
+) -> Resolved[list[T]]:
+    """`related_links`, at once when the request holds them."""
+    items = _held(info, hop, key, first, [kind.value for kind in kinds] if kinds else None)
+    if items is _NOT_HELD:
+        return related_links(info, hop, key, build, first=first, kinds=kinds)
+    return [build(item) for item in items]
 
 
 async def related_one(info: Info, hop: str, key: str) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from strawberry import relay
 
 from schema.context import Info
 from schema.enums import ResourceKind
-from schema.related import Along, related_nodes
+from schema.related import Along, Resolved, nodes_along
 from schema.scalars import iso
 from schema.source_record import traceability_fields
 from schema.taxonomy import ConflictType, Theme
@@ -61,36 +61,44 @@ class Resource(relay.Node):
             record=record,
         )
 
-    @strawberry.field(description="Who wrote it.")
-    async def authors(
+    @strawberry.field(
+        description="Who wrote it.", graphql_type=list[Annotated["Actor", strawberry.lazy("schema.actor")]]
+    )
+    def authors(
         self, info: Info, first: int | None = None
-    ) -> list[Annotated[Actor, strawberry.lazy("schema.actor")]]:
+    ) -> Resolved[list[Annotated[Actor, strawberry.lazy("schema.actor")]]]:
         from schema.actor import Actor
 
-        return await related_nodes(info, ALONG["authors"].hop, self.id, Actor.from_record, first=first)
+        return nodes_along(info, ALONG["authors"].hop, self.id, Actor.from_record, first=first)
 
-    @strawberry.field(description="The themes it is about.")
-    async def themes(self, info: Info, first: int | None = None) -> list[Theme]:
-        return await related_nodes(info, ALONG["themes"].hop, self.id, Theme.from_record, first=first)
+    @strawberry.field(description="The themes it is about.", graphql_type=list[Theme])
+    def themes(self, info: Info, first: int | None = None) -> Resolved[list[Theme]]:
+        return nodes_along(info, ALONG["themes"].hop, self.id, Theme.from_record, first=first)
 
-    @strawberry.field(description="The conflict types it is about.")
-    async def conflict_types(self, info: Info, first: int | None = None) -> list[ConflictType]:
-        return await related_nodes(info, ALONG["conflictTypes"].hop, self.id, ConflictType.from_record, first=first)
+    @strawberry.field(description="The conflict types it is about.", graphql_type=list[ConflictType])
+    def conflict_types(self, info: Info, first: int | None = None) -> Resolved[list[ConflictType]]:
+        return nodes_along(info, ALONG["conflictTypes"].hop, self.id, ConflictType.from_record, first=first)
 
-    @strawberry.field(description="The conflicts it documents.")
-    async def conflicts(
+    @strawberry.field(
+        description="The conflicts it documents.",
+        graphql_type=list[Annotated["Conflict", strawberry.lazy("schema.conflict")]],
+    )
+    def conflicts(
         self, info: Info, first: int | None = None
-    ) -> list[Annotated[Conflict, strawberry.lazy("schema.conflict")]]:
+    ) -> Resolved[list[Annotated[Conflict, strawberry.lazy("schema.conflict")]]]:
         from schema.conflict import Conflict
 
-        return await related_nodes(info, ALONG["conflicts"].hop, self.id, Conflict.from_record, first=first)
+        return nodes_along(info, ALONG["conflicts"].hop, self.id, Conflict.from_record, first=first)
 
-    @strawberry.field(description="The projects it documents.")
-    async def projects(
+    @strawberry.field(
+        description="The projects it documents.",
+        graphql_type=list[Annotated["Project", strawberry.lazy("schema.project")]],
+    )
+    def projects(
         self, info: Info, first: int | None = None
-    ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
+    ) -> Resolved[list[Annotated[Project, strawberry.lazy("schema.project")]]]:
         from schema.project import Project
 
-        return await related_nodes(info, ALONG["projects"].hop, self.id, Project.from_record, first=first)
+        return nodes_along(info, ALONG["projects"].hop, self.id, Project.from_record, first=first)
 
     source, source_records = traceability_fields("Resource")
