@@ -49,9 +49,12 @@ def imported_by(source: str) -> str:
 
 # --- what an import reads before it starts ---------------------------------------------------------
 
-# one list rather than 35,000 records: far less driver overhead
+# three flat lists rather than 35,000 records or 35,000 small lists: far less work decoding them (the
+# lists stay aligned: `collect` would skip a null, so none is collected)
 _COMMUNES: LiteralString = (
-    "MATCH (t:Territory {level: 'COMMUNE'}) RETURN collect([t.code, t.name, t.nameKey]) AS communes"
+    "MATCH (t:Territory {level: 'COMMUNE'}) WHERE t.code IS NOT NULL "
+    "RETURN collect(t.code) AS codes, collect(coalesce(t.name, '')) AS names, "
+    "collect(coalesce(t.nameKey, '')) AS keys"
 )
 _CONFLICT_TYPE_CODES: LiteralString = "MATCH (c:ConflictType) RETURN collect(c.code) AS codes"
 _THEME_CODES: LiteralString = "MATCH (t:Theme) RETURN collect(t.code) AS codes"
@@ -70,10 +73,12 @@ RETURN p.key AS key, code, meters
 
 
 async def communes(store: Store) -> list[tuple[str, str, str | None]]:
-    """(code, name, nameKey) of every commune (about 35,000: one round trip, one exchange with the server,
-    the driver's own lists kept rather than copied)."""
+    """(code, name, nameKey) of every commune (about 35,000: one round trip, one exchange with the server)."""
     rows = await store.read_once("imports.communes", _COMMUNES)
-    return [(code, name, key) for code, name, key in rows[0]["communes"]] if rows else []
+    if not rows:
+        return []
+    row = rows[0]
+    return list(zip(row["codes"], row["names"], row["keys"], strict=True))
 
 
 async def conflict_type_codes(store: Store) -> set[str]:
@@ -444,9 +449,11 @@ async def write_batch(
 
     conflict_plan = await _plan(read, source, "Conflict", conflicts, outcome, not new_source)
     actor_plan = await _plan(read, source, "Actor", actors, outcome, not new_source)
-    for plan in (actor_plan, conflict_plan):
-        for row in plan.create + plan.update:
-            audit.note(str(row["id"]), row.get("props") or ())
+    # the audit entry lists the first records (audit.MAX_RECORDS) and every field written: noted once
+    written = [row for plan in (actor_plan, conflict_plan) for row in (*plan.create, *plan.update)]
+    for record_id in list(dict.fromkeys(str(row["id"]) for row in written))[: audit.MAX_RECORDS]:
+        audit.note(record_id)
+    audit.note(None, {name for row in written for name in row.get("props") or ()})
     by = {**params, "by": imported_by(source)}
     if conflict_plan.create:
         await write(_CREATE_CONFLICTS, {**by, "rows": conflict_plan.create})

@@ -10,6 +10,7 @@ graph an uninterrupted run gives (see `graph.imports`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sys
@@ -100,8 +101,19 @@ async def _open_run(
     if not _SOURCE_NAME.match(name):
         raise BadMapping(f"source name {name!r}: use lower-case letters, digits, '.', '_' or '-' (at most 64).")
     file = checked.file
-    with open_rows(Path(path), format=file.format, encoding=file.encoding, delimiter=file.csv_delimiter) as stream:
-        places, conflict_types, themes = await _reference(store, checked)
+    # Neo4j reads the reference data while a worker thread opens the file (its encoding: a scan of the file)
+    reference = asyncio.ensure_future(_reference(store, checked))
+    try:
+        opened = await asyncio.to_thread(
+            open_rows, Path(path), format=file.format, encoding=file.encoding, delimiter=file.csv_delimiter
+        )
+    except BaseException:  # an unreadable file is reported first, as when the two ran one after the other
+        reference.cancel()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await reference
+        raise
+    with opened as stream:
+        places, conflict_types, themes = await reference
         mapper = RowMapper(
             checked,
             taxonomy,

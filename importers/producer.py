@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import multiprocessing
 import pickle
 import sys
@@ -123,7 +124,13 @@ class ProcessProducer:
         self._process: BaseProcess = multiprocessing.get_context("fork").Process(
             target=_produce, args=(run, child, self._conn), name="tec-import-mapper", daemon=True
         )
-        self._process.start()
+        # The parent's objects are left out of the child's garbage collections: a collection that walked
+        # them would touch (and so copy) every page the two processes share after the fork.
+        gc.freeze()
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
         child.close()
         self._done = False
 
