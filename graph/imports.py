@@ -6,8 +6,8 @@ whose content hash changed. New records get an id derived from (source, label, e
 new record and its links are CREATEd (no MERGE searching the links of dense type, territory and theme
 nodes); the uniqueness constraint on `id` fails a batch that would create an id a node already holds
 (a node that lost its FROM_SOURCE link), and that batch is planned again with the ids checked, so the
-node is updated, not duplicated. A batch commits whole or not at all: an interrupted import run again converges to the
-graph an uninterrupted one gives. `docs/importers.md` describes the behaviour.
+node is updated, not duplicated. A batch commits whole or not at all: an interrupted import run again
+converges to the graph an uninterrupted one gives. `docs/importers.md` describes the behaviour.
 """
 
 from __future__ import annotations

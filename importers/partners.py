@@ -64,12 +64,12 @@ async def _nothing() -> Any:
 async def _reference(store: Store, mapping: Mapping) -> tuple[PlaceIndex, set[str], set[str]]:
     uses_places = mapping.actor.place is not None or mapping.conflicts is not None
     # the three reads at once: the commune list is the long one, the others wait on it no more
-    communes, conflict_types, themes = await asyncio.gather(
+    codes, conflict_types, themes = await asyncio.gather(
         graph_imports.commune_codes(store) if uses_places else _nothing(),
         graph_imports.conflict_type_codes(store) if mapping.conflicts is not None else _nothing(),
         graph_imports.theme_codes(store) if mapping.actor.themes is not None else _nothing(),
     )
-    places = PlaceIndex.of_codes(communes)  # the names are read when a row needs them (`importers.producer`)
+    places = PlaceIndex.of_codes(codes)  # the names are read when a row needs them (`importers.producer`)
     if uses_places and not len(places):
         raise MissingReferenceData(
             "the graph holds no communes to resolve places: load the reference data first (tec import territories)."

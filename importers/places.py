@@ -102,8 +102,9 @@ class PlaceIndex:
                 if self.load_names is None:
                     raise RuntimeError("PlaceIndex.load_names is not set: the commune names cannot be read")
                 communes = list(self.load_names())
+            by_code = {code: (name, key) for code, name, key in communes}  # a code listed twice counts once
             index: dict[tuple[str, str], list[str]] = defaultdict(list)
-            for code, name, key in communes:
+            for code, (name, key) in by_code.items():
                 index[(commune_departement(code), key or commune_key(name))].append(code)
             self._index = index
         return self._index
