@@ -11,6 +11,7 @@ machine whose speed drifts; each is deleted once measured, so every run starts f
 
 from __future__ import annotations
 
+import asyncio
 import resource
 import statistics
 import time
@@ -24,6 +25,7 @@ import psutil
 from graph import imports as graph_imports
 from graph.bulk import delete_source
 from graph.store import Store
+from importers.batches import GraphRows
 from importers.partners import DEFAULT_BATCH_SIZE, import_file, prepared_rows, resolve_mapping
 
 
@@ -70,14 +72,25 @@ async def timed_import(
     }
 
 
+Prepared = tuple[dict[str, Any] | None, list[GraphRows]]
+
+
 async def write_as_new(
-    store: Store, path: Path, preset: str, source: str, cpu: dict[str, Any] | None = None, neo4j_pid: int | None = None
+    store: Store,
+    path: Path,
+    preset: str,
+    source: str,
+    cpu: dict[str, Any] | None = None,
+    neo4j_pid: int | None = None,
+    prepared: Prepared | None = None,
 ) -> tuple[int, float]:
-    """The rows an import of `path` writes, prepared first, then written by the creating queries alone
-    into `source` (which must hold none of them): (records created, seconds spent writing); `cpu`
-    receives the CPU seconds of the writing (`cpu_seconds`)."""
+    """The rows an import of `path` writes, prepared first (or given: `prepared`), then written by the
+    creating queries alone into `source` (which must hold none of them): (records created, seconds
+    spent writing); `cpu` receives the CPU seconds of the writing (`cpu_seconds`)."""
     spec = resolve_mapping(preset).source
-    network, batches = await prepared_rows(store, path, preset, source, batch_size=DEFAULT_BATCH_SIZE)
+    if prepared is None:
+        prepared = await prepared_rows(store, path, preset, source, batch_size=DEFAULT_BATCH_SIZE)
+    network, batches = prepared
     created = sum(len(batch.actors) + len(batch.conflicts) for batch in batches) + (network is not None)
     with cpu_seconds(neo4j_pid, cpu if cpu is not None else {}):
         started = time.perf_counter()
@@ -90,12 +103,35 @@ async def write_as_new(
     return created, seconds
 
 
+async def settle(neo4j_pid: int | None, *, idle_share: float = 0.1, limit: float = 5.0) -> None:
+    """Wait until Neo4j's process has caught up with what came before (a deletion leaves it merging
+    indexes and collecting garbage for a while): its CPU below `idle_share` of a core over 0.2 s, or
+    `limit` seconds. Each timed ceiling and import starts after one, so neither inherits the
+    other's deletion."""
+    if neo4j_pid is None:
+        await asyncio.sleep(1.0)
+        return
+    neo4j = psutil.Process(neo4j_pid)
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        before = sum(neo4j.cpu_times()[:2])
+        await asyncio.sleep(0.2)
+        if sum(neo4j.cpu_times()[:2]) - before < 0.2 * idle_share:
+            return
+
+
 async def timed_ceiling(
-    store: Store, path: Path, preset: str, rows: int, source: str, neo4j_pid: int | None = None
+    store: Store,
+    path: Path,
+    preset: str,
+    rows: int,
+    source: str,
+    neo4j_pid: int | None = None,
+    prepared: Prepared | None = None,
 ) -> dict[str, Any]:
     """The creating queries alone on the rows an import of `path` writes: timed (not preparing them), deleted."""
     cpu: dict[str, Any] = {}
-    created, seconds = await write_as_new(store, path, preset, source, cpu, neo4j_pid)
+    created, seconds = await write_as_new(store, path, preset, source, cpu, neo4j_pid, prepared)
     await delete_source(store, source)
     return {
         "rows": rows,
@@ -116,9 +152,15 @@ async def import_against_ceiling(
     stamp = int(time.time())
     ceilings: list[dict[str, Any]] = []
     imports: list[dict[str, Any]] = []
+    # The ceiling's rows are prepared once, before the runs: preparing them before each timed ceiling
+    # gave Neo4j a second or two to finish with the previous deletion that the import, timed right
+    # after a deletion, did not get. Both now start the same way: after a deletion, Neo4j settled.
+    prepared = await prepared_rows(store, path, preset, f"bench-{preset}-{stamp}", batch_size=DEFAULT_BATCH_SIZE)
     for run in range(runs):
         source = f"bench-{preset}-{stamp}-{run}"
-        ceilings.append(await timed_ceiling(store, path, preset, rows, f"{source}-ceiling", neo4j_pid))
+        await settle(neo4j_pid)
+        ceilings.append(await timed_ceiling(store, path, preset, rows, f"{source}-ceiling", neo4j_pid, prepared))
+        await settle(neo4j_pid)
         imports.append(await timed_import(store, path, preset, rows, source, neo4j_pid))
         print(f"  {preset} run {run + 1}/{runs}: ceiling {ceilings[-1]}, import {imports[-1]}", flush=True)
     ceiling_rate = statistics.median(run["rows_per_s"] for run in ceilings)

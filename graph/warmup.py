@@ -160,6 +160,7 @@ async def _reads(store: Store, report: WarmUp) -> None:
     point = [{"key": "p", "lat": 48.11, "lon": -1.68}]
     steps: tuple[tuple[str, Callable[[], Awaitable[object]]], ...] = (
         ("revision", store.revision),
+        ("communeCodes", lambda: imports.commune_codes(store)),
         ("communes", lambda: imports.communes(store)),
         ("conflictTypes", lambda: imports.conflict_type_codes(store)),
         ("themes", lambda: imports.theme_codes(store)),

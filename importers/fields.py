@@ -124,6 +124,8 @@ class FieldReader:
         self.map_name = spec.map
         self.folded: dict[str, str] = {}  # mapped values and hashed parts (codes, years) recur: fold each once
         self.origin = self._origin(spec, sources)
+        # most fields are a value read as it is (no list, no map, no date format): `read` takes a short path
+        self._plain = not self.is_list and self.values is None and not (spec.format and self.name in _DATE_FIELDS)
 
     def _origin(self, spec: FieldSpec, sources: Sources) -> Getter:
         if spec.value is not None:
@@ -166,6 +168,15 @@ class FieldReader:
 
     def read(self, scope: dict[str, Any], root: dict[str, Any], index: int = 0) -> Any:
         raw = self.origin(scope, root, index)
+        if self._plain:  # the steps below, for a value read as it is
+            if raw is None:
+                return self.spec.default
+            if isinstance(raw, str):
+                raw = raw.strip()
+                return self.spec.default if not raw or raw in self.empty else raw
+            if isinstance(raw, list | dict):
+                raise FieldProblem(self.column, raw, "a list or object where a single value is expected")
+            return raw
         value = self._clean(raw)
         if value is None:
             return self.spec.default

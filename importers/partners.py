@@ -10,6 +10,7 @@ graph an uninterrupted run gives (see `graph.imports`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sys
@@ -27,7 +28,7 @@ from importers.batches import GraphRows, ImportRun
 from importers.errors import BadMapping, MissingReferenceData
 from importers.mapping import Mapping, load_mapping, load_preset, preset_names
 from importers.places import PlaceIndex
-from importers.producer import producer_for
+from importers.producer import ThreadProducer, producer_for
 from importers.readers import open_rows
 from importers.reference import Taxonomy, read_taxonomy
 from importers.report import ReportWriter
@@ -63,12 +64,12 @@ async def _nothing() -> Any:
 async def _reference(store: Store, mapping: Mapping) -> tuple[PlaceIndex, set[str], set[str]]:
     uses_places = mapping.actor.place is not None or mapping.conflicts is not None
     # the three reads at once: the commune list is the long one, the others wait on it no more
-    communes, conflict_types, themes = await asyncio.gather(
-        graph_imports.communes(store) if uses_places else _nothing(),
+    codes, conflict_types, themes = await asyncio.gather(
+        graph_imports.commune_codes(store) if uses_places else _nothing(),
         graph_imports.conflict_type_codes(store) if mapping.conflicts is not None else _nothing(),
         graph_imports.theme_codes(store) if mapping.actor.themes is not None else _nothing(),
     )
-    places = PlaceIndex(communes)
+    places = PlaceIndex.of_codes(codes)  # the names are read when a row needs them (`importers.producer`)
     if uses_places and not len(places):
         raise MissingReferenceData(
             "the graph holds no communes to resolve places: load the reference data first (tec import territories)."
@@ -100,8 +101,19 @@ async def _open_run(
     if not _SOURCE_NAME.match(name):
         raise BadMapping(f"source name {name!r}: use lower-case letters, digits, '.', '_' or '-' (at most 64).")
     file = checked.file
-    with open_rows(Path(path), format=file.format, encoding=file.encoding, delimiter=file.csv_delimiter) as stream:
-        places, conflict_types, themes = await _reference(store, checked)
+    # Neo4j reads the reference data while a worker thread opens the file (its encoding: a scan of the file)
+    reference = asyncio.ensure_future(_reference(store, checked))
+    try:
+        opened = await asyncio.to_thread(
+            open_rows, Path(path), format=file.format, encoding=file.encoding, delimiter=file.csv_delimiter
+        )
+    except BaseException:  # an unreadable file is reported first, as when the two ran one after the other
+        reference.cancel()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await reference
+        raise
+    with opened as stream:
+        places, conflict_types, themes = await reference
         mapper = RowMapper(
             checked,
             taxonomy,
@@ -133,8 +145,9 @@ async def prepared_rows(
         try:
             network = run.network_row()
             batches = []
-            while (batch := run.prepare()) is not None:
-                batches.append(run.finalize(batch, await run.resolve_points(batch)))
+            producer = ThreadProducer(run)
+            while (produced := await producer.next()) is not None:
+                batches.append(produced.graph)
         finally:
             run.report.close()
             run.ledger.close()
@@ -213,11 +226,14 @@ async def _batches(
     # the mapping process starts first: it maps the first batch while the source is set up here
     producer = producer_for(run, process=child_process)
     try:
-        if not dry_run:
-            spec = run.mapping.source
-            await graph_imports.ensure_source(store, summary.source, spec.kind, spec.licence)
-        # a source that holds no record yet (a first import): rows are not looked up by their key
-        new_source = not await graph_imports.holds_records(store, summary.source)
+        # a source that holds no record yet (a first import): rows are not looked up by their key. Asked
+        # while the source is set up: setting it up (its kind and licence) never adds or removes a record.
+        spec = run.mapping.source
+        _, holds = await asyncio.gather(
+            _nothing() if dry_run else graph_imports.ensure_source(store, summary.source, spec.kind, spec.licence),
+            graph_imports.holds_records(store, summary.source),
+        )
+        new_source = not holds
         if network is not None:  # the network's (or programme's) own actor counts like every other record
             run.merge(await graph_imports.upsert_batch(store, summary.source, actors=[network], dry_run=dry_run))
         while True:

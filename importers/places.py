@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from graph.text import fold
@@ -67,26 +67,45 @@ def normalize_insee(value: str) -> str:
     return code.zfill(5) if code.isdigit() and len(code) == 4 else code
 
 
-class PlaceIndex:
-    """The communes of the graph, by code and (built on first use) by (département, folded name)."""
+Commune = tuple[str, str, str | None]  # (INSEE code, name, folded name key or None)
 
-    def __init__(self, communes: Iterable[tuple[str, str, str | None]]) -> None:
-        self.names: dict[str, str] = {}
-        self._keys: dict[str, str | None] = {}
-        for code, name, key in communes:
-            self.names[code] = name
-            self._keys[code] = key
+
+class PlaceIndex:
+    """The communes of the graph, by code and (built on first use) by (département, folded name).
+
+    Built from (code, name, key) triples, or (`of_codes`) from the codes alone, the names being read
+    the first time a row gives a postal code and a name (`load_names`): an import of a file whose rows
+    all carry an INSEE code never reads the 35,000 names."""
+
+    def __init__(self, communes: Iterable[Commune]) -> None:
+        listed = list(communes)
+        self.codes = {code for code, _, _ in listed}
+        self._communes: list[Commune] | None = listed
+        self.load_names: Callable[[], Iterable[Commune]] | None = None
         self._index: dict[tuple[str, str], list[str]] | None = None
 
+    @classmethod
+    def of_codes(cls, codes: Iterable[str]) -> PlaceIndex:
+        """An index of the codes alone; set `load_names` before a name is looked up."""
+        index = cls(())
+        index.codes = set(codes)
+        index._communes = None
+        return index
+
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self.codes)
 
     def _by_name(self) -> dict[tuple[str, str], list[str]]:
         if self._index is None:
+            communes = self._communes
+            if communes is None:
+                if self.load_names is None:
+                    raise RuntimeError("PlaceIndex.load_names is not set: the commune names cannot be read")
+                communes = list(self.load_names())
+            by_code = {code: (name, key) for code, name, key in communes}  # a code listed twice counts once
             index: dict[tuple[str, str], list[str]] = defaultdict(list)
-            for code, name in self.names.items():
-                key = self._keys[code] or commune_key(name)
-                index[(commune_departement(code), key)].append(code)
+            for code, (name, key) in by_code.items():
+                index[(commune_departement(code), key or commune_key(name))].append(code)
             self._index = index
         return self._index
 
@@ -94,7 +113,7 @@ class PlaceIndex:
         code = normalize_insee(value)
         if not _INSEE.match(code):
             return Unresolved(field, value, "not an INSEE commune code (5 characters, e.g. 35238 or 2A004)")
-        if code not in self.names:
+        if code not in self.codes:
             return Unresolved(
                 field, value, f"no commune has the INSEE code {code} (a merged or former commune? use the current code)"
             )

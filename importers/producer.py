@@ -8,7 +8,8 @@ hashed). Two producers give the same batches, in the same order, with the same l
   sends each batch's rows through a pipe. The parent only writes. The child holds no lock the event
   loop needs (a thread shares the interpreter's lock with the loop that sends the queries), and on a
   machine whose cores are shared it is one more process the scheduler gives time to. Coordinates to
-  resolve go up to the parent, which asks Neo4j and sends the answer back.
+  resolve go up to the parent, which asks Neo4j and sends the answer back; so do the commune names,
+  the first time a row gives a postal code and a name (the import reads the codes alone up front).
 - `ThreadProducer`: the same steps in a worker thread of the import's own process.
 
 The ledger of external ids is a SQLite file: the child opens its own connection to it, and the
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import multiprocessing
 import pickle
 import sys
@@ -30,6 +32,7 @@ from typing import Any, Protocol
 
 from graph import imports as graph_imports
 from importers.batches import GraphRows, ImportRun
+from importers.places import Commune
 
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 
@@ -55,6 +58,12 @@ class ThreadProducer:
 
     def __init__(self, run: ImportRun) -> None:
         self.run = run
+        loop = asyncio.get_running_loop()
+
+        def names() -> list[Commune]:  # in the worker thread: the event loop asks Neo4j
+            return asyncio.run_coroutine_threadsafe(graph_imports.communes(run.store), loop).result()
+
+        run.mapper.places.load_names = names
 
     async def next(self) -> Produced | None:
         run = self.run
@@ -80,6 +89,13 @@ def _produce(run: ImportRun, conn: Connection, parent_end: Connection) -> None:
     (killed mid-import), the child's next send or receive fails and the child ends, rather than
     waiting forever on a pipe it holds open itself."""
     parent_end.close()
+
+    def names() -> list[Commune]:  # the parent asks Neo4j
+        conn.send(("communes",))
+        communes: list[Commune] = conn.recv()
+        return communes
+
+    run.mapper.places.load_names = names
     try:
         run.ledger.reopen()  # a SQLite connection must not cross a fork: the child opens its own
         while (batch := run.prepare()) is not None:
@@ -123,7 +139,13 @@ class ProcessProducer:
         self._process: BaseProcess = multiprocessing.get_context("fork").Process(
             target=_produce, args=(run, child, self._conn), name="tec-import-mapper", daemon=True
         )
-        self._process.start()
+        # The parent's objects are left out of the child's garbage collections: a collection that walked
+        # them would touch (and so copy) every page the two processes share after the fork.
+        gc.freeze()
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
         child.close()
         self._done = False
 
@@ -137,6 +159,9 @@ class ProcessProducer:
             if kind == "points":
                 nearest = await graph_imports.nearest_communes(self.run.store, message[1], message[2])
                 self._conn.send(nearest)
+                continue
+            if kind == "communes":  # a row gives a postal code and a name: the child needs the names
+                self._conn.send(await graph_imports.communes(self.run.store))
                 continue
             self._done = True
             self._process.join()

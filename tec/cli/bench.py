@@ -12,7 +12,12 @@ from tec.cli.common import fail
 
 
 def bench(
-    network: Annotated[str, typer.Option(help="demo or scale.")] = "scale",
+    network: Annotated[
+        str,
+        typer.Option(
+            help="demo, scale, or reference (the reference data alone, for --only first-import or --only import)."
+        ),
+    ] = "scale",
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the figures as JSON here.")] = None,
     fresh: Annotated[bool, typer.Option(help="Start from an empty database (measures the reference load).")] = False,
     matching_requests: Annotated[int, typer.Option(help="Timed experiencedActors requests.")] = 300,
@@ -25,8 +30,8 @@ def bench(
     only: Annotated[
         str | None,
         typer.Option(
-            help="Comma-separated subset: matching, round-trips, directory, events, import, outbox, peer (default: "
-            "all but peer)."
+            help="Comma-separated subset: matching, round-trips, directory, events, import, first-import, outbox, "
+            "peer (default: all but peer)."
         ),
     ] = None,
     peer: Annotated[
@@ -63,7 +68,7 @@ def bench(
     # command would otherwise load at start (a second of each cron job and each command of docs/operations.md).
     from bench.growth import main as run_growth
     from bench.peer import PeerMismatch, PeerUnavailable
-    from bench.suite import PARTS
+    from bench.suite import NETWORKS, PARTS
     from bench.suite import main as run_bench
 
     if growth:
@@ -77,14 +82,16 @@ def bench(
             raise fail("--growth-runs must be at least 1.")
         run_growth(json_path, sizes, growth_runs)
         return
-    if network not in ("demo", "scale"):
-        raise fail("--network must be demo or scale.")
+    if network not in NETWORKS:
+        raise fail(f"--network must be {', '.join(NETWORKS[:-1])} or {NETWORKS[-1]}.")
     parts = PARTS if only is None else tuple(part.strip() for part in only.split(",") if part.strip())
     if "peer" in parts:  # `--only peer`: the side-by-side comparison alone
         peer, parts = True, tuple(part for part in parts if part != "peer")
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         raise fail(f"--only takes {', '.join(PARTS)}, peer; unknown: {', '.join(unknown)}.")
+    if network == "reference" and (peer or set(parts) - {"import", "first-import"}):
+        raise fail("--network reference holds no network to search: use it with --only first-import or --only import.")
     if peer_rounds < 1:
         raise fail("--peer-rounds must be at least 1.")
     try:
