@@ -210,14 +210,26 @@ def _restore_props(props: dict[str, Any]) -> dict[str, Any]:
 
 # Many nodes or relationships per record: the driver's cost is per record (a message read from the socket, a
 # task per read) far more than per value. The server holds one reference per node or relationship meanwhile.
+# The properties of `x` as [key, value] pairs; a date-time without a zone name comes as [key, its parts, its
+# offset in seconds (null when local)]: the driver builds a `DateTime` in Python, about 0.2 ms each, and the
+# reference data has 73,000 of them.
+_PROPERTIES: LiteralString = (
+    "[k IN keys(x) | CASE valueType(x[k]) "
+    "WHEN 'LOCAL DATETIME NOT NULL' THEN [k, "
+    "[x[k].year, x[k].month, x[k].day, x[k].hour, x[k].minute, x[k].second, x[k].nanosecond], null] "
+    "WHEN 'ZONED DATETIME NOT NULL' THEN CASE WHEN x[k].timezone =~ '(Z|[+-].*)' THEN [k, "
+    "[x[k].year, x[k].month, x[k].day, x[k].hour, x[k].minute, x[k].second, x[k].nanosecond], x[k].offsetSeconds] "
+    "ELSE [k, x[k]] END "
+    "ELSE [k, x[k]] END]"
+)
 _NODES: LiteralString = (
     "MATCH (n) WITH collect(n) AS nodes UNWIND range(0, size(nodes) - 1, $chunk) AS first "
-    "RETURN [n IN nodes[first..first + $chunk] | [elementId(n), labels(n), properties(n)]] AS chunk"
+    "RETURN [x IN nodes[first..first + $chunk] | [elementId(x), labels(x), " + _PROPERTIES + "]] AS chunk"
 )
 _RELATIONSHIPS: LiteralString = (
     "MATCH ()-[r]->() WITH collect(r) AS relationships UNWIND range(0, size(relationships) - 1, $chunk) AS first "
-    "RETURN [r IN relationships[first..first + $chunk] | "
-    "[elementId(startNode(r)), elementId(endNode(r)), type(r), properties(r)]] AS chunk"
+    "RETURN [x IN relationships[first..first + $chunk] | "
+    "[elementId(startNode(x)), elementId(endNode(x)), type(x), " + _PROPERTIES + "]] AS chunk"
 )
 NODE_CHUNK = 1000  # nodes per record of the backup's read (about 150 kB of reference data)
 RELATIONSHIP_CHUNK = 5000
@@ -256,14 +268,14 @@ async def backup(store: Store, path: Path) -> BackupSummary:
                 keys: dict[str, int] = {}
                 async for record in await tx.run(_NODES, {"chunk": NODE_CHUNK}):
                     nodes = [
-                        {"n": keys.setdefault(element, len(keys)), "l": labels, "p": _encode_props(props)}
+                        {"n": keys.setdefault(element, len(keys)), "l": labels, "p": _backup_props(props)}
                         for element, labels, props in record["chunk"]
                     ]
                     _write(out, nodes)
                 summary.nodes = len(keys)
                 async for record in await tx.run(_RELATIONSHIPS, {"chunk": RELATIONSHIP_CHUNK}):
                     relationships = [
-                        {"r": [keys[start], keys[end]], "t": kind, "p": _encode_props(props)}
+                        {"r": [keys[start], keys[end]], "t": kind, "p": _backup_props(props)}
                         for start, end, kind, props in record["chunk"]
                     ]
                     _write(out, relationships)
@@ -280,6 +292,18 @@ async def backup(store: Store, path: Path) -> BackupSummary:
         raise translate(error) from error
     temporary.replace(path)
     return summary
+
+
+def _backup_props(pairs: list[list[Any]]) -> dict[str, Any]:
+    """Properties as `_PROPERTIES` reads them, encoded as `encode_value` does."""
+    props: dict[str, Any] = {}
+    for pair in pairs:
+        if len(pair) == 2:
+            props[pair[0]] = encode_value(pair[1])
+        else:
+            key, parts, offset = pair
+            props[key] = {"$": "datetime", "v": parts, "tz": None if offset is None else {"offset": offset}}
+    return props
 
 
 def _write(out: IO[str], items: list[dict[str, Any]]) -> None:
