@@ -181,12 +181,14 @@ def _moment_text(value: Any) -> str | None:
     if not isinstance(value, dict) or value.get("$") != "datetime":
         return None
     year, month, day, hour, minute, second, nanosecond = value["v"]
+    if not 1 <= year <= 9999:
+        return None  # what the driver's `DateTime` holds; `inspect` has refused anything else
     zone = value.get("tz")
     text = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{nanosecond:09d}"
     if zone is None:
         return text
     offset = zone.get("offset")
-    if not isinstance(offset, int) or offset % 60 or not 1 <= year <= 9999:
+    if not isinstance(offset, int) or offset % 60:
         return None  # a named zone (its rules are pytz's, as when the driver sends it) or a rare offset
     sign, minutes = ("-" if offset < 0 else "+"), abs(offset) // 60
     return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
