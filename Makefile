@@ -10,7 +10,7 @@ run: install
 
 # Unit tests first (tests/unit/: no Neo4j, seconds), then the integration tests against a real Neo4j.
 test: install lint browser test-fast
-	$(BIN)/pytest -q --ignore=tests/unit
+	$(BIN)/pytest -q --durations=15 --ignore=tests/unit
 
 # The fast loop: the unit tests alone, without Neo4j (well under 30 s). `--confcutdir` keeps the
 # integration fixtures of tests/conftest.py (and the app they import) out of it.
