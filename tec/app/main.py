@@ -177,9 +177,6 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
             # collector's full passes, which would otherwise walk it while a large answer is built
             gc.collect()
             gc.freeze()
-            # a page allocates tens of thousands of short-lived objects: collect the young generation
-            # every 20,000 of them rather than every 700 (docs/decisions.md, "Fields fetched along…")
-            gc.set_threshold(20_000, 20, 20)
             # Validation runs in worker threads; while they compute, the event loop's thread waits for the
             # GIL at each of its system calls, up to the switch interval each time (5 ms by default: a
             # /healthz behind a few hostile documents waited 100 ms and more). 1 ms keeps that wait short.
