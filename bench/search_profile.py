@@ -97,7 +97,7 @@ async def profile(uri: str, runs: int, builder: ModuleType, facets: bool = False
                     "search": words,
                     "territory": territory,
                     "total": result[0]["total"],
-                    "ids": [item["node"]["id"] for item in result[0]["items"]],
+                    "ids": _page_ids(result),
                     "db_hits": await profiled_hits(store, query, values),
                     **latency_summary(samples),
                 }
@@ -112,6 +112,13 @@ async def profile(uri: str, runs: int, builder: ModuleType, facets: bool = False
     finally:
         await store.close()
     return rows
+
+
+def _page_ids(records: list[dict[str, Any]]) -> list[str]:
+    """The ids of a page as any version of the builder returns it: one record with `items`, or one
+    record per `item`; each node a map, or [key, value] pairs (the current builder)."""
+    items = records[0]["items"] if "items" in records[0] else [r["item"] for r in records if r["item"] is not None]
+    return [str(dict(item["node"])["id"]) for item in items]
 
 
 def _described(filters: Filters) -> str:
