@@ -115,9 +115,12 @@ async def profile(uri: str, runs: int, builder: ModuleType, facets: bool = False
 
 
 def _page_ids(records: list[dict[str, Any]]) -> list[str]:
-    """The ids of a page as any version of the builder returns it: one record with `items`, or one
-    record per `item`; each node a map, or [key, value] pairs (the current builder)."""
-    items = records[0]["items"] if "items" in records[0] else [r["item"] for r in records if r["item"] is not None]
+    """The ids of a page as any version of the builder returns it: records with `items` (the current
+    builder: up to 25 a record), or one record per `item`; each node a map, or [key, value] pairs."""
+    if "items" in records[0]:
+        items = [item for record in records for item in record["items"]]
+    else:
+        items = [r["item"] for r in records if r["item"] is not None]
     return [str(dict(item["node"])["id"]) for item in items]
 
 

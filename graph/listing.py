@@ -174,6 +174,7 @@ def territory_lookup(var: LiteralString, param: LiteralString, carry: LiteralStr
     )
 
 
+ITEMS_PER_RECORD = 25  # a page's items per record: a first page of 20 (and its look-ahead item) in one
 MAX_RADIUS_KM = 1000.0  # the widest circle a list may be filtered by
 
 # Properties kept for the graph's own use (search documents, ancestry and facet tokens, case types): a page
@@ -327,12 +328,14 @@ def page_query(spec: ListSpec, request: ListRequest) -> tuple[LiteralString, dic
         fetched + "RETURN collect({node: " + node + ", score: score, distanceKm: distanceKm, sortValue: sortValue, "
         "related: [" + related + "]}) AS items } "
     )
-    # One record per item (and one without an item for an empty page): the service decodes a page record
-    # by record, giving other requests a turn between them (`Store.read_once`), however much it fetched along.
+    # The page in records of at most ITEMS_PER_RECORD items (one record for a page of the usual size, one
+    # with no item for an empty page): the driver decodes each record in one step, and between records
+    # the service gives other requests a turn (`Store.read_once`), however much a large page fetched along.
     ending: LiteralString = (
-        "UNWIND CASE WHEN size(items) = 0 THEN [null] ELSE items END AS item "
-        "RETURN total, item, area IS NOT NULL AS areaFound, originFound"
+        "UNWIND range(0, CASE WHEN size(items) = 0 THEN 0 ELSE size(items) - 1 END, $itemsPerRecord) AS start "
+        "RETURN total, items[start..start + $itemsPerRecord] AS items, area IS NOT NULL AS areaFound, originFound"
     )
+    params["itemsPerRecord"] = ITEMS_PER_RECORD
     query: LiteralString
     if query_text is not None and request.with_total:
         # One pass over the hits: every match is counted, then the page is sorted out of the same rows
@@ -400,7 +403,7 @@ async def list_page(store: Store, spec: ListSpec, request: ListRequest, *, name:
     if not row["originFound"]:
         near_code = request.near.territory if request.near else None
         raise ListRefused("CENTRE_NOT_FOUND", f"no territory has the code {near_code!r}", code=near_code)
-    entries = [record["item"] for record in rows if record["item"] is not None]
+    entries = [item for record in rows for item in record["items"]]
     has_next = len(entries) > request.first
     entries = entries[: request.first]
     items: list[dict[str, Any]] = []

@@ -24,8 +24,10 @@ marked the same way. Which steps a selection takes is decided once per request a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
+from functools import partial
+from inspect import Parameter, isawaitable, iscoroutine
 from math import isfinite
 from operator import attrgetter
 from typing import Any
@@ -50,6 +52,7 @@ from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
+from strawberry.types.info import Info
 
 PLAIN_VALUE = "tec-plain-value"  # key in a GraphQLField's extensions: a `PlainValue`
 PLAIN_OBJECT = "tec-plain-object"  # key in a GraphQLField's extensions: a `PlainObject`
@@ -80,6 +83,26 @@ class PlainObject:
     item_type: GraphQLOutputType  # a list's item type (the object type, or non-null of it)
     item_non_null: bool
     is_type_of: Callable[[Any, Any], Any] | None  # strawberry's own check (it reads the object only)
+    # a synchronous resolver taking `self` and the request's `info` (its other arguments left to their
+    # defaults): the getter is bound to one info per request and selection (`with_info`)
+    resolver: Callable[..., Any] | None = None
+    info_name: str = "info"
+    definition: StrawberryField | None = None
+
+    def with_info(self, info: Info[Any, Any]) -> PlainObject:
+        """This shape, its getter calling the resolver with `info`."""
+        return replace(self, getter=partial(_called, self.resolver, {self.info_name: info}))
+
+
+def _called(resolver: Any, info: dict[str, Any], source: Any) -> Any:
+    """The resolver's value for `source`, or _UNUSUAL when it is not at hand (an awaitable: a loader's
+    work, left to graphql-core's path, which calls the resolver again; this call's coroutine is closed)."""
+    value = resolver(source, **info)
+    if isawaitable(value):
+        if iscoroutine(value):
+            value.close()
+        return _UNUSUAL
+    return value
 
 
 def plain_value(field: GraphQLField, getter: Getter) -> None:
@@ -105,8 +128,9 @@ def _enum_members(leaf: GraphQLLeafType) -> dict[Any, str] | None:
         return None
 
 
-def _plain_object(field: GraphQLField, getter: Getter) -> PlainObject | None:
-    """The shape of an object-valued field (T, T!, [T], [T!], [T]!, [T!]!), or None for any other."""
+def _plain_object(field: GraphQLField, getter: Getter, *, arguments: bool = False) -> PlainObject | None:
+    """The shape of an object-valued field (T, T!, [T], [T!], [T]!, [T!]!), or None for any other;
+    `arguments`: a field with arguments qualifies (asked without them, they take their defaults)."""
     field_type = field.type
     non_null = isinstance(field_type, GraphQLNonNull)
     inner = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
@@ -114,7 +138,7 @@ def _plain_object(field: GraphQLField, getter: Getter) -> PlainObject | None:
     item_type = inner.of_type if isinstance(inner, GraphQLList) else inner
     item_non_null = isinstance(item_type, GraphQLNonNull)
     object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
-    if not isinstance(object_type, GraphQLObjectType) or field.args:
+    if not isinstance(object_type, GraphQLObjectType) or (field.args and not arguments):
         return None
     definition = (object_type.extensions or {}).get("strawberry-definition")
     if not isinstance(definition, StrawberryObjectDefinition) or definition.is_type_of is not None:
@@ -130,6 +154,7 @@ def mark_plain_values(schema: GraphQLSchema, *, resolvers: bool = True) -> int:
     could turn a resolver's error into a result) a synchronous resolver taking only `self`. Returns how
     many were marked."""
     marked = 0
+    roots = {schema.query_type, schema.mutation_type, schema.subscription_type}
     for graphql_type in schema.type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
             continue
@@ -137,8 +162,12 @@ def mark_plain_values(schema: GraphQLSchema, *, resolvers: bool = True) -> int:
             definition = (field.extensions or {}).get("strawberry-definition")
             if not isinstance(definition, StrawberryField):
                 continue
-            getter = _getter(definition, getattr(field.resolve, "__name__", ""), resolvers)
+            resolve_name = getattr(field.resolve, "__name__", "")
+            getter = _getter(definition, resolve_name, resolvers)
             if getter is None:
+                taking_info = _taking_info(definition, resolve_name, resolvers)
+                if taking_info is not None and graphql_type not in roots:
+                    marked += _mark_taking_info(field, definition, *taking_info)
                 continue
             extensions = field.extensions or {}
             before = PLAIN_VALUE in extensions or PLAIN_OBJECT in extensions
@@ -170,6 +199,52 @@ def _getter(definition: StrawberryField, resolve_name: str, resolvers: bool) -> 
         return None
     function = base.wrapped_func
     return function if callable(function) else None  # strawberry calls it with the object as `self`
+
+
+def _taking_info(
+    definition: StrawberryField, resolve_name: str, resolvers: bool
+) -> tuple[Callable[..., Any], str] | None:
+    """A synchronous resolver of `self`, the request's info and arguments that all have defaults, without
+    permission or extension, and its info parameter's name; else None."""
+    base = definition.base_resolver
+    if (
+        not resolvers
+        or resolve_name != "_resolver"
+        or base is None
+        or definition.is_async
+        or definition.extensions
+        or base.self_parameter is None
+        or base.info_parameter is None
+        or base.root_parameter is not None
+        or base.parent_parameter is not None
+    ):
+        return None
+    reserved = {base.self_parameter.name, base.info_parameter.name}
+    if any(
+        parameter.default is Parameter.empty
+        for name, parameter in base.signature.parameters.items()
+        if name not in reserved
+    ):
+        return None  # an argument without default: the field cannot be asked without it anyway
+    function = base.wrapped_func
+    return (function, base.info_parameter.name) if callable(function) else None
+
+
+def _mark_taking_info(
+    field: GraphQLField, definition: StrawberryField, function: Callable[..., Any], info_name: str
+) -> int:
+    """Mark an object-valued field whose resolver takes the request's info (`_taking_info`): asked without
+    arguments, it is called directly, once per object, with one info per request and selection."""
+    shape = _plain_object(field, _unbound, arguments=True)
+    if shape is None or PLAIN_OBJECT in (field.extensions or {}):
+        return 0
+    shape = replace(shape, resolver=function, info_name=info_name, definition=definition)
+    field.extensions = {**(field.extensions or {}), PLAIN_OBJECT: shape}
+    return 1
+
+
+def _unbound(source: Any) -> Any:
+    raise LookupError("a resolver taking info is called through PlainObject.with_info")
 
 
 def _through(resolver: Callable[[Any, str], object], name: str) -> Getter:
@@ -224,6 +299,14 @@ class PlainValueExecution(StrawberryGraphQLCoreExecutionContext):
             extensions = field.extensions if field is not None and not node.arguments else None
             value = extensions.get(PLAIN_VALUE) if extensions else None
             shape = extensions.get(PLAIN_OBJECT) if extensions and not node.directives else None
+            if shape is not None and shape.resolver is not None and field is not None:
+                raw = self.build_resolve_info(
+                    field,
+                    [details.node for details in field_details_list],
+                    parent_type,
+                    Path(None, response_name, parent_type.name),
+                )
+                shape = shape.with_info(Info(_raw_info=raw, _field=shape.definition))
             steps.append((response_name, field_details_list, value, shape))
         plan = steps if any(value or shape for _, _, value, shape in steps) else None
         self._plans[id(grouped_field_set)] = (grouped_field_set, plan)
@@ -299,6 +382,8 @@ class PlainValueExecution(StrawberryGraphQLCoreExecutionContext):
         try:
             value = shape.getter(source)
         except Exception:
+            return _UNUSUAL
+        if value is _UNUSUAL:
             return _UNUSUAL
         if value is None or value is Undefined:
             return _UNUSUAL if shape.non_null else None

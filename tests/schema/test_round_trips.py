@@ -106,3 +106,45 @@ async def test_nested_lists_count_their_default_page_in_the_cost(store: Store, s
     error = refused.json()["errors"][0]
     assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     assert error["extensions"]["cost"] > 100 * 20  # each actor's conflicts count as a page of 20
+
+
+PAGED = """
+query($first: Int!, $after: String) {
+  actors(first: $first, after: $after, where: {territory: "35"}, orderBy: NAME) {
+    edges { cursor node { id name basedIn { code } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def test_a_page_of_many_records_answers_as_the_small_pages_chained_by_cursor(gql: GraphQL, store: Store) -> None:
+    # A page travels in records of 25 items: pages around and across that size, and a whole page of 100,
+    # give the same actors, bases and cursors as pages of 7 followed by their cursors.
+    await store.write("tests.seed", SEED)
+
+    async def page(first: int, after: str | None = None) -> dict[str, object]:
+        body = (await gql(PAGED, {"first": first, "after": after})).json()
+        assert "errors" not in body, body
+        result: dict[str, object] = body["data"]["actors"]
+        return result
+
+    chained: list[dict[str, object]] = []
+    after = None
+    while True:
+        small = await page(7, after)
+        chained += small["edges"]  # type: ignore[arg-type]
+        info = small["pageInfo"]
+        assert isinstance(info, dict)
+        if not info["hasNextPage"]:
+            break
+        after = info["endCursor"]
+    assert len(chained) == 120
+    assert len({edge["node"]["id"] for edge in chained}) == 120  # type: ignore[index]
+    assert all(edge["node"]["basedIn"] for edge in chained)  # type: ignore[index]
+    for first in (24, 25, 26, 49, 50, 51, 100):
+        whole = await page(first)
+        assert whole["edges"] == chained[:first], first
+        assert whole["pageInfo"] == {"hasNextPage": True, "endCursor": chained[first - 1]["cursor"]}
+    rest = await page(100, chained[19]["cursor"])  # type: ignore[arg-type]
+    assert rest["edges"] == chained[20:]
+    assert rest["pageInfo"] == {"hasNextPage": False, "endCursor": chained[-1]["cursor"]}

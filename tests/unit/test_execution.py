@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from enum import Enum
 from typing import Any
 
@@ -252,3 +253,119 @@ def test_a_plain_object_is_read_without_calling_its_resolver() -> None:
     data, errors = _run_async(schema, "{ first { leaves { label } } }")
     assert (data, errors) == ({"first": {"leaves": [{"label": "b"}, {"label": "c"}]}}, [])
     assert calls == []
+
+
+# --- object fields whose resolver takes the request's info ------------------------------------------
+
+CALLS: list[tuple[str, Any, Any]] = []  # (label, first, the context the resolver's info carried)
+
+
+@strawberry.type
+class Holder:
+    label: str
+
+    @strawberry.field
+    def picked(self, info: strawberry.Info, first: int | None = None) -> list[Leaf]:
+        CALLS.append((self.label, first, info.context["who"]))
+        return [_leaf(self.label + str(i), i) for i in range(first if first is not None else 2)]
+
+    @strawberry.field(description="A leaf at hand or loaded.", graphql_type=Leaf | None)  # type: ignore[untyped-decorator]
+    def held(self, info: strawberry.Info) -> Leaf | Awaitable[Leaf] | None:
+        # at hand for "one", loaded (an awaitable) for the others: graphql-core's path awaits it
+        if self.label == "one":
+            return _leaf("held-" + self.label)
+
+        async def load() -> Leaf:
+            await asyncio.sleep(0)
+            return _leaf("loaded-" + self.label, 7)
+
+        return load()
+
+    @strawberry.field
+    def refused(self, info: strawberry.Info) -> Leaf | None:
+        if info.context["who"] != "admin":
+            raise PermissionError(f"{self.label}: admins only")
+        return _leaf("secret")
+
+
+@strawberry.type
+class Holders:
+    @strawberry.field
+    def holders(self) -> list[Holder]:
+        return [Holder(label="one"), Holder(label="two"), Holder(label="three")]
+
+    @strawberry.field
+    def caller(self, info: strawberry.Info) -> Leaf:
+        return _leaf(info.context["who"])
+
+
+def _both_holders(document: str, who: str = "visitor") -> tuple[Any, Any]:
+    fast = HardenedSchema(query=Holders, types=[Leaf], execution_context_class=CooperativeExecution)
+    reference = strawberry.Schema(query=Holders, types=[Leaf])
+    answers = []
+    for schema in (fast, reference):
+        result = asyncio.run(schema.execute(document, context_value={"who": who}))
+        answers.append((result.data, [(error.message, error.path) for error in result.errors or []]))
+    return answers[0], answers[1]
+
+
+def test_resolvers_taking_info_are_marked_and_called_directly_with_it() -> None:
+    schema = HardenedSchema(query=Holders, types=[Leaf], execution_context_class=CooperativeExecution)
+    fields = _fields(schema, "Holder")
+    marked = {name for name, field in fields.items() if "tec-plain-object" in (field.extensions or {})}
+    assert marked == {"picked", "held", "refused"}
+    assert "tec-plain-object" not in (_fields(schema, "Holders")["caller"].extensions or {})  # a root field
+    CALLS.clear()
+    fast, reference = _both_holders("{ holders { label picked { label value } } }")
+    assert fast == reference
+    assert fast[0]["holders"][0]["picked"] == [{"label": "one0", "value": 0}, {"label": "one1", "value": 1}]
+    # each holder's resolver ran once on each side, with the request's context and the default argument
+    assert [(label, None, "visitor") for label in ("one", "two", "three")] * 2 == CALLS
+
+
+def test_a_resolver_asked_with_arguments_takes_graphql_cores_path_with_them() -> None:
+    CALLS.clear()
+    fast, reference = _both_holders("{ holders { few: picked(first: 1) { label } picked { label } } }")
+    assert fast == reference
+    assert fast[0]["holders"][2] == {"few": [{"label": "three0"}], "picked": [{"label": "three0"}, {"label": "three1"}]}
+    assert sorted({first for _, first, _ in CALLS}, key=str) == [1, None]
+
+
+def test_an_awaitable_value_and_a_refusal_answer_as_graphql_core_answers_them() -> None:
+    fast, reference = _both_holders("{ holders { label held { label value } refused { label } } }")
+    assert fast == reference
+    assert [holder["held"] for holder in fast[0]["holders"]] == [
+        {"label": "held-one", "value": 1},
+        {"label": "loaded-two", "value": 7},
+        {"label": "loaded-three", "value": 7},
+    ]
+    assert [holder["refused"] for holder in fast[0]["holders"]] == [None, None, None]
+    assert fast[1] == [
+        (f"{label}: admins only", ["holders", index, "refused"]) for index, label in enumerate(("one", "two", "three"))
+    ]
+    admin, reference = _both_holders("{ holders { refused { label } } }", who="admin")
+    assert admin == reference
+    assert admin == ({"holders": [{"refused": {"label": "secret"}}] * 3}, [])
+
+
+def test_a_resolver_taking_info_skips_graphql_cores_wrapper_unless_given_arguments() -> None:
+    schema = HardenedSchema(query=Holders, types=[Leaf], execution_context_class=CooperativeExecution)
+    wrapped: list[Any] = []
+    field = _fields(schema, "Holder")["picked"]
+    original = field.resolve
+    assert original is not None
+
+    def counted(source: Any, info: Any, **kwargs: Any) -> Any:
+        wrapped.append(kwargs)
+        return original(source, info, **kwargs)
+
+    field.resolve = counted
+    result = asyncio.run(schema.execute("{ holders { picked { value } } }", context_value={"who": "visitor"}))
+    assert result.errors is None
+    assert result.data is not None
+    assert result.data["holders"][1] == {"picked": [{"value": 0}, {"value": 1}]}
+    assert wrapped == []
+    result = asyncio.run(schema.execute("{ holders { picked(first: 3) { value } } }", context_value={"who": "visitor"}))
+    assert result.data is not None
+    assert result.data["holders"][1] == {"picked": [{"value": 0}, {"value": 1}, {"value": 2}]}
+    assert wrapped == [{"first": 3}] * 3
