@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from graph.errors import GraphError
 
 
@@ -31,7 +33,8 @@ class Page:
 
 
 def encode_cursor(values: list[Any]) -> str:
-    raw = json.dumps(values, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    """The values as compact UTF-8 JSON (orjson: a page encodes 21 of these), base64url without padding."""
+    raw = orjson.dumps(values, default=str)
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

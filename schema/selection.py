@@ -37,13 +37,27 @@ def _field_names(selection_sets: Iterable[SelectionSetNode | None]) -> frozenset
     return frozenset(names)
 
 
+# An operation's field names, by the operation node's identity (kept alive with its names): the service
+# keeps parsed documents (`resolvers.root.schema.ParsedDocuments`), so a known query is walked once.
+_KNOWN: dict[int, tuple[OperationDefinitionNode, frozenset[str]]] = {}
+_KNOWN_MAX = 256
+
+
 def asked_field_names(info: Info) -> frozenset[str]:
     """Every field name the request's operation (with its fragments) selects, on any type."""
     context = info.context
     if context.asked_fields is None:
+        operation = info.operation
+        known = _KNOWN.get(id(operation))
+        if known is not None and known[0] is operation:
+            context.asked_fields = known[1]
+            return known[1]
         fragments = info._raw_info.fragments.values()
-        sets = [info.operation.selection_set, *(fragment.selection_set for fragment in fragments)]
+        sets = [operation.selection_set, *(fragment.selection_set for fragment in fragments)]
         context.asked_fields = _field_names(sets)
+        if len(_KNOWN) >= _KNOWN_MAX:
+            _KNOWN.pop(next(iter(_KNOWN)))
+        _KNOWN[id(operation)] = (operation, context.asked_fields)
     return context.asked_fields
 
 

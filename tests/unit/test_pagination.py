@@ -36,3 +36,11 @@ def test_a_page_keeps_first_rows_and_says_whether_more_follow() -> None:
     last = make_page(rows, 3, ("id",), total=None)
     assert last.has_next is False
     assert len(last.cursors) == 3
+
+
+def test_scores_travel_exactly_and_cursors_given_out_before_still_decode() -> None:
+    values = ["RELEVANCE", 2.3876396509460594e-08, "id-1"]
+    assert decode_cursor(encode_cursor(values), 3) == values
+    # the encoding of earlier versions wrote the exponent as e-08: such a cursor still continues the list
+    earlier = "WyJSRUxFVkFOQ0UiLDIuMzg3NjM5NjUwOTQ2MDU5NGUtMDgsImlkLTEiXQ"
+    assert decode_cursor(earlier, 3) == values
