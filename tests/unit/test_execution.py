@@ -60,6 +60,20 @@ def _fields(schema: strawberry.Schema, name: str) -> dict[str, GraphQLField]:
     return fields
 
 
+def _counting(field: GraphQLField) -> list[tuple[str, dict[str, Any]]]:
+    """Replace `field`'s resolver by one noting each call (field name, arguments) in the returned list."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+    original = field.resolve
+    assert original is not None
+
+    def counted(source: Any, info: Any, **kwargs: Any) -> Any:
+        calls.append((info.field_name, kwargs))
+        return original(source, info, **kwargs)
+
+    field.resolve = counted
+    return calls
+
+
 def _both(document: str) -> tuple[Any, Any]:
     fast = HardenedSchema(query=Query, execution_context_class=CooperativeExecution)
     return _run(fast, document), _run(strawberry.Schema(query=Query), document)
@@ -100,16 +114,7 @@ def test_a_refused_value_and_a_missing_non_null_value_give_the_same_errors() -> 
 
 def test_a_plain_value_is_read_without_calling_its_resolver() -> None:
     schema = HardenedSchema(query=Query, execution_context_class=CooperativeExecution)
-    calls: list[str] = []
-    field = _fields(schema, "Item")["size"]
-    original = field.resolve
-    assert original is not None
-
-    def counted(source: Any, info: Any, **kwargs: Any) -> Any:
-        calls.append(info.field_name)
-        return original(source, info, **kwargs)
-
-    field.resolve = counted
+    calls = _counting(_fields(schema, "Item")["size"])
     assert _run(schema, "{ items { size } }") == ({"items": [{"size": 1}, {"size": 2}]}, [])
     assert calls == []
 
@@ -240,16 +245,7 @@ def test_objects_with_a_resolver_awaited_inside_a_plain_list() -> None:
 
 def test_a_plain_object_is_read_without_calling_its_resolver() -> None:
     schema = HardenedSchema(query=Tree, types=[Leaf], execution_context_class=CooperativeExecution)
-    calls: list[str] = []
-    field = _fields(schema, "Branch")["leaves"]
-    original = field.resolve
-    assert original is not None
-
-    def counted(source: Any, info: Any, **kwargs: Any) -> Any:
-        calls.append(info.field_name)
-        return original(source, info, **kwargs)
-
-    field.resolve = counted
+    calls = _counting(_fields(schema, "Branch")["leaves"])
     data, errors = _run_async(schema, "{ first { leaves { label } } }")
     assert (data, errors) == ({"first": {"leaves": [{"label": "b"}, {"label": "c"}]}}, [])
     assert calls == []
@@ -350,16 +346,7 @@ def test_an_awaitable_value_and_a_refusal_answer_as_graphql_core_answers_them() 
 
 def test_a_resolver_taking_info_skips_graphql_cores_wrapper_unless_given_arguments() -> None:
     schema = HardenedSchema(query=Holders, types=[Leaf], execution_context_class=CooperativeExecution)
-    wrapped: list[Any] = []
-    field = _fields(schema, "Holder")["picked"]
-    original = field.resolve
-    assert original is not None
-
-    def counted(source: Any, info: Any, **kwargs: Any) -> Any:
-        wrapped.append(kwargs)
-        return original(source, info, **kwargs)
-
-    field.resolve = counted
+    wrapped = _counting(_fields(schema, "Holder")["picked"])
     result = asyncio.run(schema.execute("{ holders { picked { value } } }", context_value={"who": "visitor"}))
     assert result.errors is None
     assert result.data is not None
@@ -368,4 +355,4 @@ def test_a_resolver_taking_info_skips_graphql_cores_wrapper_unless_given_argumen
     result = asyncio.run(schema.execute("{ holders { picked(first: 3) { value } } }", context_value={"who": "visitor"}))
     assert result.data is not None
     assert result.data["holders"][1] == {"picked": [{"value": 0}, {"value": 1}, {"value": 2}]}
-    assert wrapped == [{"first": 3}] * 3
+    assert wrapped == [("picked", {"first": 3})] * 3
