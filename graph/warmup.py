@@ -5,12 +5,16 @@ time each is needed: right after a start, on a loaded machine, the first read of
 its first write transaction 19 s and its first batch 25 s, where warm they take a fraction of a second
 (`docs/performance.md`). `warm_up` runs each shape of query an import runs, once — its reads (the
 communes, the taxonomies, the source, the nearest commune of a point), then its batch writes on
-synthetic rows (new records of every kind of link the presets use, then the same records changed)
-in ONE write transaction that is always rolled back. Nothing is left in the graph: no node, no
-relationship, no property, and the graph revision does not move (nothing commits).
+synthetic rows (new records of every kind of link the presets use, based in real communes when the
+reference data is loaded, then the same records changed) and what each batch commits with (the
+revision's bump, the audit entry), in ONE write transaction that is always rolled back. Nothing is
+left in the graph: no node, no relationship, no property, no audit entry, and the graph revision
+does not move (nothing commits). `warm_up_after_load` runs it again after a first run's migrations
+and reference load, which make Neo4j plan every query anew.
 
 What a rolled-back transaction cannot warm: the commit itself (the transaction log, the index updates
-of committed records). The first real batch still pays for those.
+of committed records, and the JIT compilation of that code: `docs/decisions.md`, "The first import
+into a fresh database"). The first real batches still pay for those.
 """
 
 from __future__ import annotations
