@@ -33,7 +33,7 @@ from bench.runner import (
     start_neo4j_warm,
     temp_dir,
 )
-from graph import benchmarks
+from graph import benchmarks, warmup
 from graph.bulk import count_nodes
 from graph.matching import EXPERTS_QUERY, MatchingWeights, MatchRequest, match_params
 from graph.migrations import migrate
@@ -167,6 +167,9 @@ async def load_network(store: Store, network: str, figures: Figures) -> None:
     reports = await load_missing_reference_data(store)
     if reports:
         figures.add("reference_load_s", round(time.perf_counter() - started, 1))
+        started = time.perf_counter()  # as a first run does (tec.cli.bootstrap): the import planned for the new graph
+        await warmup.warm_up_after_load(store)
+        figures.add("warm_up_after_load_s", round(time.perf_counter() - started, 1))
     else:
         figures.add("reference_load_s", "already loaded (use --fresh to measure)")
     if network != "reference" and await count_nodes(store, "Actor") == 0:
@@ -404,6 +407,7 @@ def print_table(figures: Figures) -> None:
         ("event commit → subscriber p50 / p95 (ms)", _p50_p95(r.get("event_latency_subscriber")), ""),
         ("event commit → webhook p50 / p95 (ms)", _p50_p95(r.get("event_latency_webhook")), ""),
         ("reference data load (s)", r.get("reference_load_s"), "≤ 60"),
+        ("  then the import's queries warmed up for the loaded graph (s)", r.get("warm_up_after_load_s"), ""),
         ("service peak RSS under load (MB)", r.get("service_peak_rss_mb"), "≤ 250"),
         ("  same, response cache off (MB)", r.get("service_peak_rss_mb_cache_off"), ""),
     ]

@@ -5,32 +5,40 @@ time each is needed: right after a start, on a loaded machine, the first read of
 its first write transaction 19 s and its first batch 25 s, where warm they take a fraction of a second
 (`docs/performance.md`). `warm_up` runs each shape of query an import runs, once — its reads (the
 communes, the taxonomies, the source, the nearest commune of a point), then its batch writes on
-synthetic rows (new records of every kind of link the presets use, then the same records changed)
-in ONE write transaction that is always rolled back. Nothing is left in the graph: no node, no
-relationship, no property, and the graph revision does not move (nothing commits).
+synthetic rows (new records of every kind of link the presets use, based in real communes when the
+reference data is loaded, then the same records changed) and what each batch commits with (the
+revision's bump, the audit entry), in ONE write transaction that is always rolled back. Nothing is
+left in the graph: no node, no relationship, no property, no audit entry, and the graph revision
+does not move (nothing commits). `warm_up_after_load` runs it again after a first run's migrations
+and reference load, which make Neo4j plan every query anew.
 
 What a rolled-back transaction cannot warm: the commit itself (the transaction log, the index updates
-of committed records). The first real batch still pays for those.
+of committed records, and the JIT compilation of that code: `docs/decisions.md`, "The first import
+into a fresh database"). The first real batches still pay for those.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from graph import imports, search
+from graph import audit, imports, search
 from graph.model import derived_properties
-from graph.store import Store, run_in_tx
+from graph.store import Store, bump_revision, run_in_tx
+
+log = logging.getLogger(__name__)
 
 SOURCE = "tec-warm-up"  # never committed: the transaction that creates it is rolled back
 # Synthetic rows per batch shape: each clause runs this many times, enough for the JIT to compile the
 # per-row code paths of the batch queries, few enough for the rolled-back transaction to stay small.
 ROWS = 100
+AUDIT_DAYS = 365  # the audit entry's retention, for the shape of its pruning clause (rolled back like the rest)
 
 # Reference nodes of the warm-up's own, created inside the rolled-back transaction, so that the batch
 # queries find what they MATCH even in a graph that holds no reference data yet.
@@ -42,6 +50,10 @@ CREATE (:Theme {id: $theme, code: $theme, name: 'Warm-up'})
 """
 _REFERENCE_IDS = {"territory": "warm-up:commune", "code": "WARMUP", "conflictType": "WARM_UP", "theme": "WARM_UP"}
 
+
+# Real communes, when the reference data is loaded: rows based in them run the ancestry and location
+# code of a real territory (its PART_OF chain), as an import's rows do.
+_COMMUNES: LiteralString = "MATCH (t:Territory {level: 'COMMUNE'}) RETURN t.id AS id LIMIT $limit"
 
 _FULLTEXT_INDEXES: LiteralString = "SHOW FULLTEXT INDEXES YIELD name RETURN collect(name) AS names"
 # A full-text query inside the transaction indexes its uncommitted records in memory first: it runs the
@@ -63,6 +75,7 @@ class WarmUp:
     updated: int = 0
     relationships: int = 0
     found: int = 0  # synthetic records the full-text indexes found inside the transaction
+    communes: int = 0  # real communes the synthetic rows were based in (0: the warm-up's own territory)
 
     @property
     def total(self) -> float:
@@ -93,7 +106,7 @@ def _actor(number: int, **links: Any) -> dict[str, Any]:
     return row
 
 
-def _conflict(number: int) -> dict[str, Any]:
+def _conflict(number: int, territory: str = _REFERENCE_IDS["territory"]) -> dict[str, Any]:
     props: dict[str, Any] = {
         "title": f"Parc éolien de la lande {number}",
         "summary": "Recours contre le permis de construire",
@@ -105,21 +118,28 @@ def _conflict(number: int) -> dict[str, Any]:
         "externalId": f"warm-up-case-{number}",
         "props": props,
         "type": _REFERENCE_IDS["conflictType"],
-        "territory": _REFERENCE_IDS["territory"],
+        "territory": territory,
         "hash": f"warm-up-case-{number}",
     }
 
 
-def _batches(rows: int) -> list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
-    """(name, actors, conflicts) of each batch shape the presets write, in the order an import writes them."""
-    territory = _REFERENCE_IDS["territory"]
+def _batches(rows: int, communes: Sequence[str] = ()) -> list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """(name, actors, conflicts) of each batch shape the presets write, in the order an import writes them.
+
+    `communes`: ids of real communes the rows are based in, in turn (the warm-up's own otherwise)."""
+    places = list(communes) or [_REFERENCE_IDS["territory"]]
+
+    def place(n: int) -> str:
+        return places[n % len(places)]
+
+    territory = places[0]
     network = _actor(0)
-    register = [_actor(n, territory=territory) for n in range(1, rows + 1)]
-    cases = [_conflict(n) for n in range(1, rows + 1)]
+    register = [_actor(n, territory=place(n)) for n in range(1, rows + 1)]
+    cases = [_conflict(n, place(n)) for n in range(1, rows + 1)]
     members = [
         _actor(
             n,
-            territory=territory,
+            territory=place(n),
             themes=[_REFERENCE_IDS["theme"]],
             network=network["externalId"],
             since=date(2020, 1, 1),
@@ -173,12 +193,14 @@ async def _reads(store: Store, report: WarmUp) -> None:
         report.seconds[name] = time.perf_counter() - started
 
 
-async def _writes(tx: AsyncManagedTransaction, report: WarmUp, rows: int, indexes: set[str]) -> None:
+async def _writes(
+    tx: AsyncManagedTransaction, report: WarmUp, rows: int, indexes: set[str], communes: Sequence[str]
+) -> None:
     started = time.perf_counter()
     await run_in_tx(tx, _REFERENCE, _REFERENCE_IDS)
     await imports.ensure_source_in(tx, SOURCE, "REGISTER", None)
     report.seconds["ensureSource"] = time.perf_counter() - started
-    batches = _batches(rows)
+    batches = _batches(rows, communes)
     for new_source, shapes in ((True, batches), (False, [(n, _changed(a), _changed(c)) for n, a, c in batches])):
         for name, actors, conflicts in shapes:
             started = time.perf_counter()
@@ -195,7 +217,24 @@ async def _writes(tx: AsyncManagedTransaction, report: WarmUp, rows: int, indexe
                 found = await run_in_tx(tx, _SEARCH, {"index": index, "query": "eolien OR concertation"})
                 report.found += found[0]["found"] if found else 0
             report.seconds["fullText"] = time.perf_counter() - started
+    # what every import batch commits with: the graph revision's bump and the batch's audit entry
+    started = time.perf_counter()
+    await bump_revision(tx)
+    changes = audit.Changes(records=[_actor(1)["externalId"]], fields={"name"})
+    await audit.record(tx, f"import:{SOURCE}", "imports.upsertBatch", changes, None, AUDIT_DAYS)
+    report.seconds["revisionAndAudit"] = time.perf_counter() - started
     raise _RollBack
+
+
+async def warm_up_after_load(store: Store) -> WarmUp | None:
+    """`warm_up` again once a load has changed the schema and the statistics (a first run's migrations
+    and reference data): Neo4j drops the plans made before, and the first import would plan them anew.
+    Never raises: a failure is logged (a cold first import is slower, not broken) and gives None."""
+    try:
+        return await warm_up(store)
+    except Exception as error:  # a warm-up never stops a load
+        log.warning("warm-up after the load failed (%s): the first import will be slower", type(error).__name__)
+        return None
 
 
 async def warm_up(store: Store, rows: int = ROWS) -> WarmUp:
@@ -210,10 +249,12 @@ async def warm_up(store: Store, rows: int = ROWS) -> WarmUp:
     await _reads(store, report)
     shown = await store.read("warmUp.fullTextIndexes", _FULLTEXT_INDEXES)
     indexes = set(shown[0]["names"]) if shown else set()
+    communes = [str(row["id"]) for row in await store.read("warmUp.communes", _COMMUNES, {"limit": rows})]
+    report.communes = len(communes)
 
     async def work(tx: AsyncManagedTransaction) -> None:
         report.created = report.updated = report.relationships = report.found = 0  # a retry counts afresh
-        await _writes(tx, report, rows, indexes)
+        await _writes(tx, report, rows, indexes, communes)
 
     try:
         async with store.driver.session(database=store.database) as session:

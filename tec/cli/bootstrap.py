@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from graph import warmup
 from graph.bulk import count_nodes
 from graph.migrations import migrate
 from graph.store import Store
@@ -30,6 +31,10 @@ async def first_run(store: Store) -> None:
             f"{places.part_of} PART_OF, {places.neighbour_of} NEIGHBOUR_OF, "
             f"{taxonomy['conflictTypes']} conflict types, {taxonomy['themes']} themes"
         )
+        # the load changed the schema and the statistics Neo4j planned the import's queries with at its start
+        started = time.perf_counter()
+        if await warmup.warm_up_after_load(store) is not None:
+            print(f"Import queries planned for the loaded graph in {time.perf_counter() - started:.1f} s")
     if await count_nodes(store, "Actor") == 0:
         try:
             report = await seed_network(store, DEMO)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import warmup
+from graph import audit, warmup
 from graph.store import Store
 from importers.partners import import_file
 from tests.importers.graphs import graph_state
@@ -19,7 +19,8 @@ _COUNTS = """
 CALL () { MATCH (n) RETURN count(n) AS nodes }
 CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
 CALL () { MATCH (s:Source) RETURN collect(s.name) AS sources }
-RETURN nodes, relationships, sources
+CALL () { MATCH (e:AuditEntry) RETURN count(e) AS audit }
+RETURN nodes, relationships, sources, audit
 """
 
 
@@ -38,6 +39,8 @@ async def test_the_warm_up_writes_every_batch_shape_then_leaves_graph_and_revisi
     assert report.relationships > 40
     assert report.found >= 17  # the full-text indexes analysed the 12 synthetic actors and 5 cases in the transaction
     assert {"communes", "ensureSource", "create:register", "create:members", "update:members"} <= set(report.seconds)
+    assert "revisionAndAudit" in report.seconds  # what each import batch commits with: run, then rolled back
+    assert report.communes == 5  # the rows were based in the reference data's communes, as imported rows are
     assert await store.read("tests.counts", _COUNTS) == before
     assert "tec-warm-up" not in before[0]["sources"]
     assert await graph_state(store, timestamps=True) == state
@@ -54,3 +57,18 @@ async def test_an_import_after_the_warm_up_writes_the_graph_it_writes_without_it
 
     assert summary.created > 0
     assert await graph_state(store, timestamps=False) == plain
+
+
+async def test_the_warm_up_after_a_load_leaves_the_audit_trail_and_the_revision_as_they_were(store: Store) -> None:
+    await import_file(store, FIXTURES / "network_members.jsonl", "network-members")  # an audited import
+    before = await store.read("tests.counts", _COUNTS)
+    revision = await store.revision()
+
+    with audit.acting_as("cli"):  # as `tec serve`'s first run calls it
+        report = await warmup.warm_up_after_load(store)
+
+    assert report is not None
+    assert report.created > 0
+    assert before[0]["audit"] > 0
+    assert await store.read("tests.counts", _COUNTS) == before
+    assert await store.revision() == revision
