@@ -44,11 +44,6 @@ public final class Launcher {
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", boltPort))
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
-                // No connection.recv_timeout_seconds hint: with it the Python driver wraps every socket read
-                // in a task and a timer (≈ 100 tasks and 300 event-loop turns for a directory page); the
-                // service bounds each request itself (TEC_REQUEST_TIMEOUT), and results still stream with
-                // the server's keep-alive NOOPs (docs/performance.md).
-                .setConfig(BoltConnector.connection_keep_alive_type, BoltConnector.KeepAliveRequestType.STREAMING)
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pageCache))
