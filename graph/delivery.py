@@ -201,7 +201,7 @@ RETURN (hooks AND fresh) OR due AS work
 
 async def has_work(store: Store) -> bool:
     """Whether a tick would plan or claim anything: a read, so that idle workers write nothing."""
-    rows = await store.read("deliveries.hasWork", _HAS_WORK)
+    rows = await store.read_once("deliveries.hasWork", _HAS_WORK)  # polled every tick: one exchange
     return bool(rows and rows[0]["work"])
 
 

@@ -416,5 +416,7 @@ async def list_page(store: Store, spec: ListSpec, request: ListRequest, *, name:
         items.append(record)
         cursors.append(encode_cursor([sort_name, entry["sortValue"], record["id"]]))
         for fetched, neighbours in zip(related, entry["related"], strict=True):
-            fetched[record["id"]] = [{**item, "node": dict(item["node"])} for item in neighbours]
+            for item in neighbours:  # the driver's own dicts, this page's alone: their pairs become the node
+                item["node"] = dict(item["node"])
+            fetched[record["id"]] = neighbours
     return Page(items=items, cursors=cursors, has_next=has_next, total=row["total"], related=related)

@@ -143,7 +143,7 @@ async def events_after(
 ) -> list[Event]:
     """The committed events with `seq > after` (of `kinds`, addressed to `actor`, when given), oldest first."""
     params = {"after": after, "kinds": list(kinds) if kinds is not None else None, "actor": actor, "limit": limit}
-    rows = await store.read("outbox.after", _AFTER, params)
+    rows = await store.read_once("outbox.after", _AFTER, params)  # polled every tick: one exchange
     return [_event(row["event"]) for row in rows]
 
 
