@@ -425,7 +425,7 @@ def npm_ci(directory: Path = PEER_DIR) -> float:
 class PeerServer:
     """The peer in its own process group (stopped with everything it started)."""
 
-    def __init__(self, neo4j_uri: str, port: int, typedefs: str) -> None:
+    def __init__(self, neo4j_uri: str, port: int, typedefs: str, workers: int = 1) -> None:
         node = shutil.which("node")
         if node is None:
             raise PeerUnavailable("`tec bench --peer` needs Node.js 20+ on the PATH.")
@@ -441,6 +441,7 @@ class PeerServer:
             "NEO4J_PASSWORD": "neo4j",
             "PEER_PORT": str(port),
             "PEER_TYPEDEFS": str(typedefs_path),
+            "PEER_WORKERS": str(workers),
             "NODE_ENV": "production",
         }
         self.process = subprocess.Popen(  # noqa: S603
@@ -464,7 +465,8 @@ class PeerServer:
                 raise PeerUnavailable(f"the peer exited at start-up:\n{self.log_tail()}")
             try:
                 response = httpx.post(self.url + "/graphql", json={"query": "{ __typename }"}, timeout=2)
-                if response.status_code == 200:
+                # with several processes, one may answer before the others listen: the log says when all do
+                if response.status_code == 200 and "peer ready" in self.log_tail():
                     return
             except httpx.HTTPError:
                 pass
@@ -488,8 +490,8 @@ class PeerServer:
 
 
 @contextmanager
-def running_peer(neo4j_uri: str, typedefs: str) -> Iterator[PeerServer]:
-    peer = PeerServer(neo4j_uri, neo4j_local.free_port(), typedefs)
+def running_peer(neo4j_uri: str, typedefs: str, workers: int = 1) -> Iterator[PeerServer]:
+    peer = PeerServer(neo4j_uri, neo4j_local.free_port(), typedefs, workers)
     try:
         yield peer
     finally:
@@ -711,8 +713,11 @@ async def bench_peer(
     rounds: int,
     matching_requests: int,
     matching_warmup: int | None = None,
+    workers: int = 1,
 ) -> None:
-    """The `peer` section: install and start the peer, check the answers, then measure in rounds."""
+    """The `peer` section: install and start the peer, check the answers, then measure in rounds.
+
+    `workers`: processes on each side (the service's `TEC_WORKERS`, the peer's Node processes)."""
     installed = npm_ci()
     print(f"  peer installed (npm ci, {installed:.0f} s)", flush=True)
     ids = await territory_ids(store, SEARCH_TERRITORIES)
@@ -723,7 +728,12 @@ async def bench_peer(
     project = Service(
         neo4j_uri,
         neo4j_local.free_port(),
-        {"TEC_RESPONSE_CACHE": "false", "NEO4J_TX_TIMEOUT": "600", "TEC_REQUEST_TIMEOUT": "300"},
+        {
+            "TEC_RESPONSE_CACHE": "false",
+            "NEO4J_TX_TIMEOUT": "600",
+            "TEC_REQUEST_TIMEOUT": "300",
+            "TEC_WORKERS": str(workers),
+        },
         ready_seconds=900,
     )
     # the floor: a plain driver configured like the service's (`Store.connect`: no notifications)
@@ -731,10 +741,10 @@ async def bench_peer(
         neo4j_uri, auth=("neo4j", "neo4j"), max_connection_pool_size=50, notifications_min_severity="OFF"
     )
     try:
-        with running_peer(neo4j_uri, peer_typedefs(port_matching_statement())) as peer:
+        with running_peer(neo4j_uri, peer_typedefs(port_matching_statement()), workers) as peer:
             checked = await check_peer_answers(project.url, peer.url, driver, store.database, asked)
             print(f"  same answers on both sides: {checked}", flush=True)
-            section: dict[str, Any] = {"checked_inputs": checked, "round_seconds": seconds}
+            section: dict[str, Any] = {"checked_inputs": checked, "round_seconds": seconds, "workers": workers}
             for clients in (1, 8):
                 section[f"directory_{clients}_clients"] = await measure_search(
                     project.url, peer.url, asked["directory"], clients, rounds, seconds
@@ -774,7 +784,7 @@ def _brief(run: dict[str, Any]) -> str:
 
 def peer_table(section: dict[str, Any]) -> list[tuple[str, Any, str]]:
     """Lines of `tec bench`'s table for the `peer` section."""
-    lines: list[tuple[str, Any, str]] = []
+    lines: list[tuple[str, Any, str]] = [("peer comparison: processes on each side", section.get("workers", 1), "")]
     labels = {
         "directory_1_clients": ("directory search × territory, 1 client", "p50 ≤ 15 ms"),
         "directory_8_clients": ("directory search × territory, 8 clients", "≥ 5× the peer's req/s"),

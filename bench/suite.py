@@ -481,6 +481,7 @@ async def run_suite(
     parts: tuple[str, ...] = PARTS,
     peer: bool = False,
     peer_rounds: int = 5,
+    peer_workers: int = 1,
     warm_up: bool = True,
 ) -> Figures:
     running, already, warmed = start_neo4j_warm(network, fresh, warm_up=warm_up)
@@ -516,6 +517,7 @@ async def run_suite(
                 seconds=max(1.0, load_seconds / peer_rounds),
                 rounds=peer_rounds,
                 matching_requests=matching_requests,
+                workers=peer_workers,
             )
         if "import" in parts or "first-import" in parts:
             await bench_first_import(store, figures, network, fresh, running.pid)
@@ -541,6 +543,7 @@ def main(
     parts: tuple[str, ...] = PARTS,
     peer: bool = False,
     peer_rounds: int = 5,
+    peer_workers: int = 1,
     warm_up: bool = True,
 ) -> Figures:
     try:
@@ -555,6 +558,7 @@ def main(
                 parts=parts,
                 peer=peer,
                 peer_rounds=peer_rounds,
+                peer_workers=peer_workers,
                 warm_up=warm_up,
             )
         )

@@ -42,6 +42,15 @@ def bench(
         ),
     ] = False,
     peer_rounds: Annotated[int, typer.Option(help="Interleaved rounds of each peer comparison.")] = 5,
+    peer_workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes on each side of the peer comparison: the service's TEC_WORKERS and the peer's "
+            "Node processes (node:cluster).",
+        ),
+    ] = 1,
     warm_up: Annotated[
         bool,
         typer.Option(
@@ -107,6 +116,7 @@ def bench(
             parts=parts,
             peer=peer,
             peer_rounds=peer_rounds,
+            peer_workers=peer_workers,
             warm_up=warm_up,
         )
     except (PeerMismatch, PeerUnavailable) as error:
