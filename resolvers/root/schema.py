@@ -169,7 +169,25 @@ class SubscriptionsOnlyOverWebSocket(SchemaExtension):
         yield
 
 
+# Schemas already built, by the settings they were built from (see `build_schema`).
+_BUILT: dict[str, strawberry.Schema] = {}
+_BUILT_MAX = 16
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema of the service under `settings`: built once per process for the same settings and
+    shared (it holds no per-request state; building one takes 0.1-0.2 s, which an app per test or per
+    `create_app` call paid again)."""
+    key = settings.model_dump_json()
+    schema = _BUILT.get(key)
+    if schema is None:
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.pop(next(iter(_BUILT)))
+        schema = _BUILT[key] = _build(settings)
+    return schema
+
+
+def _build(settings: Settings) -> strawberry.Schema:
     # The limit rules are built once, not per request (strawberry's QueryDepthLimiter and
     # MaxAliasesLimiter make new rule classes each time, which would defeat the validation cache).
     rules: list[type[ASTValidationRule]] = [
