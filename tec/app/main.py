@@ -133,11 +133,6 @@ async def readyz(request: Request) -> Response:
 
 
 GIL_SWITCH_SECONDS = 0.001  # how long a thread may hold the GIL while another waits for it (sys.setswitchinterval)
-# The collector's thresholds while serving (gc.set_threshold). A directory page leaves ≈ 800 more objects
-# alive than it frees while it runs, so Python's default (a young pass every 700) walked each request's
-# objects about once per request, and an older pass every ten: ≈ 0.6 ms of a ≈ 5 ms page. Young passes
-# every 10,000 objects see fewer of them still alive (≈ 0.34 ms; docs/performance.md, "The collector").
-GC_THRESHOLDS = (10_000, 10, 10)
 
 
 def create_app_from_environment() -> Starlette:
@@ -154,7 +149,6 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own = store is None
         switch_interval = sys.getswitchinterval()
-        thresholds = gc.get_threshold()
         active = store or Store.connect(
             settings.effective_neo4j_uri,
             settings.neo4j_user,
@@ -183,7 +177,6 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
             # collector's full passes, which would otherwise walk it while a large answer is built
             gc.collect()
             gc.freeze()
-            gc.set_threshold(*GC_THRESHOLDS)
             # Validation runs in worker threads; while they compute, the event loop's thread waits for the
             # GIL at each of its system calls, up to the switch interval each time (5 ms by default: a
             # /healthz behind a few hostile documents waited 100 ms and more). 1 ms keeps that wait short.
@@ -196,7 +189,6 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
                 await hub.stop()
         finally:
             sys.setswitchinterval(switch_interval)
-            gc.set_threshold(*thresholds)
             if own:
                 await active.close()
 
