@@ -64,6 +64,12 @@ class Loaders:
             self._loaders[name] = loader
         return loader
 
+    def release(self) -> None:
+        """Drop what the request's DataLoaders hold (their futures and the records in them)."""
+        for loader in self._loaders.values():
+            loader.clear_all()
+        self._loaders.clear()
+
 
 @dataclass
 class Context:
@@ -79,6 +85,14 @@ class Context:
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.store)
+
+    def release(self) -> None:
+        """Let go of what the request loaded once its response has been sent. A request's objects hold one
+        another in cycles (the context, its DataLoaders and their futures, strawberry's `Info`), which
+        only the garbage collector can free; emptied here, a page's records are freed at once instead
+        of waiting for the collector's next pass (memory under load, and less for that pass to walk)."""
+        self.loaders.release()
+        self.asked_fields = None
 
 
 Info = strawberry.Info[Context, None]

@@ -174,7 +174,7 @@ class GraphQLView(GraphQLOverHTTP):
             # authenticated by `on_ws_connect`, from connection_init's payload or the handshake's header
             return Context(store=store, settings=self.settings, request=request)  # type: ignore[arg-type]
         assert isinstance(response, Response)
-        return Context(
+        context = Context(
             store=store,
             settings=self.settings,
             principal=principal_of(request),
@@ -182,6 +182,16 @@ class GraphQLView(GraphQLOverHTTP):
             request=request,
             response=response,
         )
+        request.state.graphql_context = context  # released by `serve` once the response is sent
+        return context
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().serve(scope, receive, send)
+        finally:
+            context = scope.get("state", {}).pop("graphql_context", None)
+            if isinstance(context, Context):
+                context.release()
 
     async def on_ws_connect(self, context: Context) -> None:
         """A WebSocket's API key: `{"authorization": "Bearer …"}` in connection_init's payload, else the
