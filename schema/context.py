@@ -82,6 +82,7 @@ class Context:
     connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
     loaders: Loaders = field(init=False)
     asked_fields: frozenset[str] | None = field(default=None, init=False)  # see schema.selection
+    _on_release: list[Callable[[], None]] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.store)
@@ -93,6 +94,13 @@ class Context:
         of waiting for the collector's next pass (memory under load, and less for that pass to walk)."""
         self.loaders.release()
         self.asked_fields = None
+        for forget in self._on_release:
+            forget()
+        self._on_release.clear()
+
+    def release_with(self, forget: Callable[[], None]) -> None:
+        """Have `release` call `forget` too (the request's execution, see `schema.execution`)."""
+        self._on_release.append(forget)
 
 
 Info = strawberry.Info[Context, None]

@@ -284,6 +284,17 @@ class PlainValueExecution(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plans: dict[int, tuple[Any, list[Step] | None]] = {}
+        release_with = getattr(self.context_value, "release_with", None)
+        if release_with is not None:  # a request's `schema.context.Context`
+            release_with(self.forget)
+
+    def forget(self) -> None:
+        """Let go of everything this execution refers to, once the request's answer is sent. An
+        execution and what it built refer to one another (the plans' `Info`, the resolve infos' bound
+        methods, the collected fields): left alone, the whole request — its context, records, Starlette
+        request and response — is a cycle only the garbage collector frees. Called by
+        `Context.release`; the execution is not used after it."""
+        vars(self).clear()
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: dict[str, Any]) -> list[Step] | None:
         """Each field's short path (None when none applies), memoized as graphql-core memoizes the

@@ -8,9 +8,12 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from starlette.requests import Request
 from strawberry.dataloader import DataLoader
 
 from graph.store import Store
+from schema.context import Context
+from schema.cooperative import CooperativeExecution
 from tests.conftest import GraphQL
 from tests.domain import RENNES, SAINT_MALO, make_actor
 
@@ -47,3 +50,24 @@ async def test_no_dataloader_still_holds_a_page_once_its_response_is_sent(
     names = {edge["node"]["basedIn"]["name"] for edge in body["data"]["actors"]["edges"]}
     assert names == {"Rennes", "Saint-Malo"}  # the bases came through the page's DataLoaders
     assert len(loaders_holding_records()) == before
+
+
+def live(kind: type) -> int:
+    return sum(1 for o in gc.get_objects() if isinstance(o, kind))
+
+
+async def test_nothing_of_a_request_waits_for_the_collector_once_its_response_is_sent(
+    store: Store, gql: GraphQL, collector_off: None
+) -> None:
+    """The execution, its plans and resolve infos refer to one another and to the request's context
+    (which holds the Starlette request and response): once the answer is sent, they are let go and
+    reference counting frees the whole request."""
+    await make_actor(store, "Collectif Rennes", based_in=RENNES)
+    await gql(DIRECTORY)  # first request: schema and caches built
+    before = {kind: live(kind) for kind in (Context, CooperativeExecution, Request)}
+
+    for _ in range(3):
+        body = (await gql(DIRECTORY)).json()
+        assert body["data"]["actors"]["edges"][0]["node"]["basedIn"]["name"] == "Rennes", body
+
+    assert {kind: live(kind) for kind in before} == before
