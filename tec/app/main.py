@@ -133,6 +133,15 @@ async def readyz(request: Request) -> Response:
 
 
 GIL_SWITCH_SECONDS = 0.001  # how long a thread may hold the GIL while another waits for it (sys.setswitchinterval)
+# The collector's thresholds while serving (gc.set_threshold). Requests in flight keep thousands of objects
+# alive, so with Python's default (a young pass every 700 allocations) each request's objects were walked
+# about once by a young pass, and an older pass every ten walked those of every request in flight: at 8
+# clients ≈ 0.35 ms of a ≈ 5 ms directory page, at 32 clients ≈ 0.9 ms. Every 10,000 they are walked
+# after most have been freed (≈ 0.2 ms at 8 and 32 clients). Raising it was taken back once: while a
+# request's objects held one another in cycles, garbage waited ten times longer and the peak RSS rose
+# from ≈ 154 to ≈ 230 MB; now that a request lets go of them (`Context.release`), the peak RSS at 32
+# clients is ≈ 140 MB either way (docs/performance.md, "The collector").
+GC_THRESHOLDS = (10_000, 10, 10)
 
 
 def create_app_from_environment() -> Starlette:
@@ -149,6 +158,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own = store is None
         switch_interval = sys.getswitchinterval()
+        thresholds = gc.get_threshold()
         active = store or Store.connect(
             settings.effective_neo4j_uri,
             settings.neo4j_user,
@@ -177,6 +187,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
             # collector's full passes, which would otherwise walk it while a large answer is built
             gc.collect()
             gc.freeze()
+            gc.set_threshold(*GC_THRESHOLDS)
             # Validation runs in worker threads; while they compute, the event loop's thread waits for the
             # GIL at each of its system calls, up to the switch interval each time (5 ms by default: a
             # /healthz behind a few hostile documents waited 100 ms and more). 1 ms keeps that wait short.
@@ -189,6 +200,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_migrations
                 await hub.stop()
         finally:
             sys.setswitchinterval(switch_interval)
+            gc.set_threshold(*thresholds)
             if own:
                 await active.close()
 
