@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -227,7 +228,13 @@ async def timed_sequence(call: Callable[[int], Awaitable[Any]], count: int, warm
 
 
 async def concurrent_load(
-    url: str, query: str, variables: Callable[[int], dict[str, Any]], clients: int, seconds: float
+    url: str,
+    query: str,
+    variables: Callable[[int], dict[str, Any]],
+    clients: int,
+    seconds: float,
+    *,
+    requests: int | None = None,
 ) -> dict[str, float]:
     """`clients` concurrent loops for `seconds`: requests/s and latency percentiles.
 
@@ -235,17 +242,28 @@ async def concurrent_load(
     8 connections is itself slower than the service). The clients are aiohttp's: httpx's AsyncClient
     spent ≈ 2.9 ms of CPU per directory request, aiohttp's ≈ 0.7 ms, on the two cores the services
     share with the load (docs/performance.md). Every answer is checked (200, no errors).
+
+    With `requests`, `seconds` is ignored: the clients draw inputs 0 … `requests` - 1 from one shared
+    sequence until each has been asked once, however long that takes. Two services measured that way
+    answer the same questions (in a time-bound run a slower service only reaches the first inputs).
     """
     samples: list[float] = []
     deadline = time.perf_counter() + seconds
     headers = {"content-type": "application/json"}
+    shared = itertools.count()
 
     async def worker(offset: int) -> None:
         index = offset
         connector = aiohttp.TCPConnector(limit=1)
         timeout = aiohttp.ClientTimeout(total=30)
         async with aiohttp.ClientSession(url, connector=connector, timeout=timeout) as client:
-            while time.perf_counter() < deadline:
+            while True:
+                if requests is not None:
+                    index = next(shared)
+                    if index >= requests:
+                        break
+                elif time.perf_counter() >= deadline:
+                    break
                 body = json.dumps({"query": query, "variables": variables(index)})
                 started = time.perf_counter()
                 async with client.post("/graphql", data=body, headers=headers) as response:
