@@ -637,9 +637,11 @@ async def measure_search(
 ) -> dict[str, Any]:
     """`rounds` paired rounds (which side goes first alternates). In each round each side answers every
     input of the question once, its clients drawing them from one shared sequence: both sides answer
-    the same questions. (Rounds of a fixed time let the slower side reach only the first inputs: the
-    peer answered ≈ 80 of the 192 directory inputs a round, 49.5 ms each on average at one client
-    against 59.2 ms over all 192.) `seconds`: each side's warm-up."""
+    the same questions. Rounds of a fixed time did not: each client kept to its own inputs (k, k + 8, …),
+    so a client whose inputs were slow answered few of them while the others went on with cheap ones.
+    In a 20 s run at 8 clients the peer's clients answered 15 to 293 requests each, and the questions
+    answered cost 41.4 ms on average at one client, against 112.7 ms for the 192 directory inputs each
+    asked once (docs/performance.md). `seconds`: each side's warm-up."""
     sides = {"project": (project_url, question.project_query, 0), "peer": (peer_url, question.peer_query, 1)}
     for url, query, side in sides.values():  # warm-up: plans and JIT on both sides
         await concurrent_load(url, query, _indexed(question, side), clients, min(seconds, 2.0))

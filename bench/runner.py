@@ -245,7 +245,8 @@ async def concurrent_load(
 
     With `requests`, `seconds` is ignored: the clients draw inputs 0 … `requests` - 1 from one shared
     sequence until each has been asked once, however long that takes. Two services measured that way
-    answer the same questions (in a time-bound run a slower service only reaches the first inputs).
+    answer the same questions. In a timed run each client keeps to its own inputs (k, k + `clients`, …):
+    a client whose inputs are slow answers few of them, and what is answered leans to the cheap inputs.
     """
     samples: list[float] = []
     deadline = time.perf_counter() + seconds
