@@ -94,11 +94,16 @@ async def write_as_new(
     created = sum(len(batch.actors) + len(batch.conflicts) for batch in batches) + (network is not None)
     with cpu_seconds(neo4j_pid, cpu if cpu is not None else {}):
         started = time.perf_counter()
-        await graph_imports.ensure_source(store, source, spec.kind, spec.licence)
+        # the source set up in the first write's transaction, as the import does (`importers.partners`)
+        setup: graph_imports.SourceSetup | None = graph_imports.SourceSetup(source, spec.kind, spec.licence)
         if network is not None:
-            await graph_imports.create_batch(store, source, actors=[network])
+            await graph_imports.create_batch(store, source, actors=[network], setup=setup)
+            setup = None
         for batch in batches:
-            await graph_imports.create_batch(store, source, actors=batch.actors, conflicts=batch.conflicts)
+            await graph_imports.create_batch(store, source, actors=batch.actors, conflicts=batch.conflicts, setup=setup)
+            setup = None
+        if setup is not None:
+            await graph_imports.ensure_source(store, source, spec.kind, spec.licence)
         seconds = time.perf_counter() - started
     return created, seconds
 

@@ -134,14 +134,26 @@ def _source_params(name: str, kind: str, licence: str | None) -> dict[str, Any]:
     return {"name": name, "id": source_id(name), "kind": kind, "licence": licence, "by": imported_by(name)}
 
 
+@dataclass(frozen=True, slots=True)
+class SourceSetup:
+    """The Source node an import writes to, set up in the transaction of its first write (`upsert_batch`'s
+    `setup`): its first batch does not wait for a transaction of its own."""
+
+    name: str
+    kind: str
+    licence: str | None
+
+
 async def ensure_source(store: Store, name: str, kind: str, licence: str | None) -> None:
     """Create the Source node of an import (or bring its kind and licence up to date)."""
     await store.write("imports.ensureSource", _ENSURE_SOURCE, _source_params(name, kind, licence))
 
 
-async def ensure_source_in(tx: AsyncManagedTransaction, name: str, kind: str, licence: str | None) -> None:
-    """`ensure_source` inside the transaction `tx` (the warm-up's, which is rolled back)."""
-    await run_in_tx(tx, _ENSURE_SOURCE, _source_params(name, kind, licence))
+async def ensure_source_in(tx: AsyncManagedTransaction, name: str, kind: str, licence: str | None) -> bool:
+    """`ensure_source` inside the transaction `tx`; whether it changed the graph (the source was created,
+    or its kind or licence changed)."""
+    result = await tx.run(_ENSURE_SOURCE, _source_params(name, kind, licence))
+    return (await result.consume()).counters.contains_updates
 
 
 async def holds_records(store: Store, source: str) -> bool:
@@ -332,6 +344,7 @@ class BatchOutcome:
 
     counts: dict[str, WriteTally] = field(default_factory=dict)
     wrote: bool = False
+    source_changed: bool = False  # the batch's `setup` created the source, or changed its kind or licence
     relationships_created: int = 0
     relationships_deleted: int = 0
 
@@ -404,6 +417,7 @@ async def upsert_batch(
     conflicts: Sequence[dict[str, Any]] = (),
     dry_run: bool = False,
     new_source: bool = False,
+    setup: SourceSetup | None = None,
 ) -> BatchOutcome:
     """Upsert one batch of records of `source` in one transaction (or, with `dry_run`, only count).
 
@@ -414,7 +428,8 @@ async def upsert_batch(
     to}]). Conflict rows: `externalId`, `hash`, `props`, `type` (conflict type code), `territory`.
     Conflicts are written before the actors that refer to them. `new_source`: the source held no
     record when this import started (`holds_records`), and the import's ledger lets each external id
-    through once, so no row is looked up by its key (ids already taken are still checked).
+    through once, so no row is looked up by its key (ids already taken are still checked). `setup`:
+    the source set up first, in the same transaction (`ensure_source`; ignored by a dry run).
     """
     outcome = BatchOutcome()
 
@@ -432,20 +447,26 @@ async def upsert_batch(
     async def work(tx: AsyncManagedTransaction) -> BatchOutcome:
         outcome.counts.clear()
         outcome.relationships_created = outcome.relationships_deleted = 0
+        outcome.source_changed = False
+        if setup is not None:
+            outcome.source_changed = await ensure_source_in(tx, setup.name, setup.kind, setup.licence)
         await write_batch(
             tx, source, outcome, actors=actors, conflicts=conflicts, new_source=new_source, check_ids=check_ids
         )
         return outcome
 
     # a batch with nothing to write leaves the graph revision alone, so response caches stay warm
+    def changed(done: BatchOutcome) -> bool:
+        return done.wrote or done.source_changed
+
     try:
-        return await store.transaction("imports.upsertBatch", work, changed=lambda done: done.wrote)
+        return await store.transaction("imports.upsertBatch", work, changed=changed)
     except ConstraintConflict:
         # An id a new record gets is held by a node already (one whose FROM_SOURCE link was removed):
         # the batch was rolled back whole; planned again with the ids checked, that node is updated.
         # Rare, so the ids are not looked up before each batch (500 index seeks a batch saved).
         check_ids = True
-        return await store.transaction("imports.upsertBatch", work, changed=lambda done: done.wrote)
+        return await store.transaction("imports.upsertBatch", work, changed=changed)
 
 
 async def write_batch(
@@ -497,9 +518,15 @@ async def write_batch(
 
 
 async def create_batch(
-    store: Store, source: str, *, actors: Sequence[dict[str, Any]] = (), conflicts: Sequence[dict[str, Any]] = ()
+    store: Store,
+    source: str,
+    *,
+    actors: Sequence[dict[str, Any]] = (),
+    conflicts: Sequence[dict[str, Any]] = (),
+    setup: SourceSetup | None = None,
 ) -> None:
-    """The creating queries of `upsert_batch` alone, every row taken as new: no look-up, no plan.
+    """The creating queries of `upsert_batch` alone, every row taken as new: no look-up, no plan
+    (`setup`: the source set up first in the same transaction, as an import's first batch does).
 
     The benchmark's ceiling (`tec bench`, `import_ceiling`): what Neo4j needs at the least to write
     the rows an import prepared, in the same transactions. Not for imports: it duplicates nothing only
@@ -510,6 +537,8 @@ async def create_batch(
     new_actors = [{**row, "id": record_id(source, "Actor", row["externalId"])} for row in actors]
 
     async def work(tx: AsyncManagedTransaction) -> None:
+        if setup is not None:
+            await ensure_source_in(tx, setup.name, setup.kind, setup.licence)
         if new_conflicts:
             await (await tx.run(_CREATE_CONFLICTS, {**by, "rows": new_conflicts})).consume()
         if new_actors:

@@ -223,19 +223,21 @@ async def _batches(
     network = run.network_row()
     pending: asyncio.Task[graph_imports.BatchOutcome] | None = None
     changed = 0
-    # the mapping process starts first: it maps the first batch while the source is set up here
+    # The source is set up in the transaction of the first write (the network's row, or the first batch),
+    # which so does not wait for a transaction of its own; a file with nothing to write sets it up alone.
+    spec = run.mapping.source
+    setup = None if dry_run else graph_imports.SourceSetup(summary.source, spec.kind, spec.licence)
+    # A source that holds no record yet (a first import): rows are not looked up by their key. Asked
+    # while the mapping process maps the first batch, and before anything is written.
+    holds = asyncio.ensure_future(graph_imports.holds_records(store, summary.source))
     producer = producer_for(run, process=child_process)
     try:
-        # a source that holds no record yet (a first import): rows are not looked up by their key. Asked
-        # while the source is set up: setting it up (its kind and licence) never adds or removes a record.
-        spec = run.mapping.source
-        _, holds = await asyncio.gather(
-            _nothing() if dry_run else graph_imports.ensure_source(store, summary.source, spec.kind, spec.licence),
-            graph_imports.holds_records(store, summary.source),
-        )
-        new_source = not holds
+        new_source = not await holds
         if network is not None:  # the network's (or programme's) own actor counts like every other record
-            run.merge(await graph_imports.upsert_batch(store, summary.source, actors=[network], dry_run=dry_run))
+            run.merge(
+                await graph_imports.upsert_batch(store, summary.source, actors=[network], dry_run=dry_run, setup=setup)
+            )
+            setup = None
         while True:
             produced = await producer.next()
             if produced is None:
@@ -257,16 +259,21 @@ async def _batches(
                     conflicts=rows.conflicts,
                     dry_run=dry_run,
                     new_source=new_source,
+                    setup=setup,
                 )
             )
+            setup = None
             if progress is not None:
                 elapsed = time.perf_counter() - started
                 progress(ImportProgress(summary.read, produced.bytes_read, run.stream.bytes_total, changed, elapsed))
         if pending is not None:
             run.merge(await pending)
             pending = None
+        if setup is not None:  # no row to write: the source is set up all the same
+            await graph_imports.ensure_source(store, setup.name, setup.kind, setup.licence)
     finally:
         producer.close()
+        holds.cancel()
         if pending is not None:
             pending.cancel()
     if full:

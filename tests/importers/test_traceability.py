@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from graph.store import Store
-from importers.partners import import_file
+from importers.partners import import_file, resolve_mapping
 from tests.conftest import GraphQL
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -89,3 +89,35 @@ async def test_re_importing_an_unchanged_file_keeps_the_revision_and_the_cached_
     assert again.unchanged == first.created
     assert await store.revision() == revision
     assert (await gql(DIRECTORY)).headers["x-cache"] == "hit"
+
+
+SOURCE_NODE = "MATCH (s:Source {name: $name}) RETURN s.kind AS kind, s.licence AS licence"
+
+
+async def test_a_file_with_no_row_to_write_still_sets_up_its_source(store: Store, tmp_path: Path) -> None:
+    # the source is set up in the transaction of the first batch; a file with no batch sets it up alone
+    header_only = tmp_path / "rna-header-only.csv"
+    header_only.write_bytes((FIXTURES / "rna_waldec_latin1.csv").read_bytes().splitlines(keepends=True)[0])
+
+    summary = await import_file(store, header_only, "rna-waldec", source="rna-empty")
+
+    assert (summary.read, summary.created) == (0, 0)
+    assert await store.read("t", SOURCE_NODE, {"name": "rna-empty"}) == [
+        {"kind": "REGISTER", "licence": "Licence Ouverte 2.0 (ministère de l'Intérieur, RNA)"}
+    ]
+
+
+async def test_a_re_import_under_a_new_licence_moves_the_revision_though_no_record_changed(store: Store) -> None:
+    preset = resolve_mapping("petites-villes-de-demain")
+    fixture = FIXTURES / "petites_villes_de_demain.csv"
+    first = await import_file(store, fixture, preset)
+    assert first.created > 0
+    revision = await store.revision()
+    relicensed = preset.model_copy(update={"source": preset.source.model_copy(update={"licence": "CC BY 4.0"})})
+
+    again = await import_file(store, fixture, relicensed)
+
+    assert (again.created, again.updated) == (0, 0)
+    (node,) = await store.read("t", SOURCE_NODE, {"name": preset.source.name})
+    assert node == {"kind": "PARTNER", "licence": "CC BY 4.0"}
+    assert await store.revision() != revision  # the source changed, though none of its records did
