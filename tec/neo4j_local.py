@@ -214,6 +214,7 @@ def start(
                 + _log_tail(log_path)
             )
         if _bolt_answers(bolt_port):
+            lower_jit_priority(process.pid)
             return running, False
         time.sleep(0.25)
     _terminate(process.pid, grace=10)
@@ -222,6 +223,32 @@ def start(
         f"Neo4j did not answer on Bolt port {bolt_port} within {wait_seconds:.0f} s. "
         f"Last lines of {log_path}:\n" + _log_tail(log_path)
     )
+
+
+# The JVM's optimising compiler (C2) threads run at this niceness (Linux; 0 is the default, 19 the lowest
+# priority). On a machine of few cores C2 competes with the thread running a query: the first import
+# into a freshly started Neo4j compiled ~1.7 CPU-s of Neo4j's code while it ran, on two cores shared
+# with the query thread and the import's own processes. At the lowest priority C2 compiles on the CPU
+# nothing else wants, and the query thread goes first: docs/decisions.md, "The JIT's compiler at
+# the lowest priority".
+JIT_COMPILER_NICENESS = 19
+_C2_THREAD = "C2 CompilerThre"  # "C2 CompilerThread<n>", cut to the 15 characters Linux keeps of a thread's name
+
+
+def lower_jit_priority(pid: int) -> int:
+    """Give the C2 compiler threads of the JVM `pid` the niceness `JIT_COMPILER_NICENESS`; how many
+    threads were changed. Where threads cannot be listed or changed (not Linux, the process gone), none
+    are, and Neo4j runs as the JVM starts it."""
+    changed = 0
+    for comm in Path(f"/proc/{pid}/task").glob("*/comm"):
+        try:
+            if not comm.read_text().startswith(_C2_THREAD):
+                continue
+            os.setpriority(os.PRIO_PROCESS, int(comm.parent.name), JIT_COMPILER_NICENESS)
+        except (OSError, ValueError):
+            continue
+        changed += 1
+    return changed
 
 
 def _terminate(pid: int, grace: float) -> None:

@@ -24,6 +24,16 @@ def tec(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
+def niceness(pid: int) -> dict[str, set[int]]:
+    """{thread name: the niceness of the threads of that name} of process `pid` (/proc/<pid>/task/*/stat)."""
+    found: dict[str, set[int]] = {}
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        text = stat.read_text()
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        found.setdefault(name, set()).add(int(text[text.rindex(")") + 2 :].split()[16]))
+    return found
+
+
 @pytest.mark.slow
 def test_start_twice_runs_one_neo4j_and_stop_frees_the_port(tmp_path: Path) -> None:
     port = str(neo4j_local.free_port())
@@ -40,6 +50,11 @@ def test_start_twice_runs_one_neo4j_and_stop_frees_the_port(tmp_path: Path) -> N
         running = neo4j_local.status(Path(data))
         assert running is not None
         assert f"pid {running.pid}" in first.stdout
+        if sys.platform == "linux":  # the optimising compiler yields to the threads that run queries
+            nice = niceness(running.pid)
+            assert nice["C2 CompilerThre"] == {neo4j_local.JIT_COMPILER_NICENESS}
+            assert nice["C1 CompilerThre"] == {0}
+            assert nice["java"] == {0}
         assert f"pid {running.pid}" in second.stdout
         status = tec("neo4j", "status", "--data", data)
         assert status.returncode == 0
