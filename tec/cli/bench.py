@@ -24,8 +24,12 @@ def bench(
     load_seconds: Annotated[float, typer.Option(help="Seconds of load per concurrency level.")] = 10.0,
     import_rows: Annotated[int, typer.Option(help="Rows of the partner-import benchmark.")] = 20_000,
     import_runs: Annotated[
-        int, typer.Option(help="Times each partner import is measured against its ceiling (medians reported).")
-    ] = 3,
+        int,
+        typer.Option(
+            help="Times each partner import is measured against its ceiling (medians reported; the first pair "
+            "of a run is the odd one, docs/performance.md)."
+        ),
+    ] = 5,
     keep_neo4j: Annotated[bool, typer.Option(help="Leave the benchmark's Neo4j running afterwards.")] = False,
     only: Annotated[
         str | None,
