@@ -401,7 +401,7 @@ def print_table(figures: Figures) -> None:
         ("  network members with their cases, rows/s", r.get("partner_import", {}).get("rows_per_s"), ""),
         ("  their ceiling (creating queries alone), rows/s", _ceiling(r, "partner", "ceiling_rows_per_s"), ""),
         ("  import / ceiling (median; each run)", _ratio(r, "partner"), "≥ 0.8"),
-        ("first import of 2,000 RNA rows (s)", r.get("first_import", {}).get("seconds"), _first_import_target(r)),
+        ("first import of 2,000 RNA rows (s)", r.get("first_import", {}).get("seconds"), "≤ 2"),
         ("  into a database holding", r.get("first_import", {}).get("database", "-"), ""),
         ("  Neo4j's warm-up after its start (s)", _warm_up_seconds(r.get("neo4j_start")), ""),
         ("event commit → subscriber p50 / p95 (ms)", _p50_p95(r.get("event_latency_subscriber")), ""),
@@ -419,14 +419,6 @@ def print_table(figures: Figures) -> None:
     print(f"\n{'figure'.ljust(width)}  {'measured':>22}  target")
     for label, value, target in lines:
         print(f"{label.ljust(width)}  {value!s:>22}  {target}")
-
-
-def _first_import_target(results: dict[str, Any]) -> str:
-    """Issue 15's target is the first import into a fresh database (`--fresh`: created by the run, the
-    reference data, and the network if any, loaded just before); a Neo4j restarted on a database it
-    had already filled is another case, shown without it (docs/performance.md)."""
-    first = results.get("first_import")
-    return "≤ 2" if not first or first["fresh_database"] else "(≤ 2 is for a fresh database: --fresh)"
 
 
 def _ceiling(results: dict[str, Any], kind: str, key: str) -> Any:

@@ -45,7 +45,9 @@ def neo4j_start(data: DataOption = None, bolt_port: PortOption = None, warm_up: 
         return
     warmed = neo4j_local.warm_up(running.uri, settings.neo4j_user, settings.neo4j_password)
     if warmed.error is None:
-        typer.echo(f"Neo4j warmed up in {warmed.seconds:.1f} s (the import's queries run once, nothing written).")
+        typer.echo(
+            f"Neo4j warmed up in {warmed.seconds:.1f} s (the import's queries run once, nothing left in the graph)."
+        )
     else:
         typer.echo(
             f"Neo4j warm-up skipped after {warmed.seconds:.1f} s ({warmed.error}): the first import will be slower."

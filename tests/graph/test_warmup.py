@@ -41,6 +41,9 @@ async def test_the_warm_up_writes_every_batch_shape_then_leaves_graph_and_revisi
     assert {"communes", "ensureSource", "create:register", "create:members", "update:members"} <= set(report.seconds)
     assert "revisionAndAudit" in report.seconds  # what each import batch commits with: run, then rolled back
     assert report.communes == 5  # the rows were based in the reference data's communes, as imported rows are
+    # then the commit path: scratch nodes committed in batches (Neo4j's own counters), and deleted
+    assert report.committed == warmup.SCRATCH_ROWS
+    assert report.leftovers == 0
     assert await store.read("tests.counts", _COUNTS) == before
     assert "tec-warm-up" not in before[0]["sources"]
     assert await graph_state(store, timestamps=True) == state
@@ -72,3 +75,21 @@ async def test_the_warm_up_after_a_load_leaves_the_audit_trail_and_the_revision_
     assert before[0]["audit"] > 0
     assert await store.read("tests.counts", _COUNTS) == before
     assert await store.revision() == revision
+
+
+async def test_a_warm_up_deletes_the_scratch_nodes_a_stopped_one_left_and_nothing_else(store: Store) -> None:
+    await import_file(store, FIXTURES / "network_members.jsonl", "network-members")
+    before = await store.read("tests.counts", _COUNTS)
+    state = await graph_state(store, timestamps=True)
+    # what a warm-up stopped between its commits and its deletion leaves behind: scratch nodes, linked
+    await store.driver.execute_query(
+        "UNWIND range(1, 3) AS n CREATE (:WarmUpScratch {number: n})-[:WARM_UP_SCRATCH]->(:WarmUpScratch)",
+        database_=store.database,
+    )
+
+    report = await warmup.warm_up(store, rows=5)
+
+    assert report.leftovers == 6
+    assert report.committed == warmup.SCRATCH_ROWS
+    assert await store.read("tests.counts", _COUNTS) == before
+    assert await graph_state(store, timestamps=True) == state
