@@ -7,10 +7,11 @@ its first write transaction 19 s and its first batch 25 s, where warm they take 
 communes, the taxonomies, the source, the nearest commune of a point), then its batch writes on
 synthetic rows (new records of every kind of link the presets use, based in real communes when the
 reference data is loaded, then the same records changed) and what each batch commits with (the
-revision's bump, the audit entry), in ONE write transaction that is always rolled back. Nothing is
-left in the graph: no node, no relationship, no property, no audit entry, and the graph revision
-does not move (nothing commits). `warm_up_after_load` runs it again after a first run's migrations
-and reference load, which make Neo4j plan every query anew.
+revision's bump, the audit entry), in ONE write transaction that is always rolled back; then the
+commit path, on scratch nodes (below). Nothing is left in the graph: no node, no relationship, no
+property, no audit entry, and the graph revision does not move (none of the import's writes
+commits). `warm_up_after_load` runs it again after a first run's migrations and reference load,
+which make Neo4j plan every query anew.
 
 What a rolled-back transaction cannot warm is the commit itself: turning a transaction's changes into
 records, the transaction log, the store's files, freed ids — and the JIT compilation of that code
@@ -261,7 +262,8 @@ async def warm_up_after_load(store: Store) -> WarmUp | None:
 
 
 async def warm_up(store: Store, rows: int = ROWS) -> WarmUp:
-    """Run every query shape of an import once; the writes in one transaction that is rolled back.
+    """Run every query shape of an import once, the writes in one transaction that is rolled back; then
+    commit scratch nodes and delete them (`_commits`), since a rolled-back transaction runs no commit.
 
     `rows` synthetic rows per batch shape: a network's own record, `rows` register rows, `rows`
     members with `rows` cases, one collectivité; each created, then changed.
